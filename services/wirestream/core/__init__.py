@@ -1,0 +1,1 @@
+"""The pure core: contracts and extraction. Nothing here imports faust or Kafka."""

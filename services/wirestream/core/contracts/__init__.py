@@ -1,0 +1,59 @@
+"""Contracts: the pydantic models that are the source of truth for every message.
+
+``schemas/`` holds the JSON Schema generated from these models (``make schemas``); a test fails
+when the committed files drift from them.
+"""
+
+from wirestream.core.contracts.alerts import AlertRecord
+from wirestream.core.contracts.article import MAX_BODY_CHARS, Article
+from wirestream.core.contracts.deadletter import DeadLetter, SourcePosition
+from wirestream.core.contracts.records import (
+    SCHEMA_VERSION,
+    ArticleRecord,
+    Casualties,
+    Claim,
+    Count,
+    Cue,
+    EntityRecord,
+    EntityType,
+    EventDate,
+    EventLocation,
+    EventRecord,
+    Geo,
+    NoiseSpan,
+    Participant,
+    Quantity,
+    QuoteRecord,
+    Record,
+    Role,
+    Span,
+    Speaker,
+)
+
+__all__ = [
+    "MAX_BODY_CHARS",
+    "SCHEMA_VERSION",
+    "AlertRecord",
+    "Article",
+    "ArticleRecord",
+    "Casualties",
+    "Claim",
+    "Count",
+    "Cue",
+    "DeadLetter",
+    "EntityRecord",
+    "EntityType",
+    "EventDate",
+    "EventLocation",
+    "EventRecord",
+    "Geo",
+    "NoiseSpan",
+    "Participant",
+    "Quantity",
+    "QuoteRecord",
+    "Record",
+    "Role",
+    "SourcePosition",
+    "Span",
+    "Speaker",
+]

