@@ -23,3 +23,10 @@ def dumps(value: Any) -> bytes:
 def loads(data: bytes | bytearray | memoryview | str) -> Any:
     """Parse JSON bytes or text; raises ``orjson.JSONDecodeError`` (a ``ValueError``) on bad input."""
     return orjson.loads(data)
+
+
+def dumps_pretty(value: Any) -> bytes:
+    """Like :func:`dumps`, indented by two spaces (for files people read, such as ``schemas/``)."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    return orjson.dumps(value, option=_OPTIONS | orjson.OPT_INDENT_2)
