@@ -10,7 +10,50 @@ import re
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ENGLISH = frozenset(
-    ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "he", "it", "as", "at", "by", "from", "his", "be", "have", "has", "are", "were", "said", "not", "but", "an", "they", "this", "which", "had", "their", "or", "its", "been", "who", "will", "would", "after", "more", "also"]
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "was",
+        "with",
+        "he",
+        "it",
+        "as",
+        "at",
+        "by",
+        "from",
+        "his",
+        "be",
+        "have",
+        "has",
+        "are",
+        "were",
+        "said",
+        "not",
+        "but",
+        "an",
+        "they",
+        "this",
+        "which",
+        "had",
+        "their",
+        "or",
+        "its",
+        "been",
+        "who",
+        "will",
+        "would",
+        "after",
+        "more",
+        "also",
+    ]
 )
 ENGLISH_THRESHOLD = 0.12
 """Share of function words above which a text is taken for English."""
