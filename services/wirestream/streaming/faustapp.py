@@ -1,0 +1,119 @@
+"""Build a faust App with the settings every Wirestream service shares.
+
+>>> app = build_app("wirestream-extractor", KafkaSettings.from_env(), web_port=6066)
+
+What every service gets, whatever it does:
+
+- the broker list from :class:`~wirestream.streaming.settings.KafkaSettings`
+  (``WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS``), ``kafka://`` for each ``host:port``;
+- the memory table store (RocksDB is not installed); tables are recovered from their changelog
+  topics on start;
+- an idempotent producer (``enable_idempotence=True``, ``acks=all``): a retried send never
+  duplicates a message within a producer session;
+- producer and consumer sizes raised to :data:`~wirestream.streaming.topics.MAX_MESSAGE_BYTES`
+  plus headroom, so a message the topics accept can be sent and fetched;
+- ``autodiscover`` off and no faust-managed logging (entry points call
+  :func:`wirestream.logs.configure`).
+
+:func:`run_worker` runs a built app until SIGTERM/SIGINT, with faust's own worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import faust
+from faust.transport.drivers.aiokafka import Producer as _AIOKafkaProducer
+
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.topics import MAX_MESSAGE_BYTES
+
+logger = logging.getLogger(__name__)
+
+REQUEST_HEADROOM = 1024 * 1024
+"""Bytes added to MAX_MESSAGE_BYTES for the producer request and consumer fetch sizes."""
+MAX_REQUEST_BYTES = MAX_MESSAGE_BYTES + REQUEST_HEADROOM
+"""The producer's ``max_request_size`` and the consumer's fetch size per partition."""
+
+
+class IdempotentProducer(_AIOKafkaProducer):
+    """faust's aiokafka producer with idempotence on (faust only sets it inside transactions)."""
+
+    def _settings_extra(self) -> Any:
+        return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
+
+
+class WirestreamApp(faust.App):
+    """A faust App whose producer is idempotent."""
+
+    def _new_producer(self) -> Any:
+        return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
+
+
+def broker_urls(kafka: KafkaSettings) -> list[str]:
+    """``"a:9092,b:9092"`` → ``["kafka://a:9092", "kafka://b:9092"]``."""
+    return [f"kafka://{server.strip()}" for server in kafka.bootstrap_servers.split(",") if server]
+
+
+def build_app(
+    app_id: str,
+    kafka: KafkaSettings,
+    *,
+    web_port: int,
+    web_bind: str = "0.0.0.0",
+    data_dir: Path | None = None,
+    topic_partitions: int = 4,
+    **overrides: Any,
+) -> faust.App:
+    """A faust App for one Wirestream service.
+
+    ``app_id`` is the consumer group and the prefix of table changelog topics; it is prefixed with
+    ``kafka.topic_prefix`` so two deployments on one broker do not share groups. ``web_port`` serves
+    the service's health/metrics views; ``data_dir`` is faust's ``datadir`` (default
+    ``var/<app_id>``). ``overrides`` are passed to :class:`faust.App` last.
+    """
+    settings: dict[str, Any] = {
+        "broker": broker_urls(kafka),
+        "store": "memory://",
+        "autodiscover": False,
+        "datadir": str(data_dir or Path("var") / app_id),
+        "web_enabled": True,
+        "web_port": web_port,
+        "web_bind": web_bind,
+        "web_in_thread": False,
+        "topic_partitions": topic_partitions,
+        "topic_replication_factor": kafka.replication_factor,
+        "topic_allow_declare": True,
+        "producer_max_request_size": MAX_REQUEST_BYTES,
+        "producer_acks": -1,
+        "consumer_max_fetch_size": MAX_REQUEST_BYTES,
+        "consumer_auto_offset_reset": "earliest",
+        "broker_commit_every": 100,
+        "broker_commit_interval": 1.0,
+        "value_serializer": "raw",
+        "key_serializer": "raw",
+        "logging_config": None,
+    }
+    settings.update(overrides)
+    return WirestreamApp(kafka.topic_prefix + app_id, **settings)
+
+
+def run_worker(app: faust.App, *, log_level: str = "INFO") -> int:
+    """Run ``app`` in faust's worker until it is stopped (SIGTERM or SIGINT stop it gracefully).
+
+    Logging must already be configured by the caller; faust's worker does not override it.
+    """
+    worker = faust.Worker(
+        app,
+        loglevel=log_level,
+        override_logging=False,
+        redirect_stdouts=False,
+        quiet=True,
+    )
+    try:
+        worker.execute_from_commandline()
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else 0

@@ -1,0 +1,72 @@
+"""Create topics from their declarations (:mod:`wirestream.streaming.topics`), idempotently.
+
+Workers call :func:`ensure_topics` before starting faust, so a fresh broker (or a fresh
+``WIRESTREAM_KAFKA_TOPIC_PREFIX``) works without a separate provisioning step; existing topics are
+left as they are. Retries while the broker is not reachable yet, up to ``timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+
+from wirestream.errors import EnvironmentNotReadyError
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.topics import ALL_TOPICS, TopicSpec
+
+logger = logging.getLogger(__name__)
+
+
+def new_topic(spec: TopicSpec, kafka: KafkaSettings) -> NewTopic:
+    return NewTopic(
+        name=spec.name(kafka),
+        num_partitions=spec.partitions,
+        replication_factor=kafka.replication_factor,
+        topic_configs=spec.config(),
+    )
+
+
+async def ensure_topics(
+    kafka: KafkaSettings,
+    specs: Iterable[TopicSpec] = ALL_TOPICS,
+    *,
+    timeout: float = 60.0,
+) -> list[str]:
+    """Create the declared topics that do not exist yet; returns the names created."""
+    wanted = list(specs)
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=kafka.bootstrap_servers, request_timeout_ms=10_000
+        )
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            missing = [spec for spec in wanted if spec.name(kafka) not in existing]
+            created: list[str] = []
+            for spec in missing:
+                try:
+                    await admin.create_topics([new_topic(spec, kafka)])
+                    created.append(spec.name(kafka))
+                except TopicAlreadyExistsError:
+                    pass  # another worker created it meanwhile
+            if created:
+                logger.info("created topics", extra={"topics": created})
+            return created
+        except (KafkaConnectionError, KafkaError, OSError) as exc:
+            last_error = exc
+            logger.warning("broker not ready for topic creation: %s", exc)
+            await asyncio.sleep(1.0)
+        finally:
+            await admin.close()
+    raise EnvironmentNotReadyError(
+        f"could not create topics on {kafka.bootstrap_servers} within {timeout:.0f}s "
+        f"({last_error}): start a broker ('wirestream kafka start') or set "
+        "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS"
+    )
