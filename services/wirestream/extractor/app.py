@@ -1,0 +1,275 @@
+"""The extractor's faust app: one agent over the raw topic, a dedup table, web views, ``main()``.
+
+The agent (concurrency 1, faust issue #606) takes up to ``batch_size`` messages within
+``batch_window`` seconds with ``stream.noack_take`` - faust's ``take`` acks the buffered events in
+a ``finally``, so a batch interrupted by shutdown or by an exception would be acked and lost. Here
+each batch is decoded, extracted in a single worker thread (the event loop, and so the consumer's
+heartbeats, stay responsive), its records sent and *confirmed by the broker*, and only then are the
+source messages acked; faust commits acked offsets only. A batch in flight at SIGTERM is not acked
+and is processed again by whoever owns the partition next - with byte-identical records.
+
+Web views on ``WIRESTREAM_EXTRACTOR_WEB_PORT`` (default 6066): ``/health`` (the process is up),
+``/ready`` (partitions assigned, not rebalancing: 200, else 503) and ``/metrics`` (Prometheus).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
+
+from wirestream.core.extraction import Extractor
+from wirestream.extractor.dedup import DuplicateIndex
+from wirestream.extractor.metrics import ExtractorMetrics
+from wirestream.extractor.processing import BatchProcessor, Incoming, Outgoing
+from wirestream.extractor.settings import ExtractorSettings
+from wirestream.streaming.deadletters import position_of_message
+from wirestream.streaming.faustapp import build_app, run_worker
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.topics import (
+    ARTICLES,
+    ENTITIES,
+    EVENTS,
+    QUOTES,
+    RAW_ARTICLES,
+    RAW_DEAD_LETTERS,
+    TopicSpec,
+)
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_TOPICS: tuple[TopicSpec, ...] = (ARTICLES, ENTITIES, QUOTES, EVENTS, RAW_DEAD_LETTERS)
+SEND_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
+"""Seconds between attempts to re-send a batch's records after a transient broker error (the
+last delay repeats: transient errors are retried until they pass, never dead-lettered)."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A broker error that may pass by itself (unreachable, timed out, leader moving)."""
+    if isinstance(exc, KafkaConnectionError | KafkaTimeoutError):
+        return True
+    return isinstance(exc, KafkaError) and bool(getattr(exc, "retriable", False))
+
+
+@dataclass
+class ExtractorService:
+    """The built app and the parts tests and views reach: topics, table, agent, metrics."""
+
+    app: faust.App
+    settings: ExtractorSettings
+    kafka: KafkaSettings
+    processor: BatchProcessor
+    metrics: ExtractorMetrics
+    raw_topic: Any
+    output_topics: dict[str, Any]
+    table: Any
+    agent: Any = None
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="extract")
+    )
+    last_offsets: dict[Any, int] = field(default_factory=dict)
+    sleep: Callable[[float], Any] = asyncio.sleep
+
+    async def handle(self, events: Sequence[Any]) -> None:
+        """Process one batch of faust events up to the broker's acknowledgement of every record."""
+        batch = [
+            Incoming(
+                value=bytes(event.value or b""),
+                source=position_of_message(event.message),
+                key=event.message.key,
+                timestamp=event.message.timestamp,
+            )
+            for event in events
+        ]
+        slots = self.processor.decode(batch)
+        loop = asyncio.get_running_loop()
+        slots = await loop.run_in_executor(self.executor, self.processor.extract, slots)
+        await self.send(self.processor.outgoing(slots))
+
+    async def send(self, messages: Sequence[Outgoing]) -> None:
+        """Send and wait for every acknowledgement; transient errors re-send the whole batch (the
+        idempotent producer and deterministic record ids make a re-sent record identical)."""
+        attempt = 0
+        while True:
+            try:
+                futures = [
+                    await self.output_topics[m.topic].send(key=m.key, value=m.value)
+                    for m in messages
+                ]
+                await asyncio.gather(*futures)
+                return
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                delay = SEND_RETRY_DELAYS[min(attempt, len(SEND_RETRY_DELAYS) - 1)]
+                attempt += 1
+                self.metrics.send_retries.inc()
+                logger.warning(
+                    "send failed (%s: %s); retrying in %.1fs",
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                    extra={"attempt": attempt},
+                )
+                await self.sleep(delay)
+
+    def mark_done(self, events: Sequence[Any]) -> None:
+        for event in events:
+            tp = event.message.tp
+            self.last_offsets[tp] = max(self.last_offsets.get(tp, -1), event.message.offset)
+
+    def update_lag(self) -> None:
+        consumer = self.app.consumer
+        assigned = consumer.assignment()
+        for tp, offset in self.last_offsets.items():
+            if tp not in assigned:
+                continue
+            highwater: int | None = consumer.highwater(tp)
+            if not highwater:
+                continue
+            lag = max(0, highwater - 1 - offset)
+            self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]:
+        app = self.app
+        try:
+            assigned = sorted(
+                f"{tp.topic}[{tp.partition}]"
+                for tp in app.consumer.assignment()
+                if tp.topic == self.raw_topic.get_topic_name()
+            )
+        except Exception:  # noqa: BLE001 - consumer not started yet: simply not ready
+            assigned = []
+        rebalancing = bool(app.rebalancing)
+        ready = bool(assigned) and not rebalancing and app.flow_control.is_active()
+        return ready, {"ready": ready, "assigned": assigned, "rebalancing": rebalancing}
+
+
+def create_service(
+    settings: ExtractorSettings,
+    kafka: KafkaSettings,
+    extractor: Extractor,
+    **app_overrides: Any,
+) -> ExtractorService:
+    """Build the faust app with its topics, dedup table, agent and views (nothing starts yet)."""
+    app = build_app(
+        settings.app_id,
+        kafka,
+        web_port=settings.web_port,
+        web_bind=settings.web_bind,
+        data_dir=settings.data_dir,
+        topic_partitions=RAW_ARTICLES.partitions,
+        **app_overrides,
+    )
+    raw_topic = app.topic(
+        RAW_ARTICLES.name(kafka),
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=RAW_ARTICLES.partitions,
+    )
+    output_topics = {
+        spec.key: app.topic(
+            spec.name(kafka),
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=spec.partitions,
+        )
+        for spec in OUTPUT_TOPICS
+    }
+    table = app.Table(
+        "dedup",
+        partitions=RAW_ARTICLES.partitions,
+        key_serializer="json",
+        value_serializer="json",
+        use_partitioner=True,
+        help="Recent SimHash fingerprints per band value, for syndicated-copy detection.",
+    )
+    metrics = ExtractorMetrics()
+    dedup = DuplicateIndex(
+        table,
+        threshold=settings.dedup_threshold,
+        window=settings.dedup_window,
+        per_band=settings.dedup_per_band,
+    )
+    processor = BatchProcessor(extractor, dedup=dedup, metrics=metrics)
+    service = ExtractorService(
+        app=app,
+        settings=settings,
+        kafka=kafka,
+        processor=processor,
+        metrics=metrics,
+        raw_topic=raw_topic,
+        output_topics=output_topics,
+        table=table,
+    )
+
+    async def extract(stream: Any) -> None:
+        async for events in stream.noack_take(settings.batch_size, within=settings.batch_window):
+            await service.handle(events)
+            for event in events:
+                await stream.ack(event)
+            service.mark_done(events)
+
+    service.agent = app.agent(raw_topic, name="extract", concurrency=1)(extract)
+
+    @app.page("/health")
+    async def health(self: Any, request: Any) -> Any:
+        return self.json({"status": "ok"})
+
+    @app.page("/ready")
+    async def ready(self: Any, request: Any) -> Any:
+        ok, body = service.readiness()
+        return self.json(body, status=200 if ok else 503)
+
+    @app.page("/metrics")
+    async def metrics_view(self: Any, request: Any) -> Any:
+        service.update_lag()
+        return self.bytes(metrics.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
+
+    return service
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="wirestream worker extractor",
+        description="Run the extractor worker (settings: WIRESTREAM_EXTRACTOR_* variables).",
+    )
+    parser.add_argument(
+        "--web-port", type=int, help="overrides WIRESTREAM_EXTRACTOR_WEB_PORT (default 6066)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``wirestream worker extractor``: settings, logging, topics, model, worker."""
+    from wirestream import logs
+    from wirestream.streaming.provision import ensure_topics
+
+    args = parse_args(argv)
+    overrides: dict[str, object] = {}
+    if args.web_port is not None:
+        overrides["web_port"] = args.web_port
+    settings = ExtractorSettings.from_env(**overrides)
+    kafka = KafkaSettings.from_env()
+    logs.configure(settings.log_level, json=True)
+    logger.info(
+        "starting extractor",
+        extra={
+            "bootstrap_servers": kafka.bootstrap_servers,
+            "topic_prefix": kafka.topic_prefix,
+            "web_port": settings.web_port,
+        },
+    )
+    if settings.provision_topics:
+        asyncio.run(ensure_topics(kafka))
+    extractor = Extractor.load(settings.model, batch_size=settings.batch_size)
+    service = create_service(settings, kafka, extractor)
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    return run_worker(service.app, log_level=settings.log_level)
