@@ -1,0 +1,82 @@
+"""SQL over the archive with DuckDB: one view per record kind, de-duplicated by record id.
+
+Views: ``articles``, ``entities``, ``quotes``, ``events`` (and ``rejected``). Each has the record's
+columns (nested values as JSON text: ``json_extract_string(casualties, '$.killed.value')``), the
+``_topic``/``_partition``/``_offset``/``_timestamp`` provenance columns, and ``archive_date`` (the
+``date=`` folder). A record archived twice (published twice) appears once: the latest message wins.
+Files of every schema version are read together (``union_by_name``), so a column added by newer
+producers is NULL in older rows.
+
+A local archive is read by DuckDB directly (``read_parquet``); an ``s3://`` archive is read through
+pyarrow's S3 filesystem (so no DuckDB extension has to be downloaded) and handed to DuckDB.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from wirestream.archiver.parquet import META_COLUMNS, REJECTED, REJECTED_SCHEMA, kind_schema
+from wirestream.archiver.store import ArchiveStore
+
+VIEWS: dict[str, str] = {
+    "articles": "article",
+    "entities": "entity",
+    "quotes": "quote",
+    "events": "event",
+    "rejected": REJECTED,
+}
+
+_DUCK_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+}
+
+
+def _empty_select(kind: str) -> str:
+    schema = REJECTED_SCHEMA if kind == REJECTED else pa.schema([*META_COLUMNS, *kind_schema(kind)])
+    cols = ", ".join(f'CAST(NULL AS {_DUCK_TYPES[f.type]}) AS "{f.name}"' for f in schema)
+    return f"SELECT {cols}, CAST(NULL AS VARCHAR) AS archive_date WHERE false"
+
+
+def connect(store: ArchiveStore) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection (in memory) with the archive's views defined."""
+    con = duckdb.connect()
+    for view, kind in VIEWS.items():
+        files = store.list(f"kind={kind}/")
+        key = "_topic, _partition, _offset" if kind == REJECTED else "id"
+        if not files:
+            con.execute(f"CREATE VIEW {view} AS {_empty_select(kind)}")
+            continue
+        if store.local:
+            paths = ", ".join("'" + store.full(f).replace("'", "''") + "'" for f in files)
+            source = (
+                f"read_parquet([{paths}], union_by_name=true, hive_partitioning=false, "
+                "filename=true)"
+            )
+        else:
+            name = f"_arrow_{view}"
+            con.register(name, _s3_table(store, files))
+            source = name
+        con.execute(
+            f"CREATE VIEW {view} AS SELECT * EXCLUDE (filename, _rn), "
+            "regexp_extract(filename, 'date=([^/]+)/', 1) AS archive_date FROM ("
+            f"SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _timestamp DESC NULLS "
+            f"LAST, _topic DESC, _partition DESC, _offset DESC) AS _rn FROM {source}) WHERE _rn = 1"
+        )
+    return con
+
+
+def _s3_table(store: ArchiveStore, files: list[str]) -> pa.Table:
+    tables = []
+    for rel in files:
+        table = store.read_table(rel).replace_schema_metadata(None)
+        names = pa.array([store.full(rel)] * table.num_rows, pa.string())
+        tables.append(table.append_column("filename", names))
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+__all__ = ["VIEWS", "connect"]
