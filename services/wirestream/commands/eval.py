@@ -1,10 +1,119 @@
-"""``wirestream eval``: not built yet (see the open issue that owns it)."""
+"""``wirestream eval``: score the extraction pipeline on labelled data, next to baselines."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_OUT = "var/eval"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("eval", help="(not built yet)")
-    parser.set_defaults(run=lambda args: print("not built yet") or 2)
+    parser = sub.add_parser(
+        "eval",
+        help="score extraction on labelled data (entities, quotes, casualties, events)",
+        description=(
+            "Run the extraction pipeline on labelled data sets and score it, next to baselines on "
+            "the same texts (raw spaCy NER for entities, textacy's direct quotations for quotes, "
+            "'always 0' for casualties). Prints a Markdown table; writes eval.json (every number, "
+            "versions, data sha256) and PNG charts to --out. --data is a folder holding one folder "
+            "per data set (conll2003/dev.jsonl, quotes_ggt/articles.jsonl, "
+            "casualties_gva/articles.jsonl, events_wikievents/dev.jsonl, events_m2e2/docs.jsonl); "
+            "with --only it may be the data set's folder itself. See docs/EVALUATION.md."
+        ),
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="data folder (default: $WIRESTREAM_EVAL_DATA, else ../shared/data beside the repo)",
+    )
+    parser.add_argument(
+        "--only", choices=["entities", "quotes", "casualties", "events"], help="one task only"
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--limit", type=int, metavar="N", help="score at most N documents per data set"
+    )
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bars even on a terminal"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wirestream.core.extraction import Extractor
+    from wirestream.core.extraction.pipeline import DEFAULT_MODEL
+    from wirestream.evaluation import data, report, tasks
+    from wirestream.evaluation.data import DataNotFoundError
+
+    root = data.resolve_data_dir(args.data)
+    wanted: tuple[data.Task, ...] = (args.only,) if args.only else data.TASKS
+    found: dict[data.Task, dict[str, Path]] = {}
+    missing: list[str] = []
+    for task in wanted:
+        files = data.find_files(root, task, direct=args.only is not None)
+        if files:
+            found[task] = files
+        else:
+            missing.append(f"{task} (expected {data.expected_files(task)})")
+    if not found:
+        raise DataNotFoundError(
+            f"no labelled data under {root}: looked for {'; '.join(missing)}; "
+            "pass --data DIR pointing at a folder with that layout"
+        )
+    for line in missing:
+        print(f"skipping {line}: not found under {root}", file=sys.stderr)
+
+    options = tasks.Options(limit=args.limit, progress=sys.stderr.isatty() and not args.no_progress)
+    extractor = Extractor.load()
+    results: list[tasks.TaskResult] = []
+    for task, files in found.items():
+        if task == "entities":
+            results.append(tasks.run_entities(extractor, files["conll2003"], options))
+        elif task == "quotes":
+            results.append(tasks.run_quotes(extractor, files["quotes_ggt"], options))
+        elif task == "casualties":
+            results.append(tasks.run_casualties(extractor, files["casualties_gva"], options))
+        else:
+            results.append(tasks.run_events(extractor, files, options))
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    charts: list[str] = []
+    for result in results:
+        for i, chart in enumerate(result.charts):
+            name = f"eval-{result.task}{'' if i == 0 else f'-{i}'}.png"
+            report.bar_chart(out / name, chart.title, chart.categories, chart.series, chart.ylabel)
+            charts.append(name)
+
+    files_used = sorted({Path(p) for r in results for p in r.datasets.values()})
+    payload: dict[str, Any] = {
+        "command": "wirestream eval " + " ".join(sys.argv[2:]),
+        "created_at": report.now(),
+        "machine": report.machine(),
+        "versions": report.versions(DEFAULT_MODEL, extractor.nlp.meta.get("version")),
+        "data": {str(p): {"sha256": data.sha256(p)} for p in files_used},
+        "limit": args.limit,
+        "tasks": {r.task: r.as_dict() for r in results},
+        "charts": charts,
+    }
+    report.write_json(out / "eval.json", payload)
+
+    for result in results:
+        print(f"\n## {result.task}\n")
+        print(report.markdown_table(result.header, result.rows))
+        skipped = ", ".join(f"{k}: {v}" for k, v in sorted(result.skipped.items())) or "none"
+        print(
+            f"\n{result.scored} of {result.documents} documents scored; skipped {skipped}; "
+            f"failed {len(result.failed)}."
+        )
+        for note in result.notes:
+            print(f"Note: {note}.")
+        for failure in result.failed[:5]:
+            print(f"failed: {failure}", file=sys.stderr)
+    print(f"\nWrote {out / 'eval.json'} and {len(charts)} chart(s) in {out}/.")
+    return 0
