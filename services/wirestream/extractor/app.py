@@ -186,8 +186,8 @@ def create_service(
     table = app.Table(
         "dedup",
         partitions=RAW_ARTICLES.partitions,
-        key_serializer="json",
-        value_serializer="json",
+        key_type=str,
+        value_type=list,
         use_partitioner=True,
         help="Recent SimHash fingerprints per band value, for syndicated-copy detection.",
     )
