@@ -166,6 +166,8 @@ def create_service(
         web_bind=settings.web_bind,
         data_dir=settings.data_dir,
         topic_partitions=RAW_ARTICLES.partitions,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.session_timeout / 10,
         **app_overrides,
     )
     raw_topic = app.topic(

