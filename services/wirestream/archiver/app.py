@@ -70,6 +70,10 @@ def build(kafka: KafkaSettings, settings: ArchiverSettings) -> tuple[faust.App, 
             if self._task is not None:
                 await asyncio.wait_for(self._task, timeout=30)
 
+    @app.page("/health")
+    async def health(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok"})
+
     @app.page("/archiver/")
     async def status(web: Any, request: Any) -> Any:
         return web.json(
@@ -83,10 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     """Build the archiver from its settings (env) and run it until SIGTERM/SIGINT."""
     parser = argparse.ArgumentParser(prog="wirestream worker archiver")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--web-port", type=int, help="overrides WIRESTREAM_ARCHIVER_WEB_PORT")
     args = parser.parse_args(argv or [])
     configure(args.log_level, json=True)
     kafka = KafkaSettings.from_env()
     settings = ArchiverSettings.from_env()
+    if args.web_port is not None:
+        settings = settings.model_copy(update={"web_port": args.web_port})
     logger.info("starting the archiver", extra={"settings": str(settings)})
     asyncio.run(ensure_topics(kafka, list(RECORD_TOPICS.values())))
     app, _ = build(kafka, settings)
