@@ -1,0 +1,291 @@
+"""Reading the parse: segments, noun phrases, participants, pronouns and place phrases.
+
+Everything here works on the spaCy ``Doc`` of the cleaned text (same offsets as the body) and the
+article's :class:`EntityIndex`; spans are always built from the original body with ``body_span``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from wirestream.core.contracts import EntityRecord, EventLocation, Participant
+from wirestream.core.extraction.entities import EntityIndex
+from wirestream.core.extraction.spans import body_span
+
+_END_PUNCT = frozenset({".", "!", "?", '"', "'", ")", "...", ":", ";"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+_THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+_RELATIVE = frozenset({"which", "that", "who", "whom", "whose"})
+_LOC_PREPS = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "across",
+        "outside",
+        "inside",
+        "around",
+        "into",
+        "over",
+        "throughout",
+        "on",
+    }
+)
+_DIRECTIONS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "outskirts",
+        "outside",
+        "near",
+        "centre",
+        "center",
+    }
+)
+PLACE_NOUNS = frozenset(
+    {
+        "region",
+        "city",
+        "town",
+        "village",
+        "province",
+        "oblast",
+        "district",
+        "area",
+        "border",
+        "county",
+        "state",
+        "capital",
+        "neighborhood",
+        "neighbourhood",
+        "street",
+        "avenue",
+        "block",
+        "park",
+        "port",
+        "coast",
+        "front",
+        "frontline",
+        "territory",
+    }
+)
+_NP_STOP_DEPS = frozenset({"punct", "cc", "prep", "relcl", "acl", "appos", "advcl", "mark"})
+
+
+def segments(doc: Doc) -> list[SpacySpan]:
+    """spaCy's sentences, split again at line breaks (a heading glued to the next paragraph)."""
+    out: list[SpacySpan] = []
+    for sent in doc.sents:
+        begin = sent.start
+        for token in sent:
+            if token.is_space and "\n" in token.text:
+                if begin < token.i:
+                    out.append(doc[begin : token.i])
+                begin = token.i + 1
+        if begin < sent.end:
+            out.append(doc[begin : sent.end])
+    return [s for s in out if any(t.is_alpha for t in s)]
+
+
+def is_heading(segment: SpacySpan) -> bool:
+    """A line without final punctuation (a sub-heading or a repeated title): it restates."""
+    words = [t for t in segment if not t.is_space]
+    return bool(words) and words[-1].text not in _END_PUNCT and len(words) <= 20
+
+
+def np_bounds(head: Token, *, with_of: bool = True) -> tuple[int, int]:
+    """Character bounds of the noun phrase headed by ``head`` (determiners and modifiers kept).
+
+    Relative clauses, appositions and prepositional phrases are left out, except an ``of`` phrase
+    ("the crews of Ka-52 helicopters") when ``with_of`` is set.
+    """
+    left = head
+    for child in head.lefts:
+        if child.dep_ in _NP_STOP_DEPS or child.is_punct:
+            continue
+        left = child.left_edge if child.left_edge.i < left.i else left
+        break
+    while left.i < head.i and (left.is_punct or left.is_space):
+        left = left.doc[left.i + 1]
+    right = head
+    for child in head.rights:
+        if child.dep_ in ("compound", "flat", "nummod") or (
+            with_of and child.dep_ == "prep" and child.lower_ == "of"
+        ):
+            right = child.right_edge
+        else:
+            break
+    while right.i > head.i and (right.is_punct or right.is_space):
+        right = right.doc[right.i - 1]
+    return left.idx, right.idx + len(right.text)
+
+
+def entity_at(entities: EntityIndex, token: Token) -> EntityRecord | None:
+    """The entity with a mention over ``token``, if any."""
+    return entities.at(token.idx, token.idx + len(token.text))
+
+
+def resolve_pronoun(
+    token: Token, entities: EntityIndex, *, window: int = 600
+) -> EntityRecord | None:
+    """A simple antecedent for he/she/it/they: the latest fitting entity mentioned before it.
+
+    He/she: a PERSON; it/they: an ORGANIZATION, else a GROUP or LOCATION. A mention that is a
+    sentence subject is preferred over one that is not.
+    """
+    word = token.lower_
+    if word in _PERSON_PRONOUNS:
+        kinds: tuple[tuple[str, ...], ...] = (("PERSON",),)
+    elif word in _THING_PRONOUNS:
+        kinds = (("ORGANIZATION",), ("GROUP", "LOCATION"))
+    else:
+        return None
+    doc = token.doc
+    hits = entities.mentions_between(max(0, token.idx - window), token.idx)
+    for allowed in kinds:
+        fitting = [(s, e) for s, e in hits if e.type in allowed and s.end <= token.idx]
+        if not fitting:
+            continue
+        subjects = []
+        for span, entity in fitting:
+            tok = doc.char_span(span.start, span.end, alignment_mode="expand")
+            if tok is not None and tok.root.dep_ in ("nsubj", "nsubjpass"):
+                subjects.append(entity)
+        return subjects[-1] if subjects else fitting[-1][1]
+    return None
+
+
+def participant(head: Token, body: str, entities: EntityIndex) -> Participant | None:
+    """A participant from a noun phrase head: its entity when it names one, else the phrase."""
+    if head.lower_ in _RELATIVE:
+        return None
+    if head.pos_ == "PRON":
+        entity = resolve_pronoun(head, entities)
+        if entity is None:
+            return None
+        span = body_span(body, head.idx, head.idx + len(head.text))
+        return Participant(entity_id=entity.id, name=entity.name, span=span)
+    if not (head.pos_ in ("NOUN", "PROPN", "NUM") or head.ent_type_):
+        return None
+    start, end = np_bounds(head)
+    # "Ukraine's Air Force" -> the Air Force, not Ukraine: only the head names the entity.
+    entity = entity_at(entities, head)
+    span = body_span(body, start, end)
+    if not span.text:
+        return None
+    if entity is not None:
+        return Participant(entity_id=entity.id, name=entity.name, span=span)
+    name = span.text
+    for det in ("the ", "The ", "a ", "A ", "an ", "An "):
+        if name.startswith(det):
+            name = name[len(det) :]
+    return Participant(entity_id=None, name=name, span=span)
+
+
+def with_conjuncts(head: Token) -> list[Token]:
+    """``head`` and the nouns conjoined to it ("Putin and other politicians")."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.extend(with_conjuncts(child))
+    return out
+
+
+@dataclass(frozen=True)
+class PlacePhrase:
+    """A place the text names around an event, with the text's own wording and a rank.
+
+    ``rank``: 0 a city or smaller place, 1 a region (or a phrase that narrows a place down),
+    2 a country; lower is more specific.
+    """
+
+    location: EventLocation
+    rank: int
+
+
+def _rank(entity: EntityRecord | None, head: Token, narrowed: bool) -> int:
+    if entity is not None and entity.geo is not None:
+        base = {"place": 0, "city": 0, "region": 1, "country": 2}[entity.geo.feature]
+        return min(base, 1) if narrowed else base
+    if head.lemma_.lower() in PLACE_NOUNS or narrowed:
+        return 1
+    if entity is not None and entity.country and entity.name.lower() in ("ukraine", "russia"):
+        return 2
+    return 1 if entity is None else 0 if head.ent_type_ in ("FAC",) else 1
+
+
+def place_phrases(segment: SpacySpan, body: str, entities: EntityIndex) -> list[PlacePhrase]:
+    """Every "in/at/near/across <place>" and "<direction> of <place>" phrase in ``segment``."""
+    out: list[PlacePhrase] = []
+    seen: set[int] = set()
+    for prep in segment:
+        if prep.dep_ not in ("prep", "conj") or prep.lower_ not in _LOC_PREPS | {"of"}:
+            continue
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        head = objs[0]
+        if head.i in seen or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+            continue
+        governor = prep.head
+        direction = governor.lower_ in _DIRECTIONS
+        if prep.lower_ == "of" and not direction:
+            continue
+        if prep.lower_ == "on" and head.lemma_.lower() not in PLACE_NOUNS:
+            continue
+        if (
+            not direction
+            and governor.pos_ in ("NOUN", "PROPN")
+            and governor.lemma_.lower() not in PLACE_NOUNS
+            and governor.ent_type_ not in ("GPE", "LOC", "FAC")
+            and governor.dep_ in ("nsubj", "nsubjpass", "dobj")
+        ):
+            continue  # "the authorities in Kyiv" says where the authorities are, not the event
+        start, end = np_bounds(head, with_of=True)
+        mentions = [
+            (s, e) for s, e in entities.mentions_between(start, end) if e.type == "LOCATION"
+        ]
+        has_proper = any(t.pos_ == "PROPN" for t in segment.doc[head.left_edge.i : head.i + 1])
+        named_place = head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "LOC", "FAC")
+        if (
+            not mentions
+            and not (head.lemma_.lower() in PLACE_NOUNS and has_proper)
+            and not named_place
+        ):
+            continue
+        if direction:
+            start = governor.idx
+        span = body_span(body, start, end)
+        head_entity = entity_at(entities, head)
+        if head_entity is not None and head_entity.type != "LOCATION":
+            head_entity = None
+        entity = head_entity or (mentions[0][1] if mentions else None)
+        name = span.text
+        if head_entity is not None and not direction and span.text.endswith(head.text):
+            name = head_entity.name
+        for det in ("the ", "The "):
+            name = name[len(det) :] if name.startswith(det) else name
+        location = EventLocation(
+            entity_id=entity.id if entity else None,
+            name=name,
+            country=entity.country if entity else None,
+            geo=head_entity.geo if head_entity is not None and not direction else None,
+            span=span,
+        )
+        narrowed = direction or (head_entity is None and entity is not None)
+        out.append(PlacePhrase(location, _rank(head_entity, head, narrowed)))
+        seen.add(head.i)
+    return out
