@@ -1,10 +1,154 @@
-"""``wirestream bench``: not built yet (see the open issue that owns it)."""
+"""``wirestream bench``: throughput and peak memory of extraction against bare spaCy."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_OUT = "var/bench"
+DEFAULT_LIMIT = 300
+DEFAULT_ROUNDS = 4
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("bench", help="(not built yet)")
-    parser.set_defaults(run=lambda args: print("not built yet") or 2)
+    parser = sub.add_parser(
+        "bench",
+        help="articles/s, words/s and peak memory of extraction vs bare spaCy (and via Kafka)",
+        description=(
+            "Offline: time Extractor.extract_many against bare spaCy nlp.pipe (same model, same "
+            "batch size 8, same articles from DIR/load/*.jsonl), each in its own child process, "
+            "in alternating rounds (A B, B A, ...), and report articles/s, words/s, the ratio and "
+            "each variant's peak RSS. --kafka adds the end-to-end run through the local broker. "
+            "Prints a Markdown table; writes bench.json and PNG charts to --out."
+        ),
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="data folder holding load/*.jsonl (default: $WIRESTREAM_EVAL_DATA, else "
+        "../shared/data beside the repository)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"articles per round (default {DEFAULT_LIMIT})",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=DEFAULT_ROUNDS,
+        metavar="R",
+        help=f"timed rounds per variant (default {DEFAULT_ROUNDS})",
+    )
+    parser.add_argument(
+        "--kafka", action="store_true", help="also run end to end through the local Kafka broker"
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wirestream.core.extraction.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
+    from wirestream.errors import ConfigurationError
+    from wirestream.evaluation import bench, data, report
+
+    if args.limit < 1 or args.rounds < 1:
+        raise ConfigurationError("--limit and --rounds must be at least 1")
+    root = data.resolve_data_dir(args.data)
+    articles, files = bench.load_articles(root, args.limit)
+    n_words = bench.words(articles)
+    print(
+        f"{len(articles)} articles ({n_words} words) from {', '.join(f.name for f in files)}; "
+        f"{args.rounds} rounds per variant, batch size {DEFAULT_BATCH_SIZE}",
+        file=sys.stderr,
+    )
+
+    def progress(round_no: int, variant: str, seconds: float) -> None:
+        rate = len(articles) / seconds if seconds else 0.0
+        print(f"round {round_no + 1} {variant}: {seconds:.1f} s, {rate:.1f} articles/s", file=sys.stderr)  # fmt: skip
+
+    results = bench.run_offline(
+        articles, rounds=args.rounds, batch_size=DEFAULT_BATCH_SIZE, on_round=progress
+    )
+    offline = {v: r.as_dict(len(articles), n_words) for v, r in results.items()}
+    spacy_rate = offline["spacy"]["articles_per_second"]
+    ratio = offline["extractor"]["articles_per_second"] / spacy_rate if spacy_rate else 0.0
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    charts = ["bench-throughput.png"]
+    report.panels(
+        out / "bench-throughput.png",
+        f"Offline: {len(articles)} articles x {args.rounds} rounds, batch size {DEFAULT_BATCH_SIZE}",
+        {
+            "articles/s": {
+                bench.LABELS[v]: offline[v]["articles_per_second"] for v in bench.VARIANTS
+            },
+            "words/s": {bench.LABELS[v]: offline[v]["words_per_second"] for v in bench.VARIANTS},
+            "peak RSS (MiB)": {bench.LABELS[v]: offline[v]["peak_rss_mib"] for v in bench.VARIANTS},
+        },
+    )
+
+    kafka: dict[str, Any] | None = None
+    if args.kafka:
+        import wirestream.evaluation.kafkabench as kafkabench
+
+        kafka = kafkabench.run(articles, out)
+        charts.extend(kafka.get("charts", []))
+
+    payload: dict[str, Any] = {
+        "command": "wirestream bench " + " ".join(sys.argv[2:]),
+        "created_at": report.now(),
+        "machine": report.machine(),
+        "versions": report.versions(DEFAULT_MODEL, _model_version(DEFAULT_MODEL)),
+        "data": {str(p): {"sha256": data.sha256(p)} for p in files},
+        "articles": len(articles),
+        "words": n_words,
+        "batch_size": DEFAULT_BATCH_SIZE,
+        "rounds": args.rounds,
+        "memory_method": "each variant in its own spawned child process; peak = "
+        "getrusage(RUSAGE_SELF).ru_maxrss of that child after its last round",
+        "offline": {**offline, "ratio_extractor_to_spacy": round(ratio, 3)},
+        "kafka": kafka,
+        "charts": charts,
+    }
+    report.write_json(out / "bench.json", payload)
+
+    header = ["offline", "articles/s", "words/s", "peak RSS (MiB)", "RSS after load (MiB)"]
+    rows = [
+        [
+            offline[v]["label"],
+            f"{offline[v]['articles_per_second']:.1f}",
+            f"{offline[v]['words_per_second']:.0f}",
+            f"{offline[v]['peak_rss_mib']:.0f}",
+            f"{offline[v]['rss_after_load_mib']:.0f}",
+        ]
+        for v in bench.VARIANTS
+    ]
+    print(report.markdown_table(header, rows))
+    print(
+        f"\nratio extract/spaCy: {ratio:.2f} ({len(articles)} articles, {n_words} words, "
+        f"{args.rounds} alternating rounds each)"
+    )
+    if kafka is not None:
+        print()
+        print(report.markdown_table(kafka["header"], kafka["rows"]))
+    print(f"\nWrote {out / 'bench.json'} and {len(charts)} chart(s) in {out}/.")
+    return 0
+
+
+def _model_version(name: str) -> str | None:
+    from importlib import metadata
+
+    for dist in (name, name.replace("_", "-")):
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return None

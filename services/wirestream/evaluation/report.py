@@ -142,3 +142,29 @@ def histogram(
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def panels(
+    path: Path, title: str, metrics: Mapping[str, Mapping[str, float]], value_format: str = "{:.1f}"
+) -> None:
+    """One small bar panel per metric (each with its own scale), the same series in each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.8), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, (metric, values) in zip(axes[0], metrics.items(), strict=True):
+        names = list(values)
+        bars = ax.bar(range(len(names)), list(values.values()), color=colours[: len(names)])
+        ax.bar_label(bars, labels=[value_format.format(v) for v in values.values()], fontsize=8)
+        ax.set_xticks(range(len(names)), names, fontsize=8, rotation=10)
+        ax.set_title(metric, fontsize=10)
+        ax.grid(axis="y", alpha=0.3)
+        ax.margins(y=0.15)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

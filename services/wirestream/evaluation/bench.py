@@ -1,0 +1,197 @@
+"""Offline benchmark: ``Extractor.extract_many`` against bare spaCy ``nlp.pipe``, same texts.
+
+Both variants load the same model and use the same batch size (8). Each runs in its own child
+process (``multiprocessing`` spawn), loaded once; the parent alternates rounds A, B, A, B, ... over
+the same articles so that drift on a shared machine (other jobs, CPU frequency) falls on both.
+Peak memory is each child's own RSS high-water mark (``getrusage(RUSAGE_SELF).ru_maxrss``), read
+after its last round; the RSS right after loading the model is reported beside it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Literal
+
+from wirestream.core.contracts import Article
+from wirestream.errors import InputError
+from wirestream.evaluation.data import DataNotFoundError
+from wirestream.inputs import read_path
+
+Variant = Literal["extractor", "spacy"]
+VARIANTS: tuple[Variant, ...] = ("extractor", "spacy")
+LABELS = {"extractor": "Extractor.extract_many", "spacy": "spaCy nlp.pipe"}
+WARMUP_ARTICLES = 16
+
+
+def load_articles(root: Path, limit: int | None) -> tuple[list[Article], list[Path]]:
+    """Articles from ``root/load/*.jsonl`` (or ``root/*.jsonl`` when ``root`` is the load folder),
+    taken alternately from each file (so a limit mixes BBC and Reuters), up to ``limit``."""
+    folder = root / "load" if (root / "load").is_dir() else root
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise DataNotFoundError(
+            f"no load-test articles: expected JSON-lines files of articles in {root / 'load'} "
+            "(bbc.jsonl, reuters.jsonl in ../shared/data/load); pass --data DIR"
+        )
+    per_file: list[list[Article]] = []
+    for path in files:
+        articles = []
+        for result in read_path(str(path)):
+            if result.article is not None:
+                articles.append(result.article)
+            if limit is not None and len(articles) >= limit:
+                break
+        per_file.append(articles)
+    mixed: list[Article] = []
+    for i in range(max((len(a) for a in per_file), default=0)):
+        for articles in per_file:
+            if i < len(articles):
+                mixed.append(articles[i])
+    if not mixed:
+        raise InputError(f"no valid article in {', '.join(str(f) for f in files)}")
+    return mixed[:limit] if limit is not None else mixed, files
+
+
+def words(articles: Sequence[Article]) -> int:
+    """Whitespace-separated words in the bodies (what both variants analyse)."""
+    return sum(len(a.body.split()) for a in articles)
+
+
+def _rss_kib() -> int:
+    """Current RSS in KiB (Linux /proc), 0 when unknown."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _runner(variant: Variant, batch_size: int) -> Callable[[Sequence[Article]], int]:
+    from wirestream.core.extraction import Extractor
+
+    extractor = Extractor.load(batch_size=batch_size)
+    if variant == "extractor":
+
+        def run(articles: Sequence[Article]) -> int:
+            return sum(1 for _ in extractor.extract_many(articles))
+
+    else:
+        nlp = extractor.nlp
+
+        def run(articles: Sequence[Article]) -> int:
+            return sum(1 for _ in nlp.pipe((a.body for a in articles), batch_size=batch_size))
+
+    return run
+
+
+def _child(variant: Variant, batch_size: int, articles: list[Article], conn: Connection) -> None:
+    """Child process: load, warm up, then time one pass per 'run' message until 'stop'."""
+    run = _runner(variant, batch_size)
+    run(articles[:WARMUP_ARTICLES])
+    conn.send(("loaded", _rss_kib()))
+    while conn.recv() == "run":
+        start = time.perf_counter()
+        done = run(articles)
+        conn.send(("round", time.perf_counter() - start, done))
+    conn.send(("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    conn.close()
+
+
+@dataclass
+class VariantResult:
+    variant: Variant
+    seconds: list[float] = field(default_factory=list)
+    rss_after_load_mib: float = 0.0
+    peak_rss_mib: float = 0.0
+
+    def articles_per_second(self, n: int) -> float:
+        total = sum(self.seconds)
+        return n * len(self.seconds) / total if total else 0.0
+
+    def as_dict(self, n_articles: int, n_words: int) -> dict[str, Any]:
+        total = sum(self.seconds)
+        return {
+            "label": LABELS[self.variant],
+            "round_seconds": [round(s, 3) for s in self.seconds],
+            "articles_per_second": round(self.articles_per_second(n_articles), 2),
+            "words_per_second": round(n_words * len(self.seconds) / total, 1) if total else 0.0,
+            "round_articles_per_second": [round(n_articles / s, 2) for s in self.seconds],
+            "rss_after_load_mib": round(self.rss_after_load_mib, 1),
+            "peak_rss_mib": round(self.peak_rss_mib, 1),
+        }
+
+
+def run_offline(
+    articles: list[Article],
+    *,
+    rounds: int = 3,
+    batch_size: int = 8,
+    on_round: Callable[[int, Variant, float], None] | None = None,
+) -> dict[Variant, VariantResult]:
+    """Time both variants over ``articles``, ``rounds`` alternating rounds each."""
+    context = multiprocessing.get_context("spawn")
+    pipes: dict[Variant, Connection] = {}
+    processes = []
+    results = {v: VariantResult(v) for v in VARIANTS}
+    try:
+        for variant in VARIANTS:
+            parent, child = context.Pipe()
+            process = context.Process(
+                target=_child, args=(variant, batch_size, articles, child), daemon=True
+            )
+            process.start()
+            child.close()
+            pipes[variant] = parent
+            processes.append(process)
+        for variant, conn in pipes.items():
+            _, rss = _receive(conn, variant)
+            results[variant].rss_after_load_mib = rss / 1024
+        for round_no in range(rounds):
+            order = VARIANTS if round_no % 2 == 0 else VARIANTS[::-1]
+            for variant in order:
+                pipes[variant].send("run")
+                _, seconds, done = _receive(pipes[variant], variant)
+                if done != len(articles):
+                    raise InputError(f"{variant}: processed {done} of {len(articles)} articles")
+                results[variant].seconds.append(seconds)
+                if on_round is not None:
+                    on_round(round_no, variant, seconds)
+        for variant, conn in pipes.items():
+            conn.send("stop")
+            _, peak = _receive(conn, variant)
+            results[variant].peak_rss_mib = peak / 1024
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+    return results
+
+
+def _receive(conn: Connection, variant: str) -> tuple[Any, ...]:
+    try:
+        message: tuple[Any, ...] = conn.recv()
+    except EOFError as exc:
+        raise InputError(
+            f"the {variant} benchmark process died (out of memory?): run with a smaller --limit"
+        ) from exc
+    return message
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100), linear interpolation between closest ranks."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
