@@ -19,7 +19,9 @@ class KafkaSettings(BaseSettings):
     - ``replication_factor`` — ``WIRESTREAM_KAFKA_REPLICATION_FACTOR``; default 1 (single node).
     """
 
-    model_config = SettingsConfigDict(env_prefix="WIRESTREAM_KAFKA_", frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="WIRESTREAM_KAFKA_", frozen=True, extra="ignore", populate_by_name=True
+    )
 
     bootstrap_servers: str = Field(
         default="127.0.0.1:9092",
