@@ -195,9 +195,12 @@ class _Finder:
             else:
                 chain += 1
                 link = chain
+            end = q.end
+            while end > q.start and self.text[end - 1] in " ,;":
+                end -= 1  # the framing sentence's comma, not the speaker's
             cand = _Candidate(
                 start=q.start,
-                end=q.end,
+                end=end,
                 type="direct",
                 order=min(q.start, verb.idx) if verb is not None else q.start,
                 closed=q.closed,

@@ -101,7 +101,7 @@ class SpeakerResolver:
         pronoun = self.lexicon.pronouns.get(lower)
         if pronoun is not None and subject.pos_ == "PRON":
             return self._pronoun(subject, pronoun)
-        named = self._named(subject)
+        named = self._named(subject) or self._surname(subject)
         if named is not None:
             return named
         lemma = subject.lemma_.lower()
@@ -139,6 +139,19 @@ class SpeakerResolver:
             return Resolved(self._speaker(entity, span), entity.type == "PERSON", token.idx)
         return None
 
+    def _surname(self, subject: Token) -> Resolved | None:
+        """A bare surname ("Price said") of a person named in full before it."""
+        if subject.pos_ not in ("PROPN", "NOUN") or not subject.is_title:
+            return None  # the tagger often calls a surname after a quote a common noun
+        i = bisect.bisect_left(self._person_starts, subject.idx) - 1
+        while i >= 0:
+            entity = self._persons[i][2]
+            if entity.name.split()[-1] == subject.text or subject.text in entity.aliases:
+                span = body_span(self.body, subject.idx, subject.idx + len(subject))
+                return Resolved(self._speaker(entity, span), True, subject.idx)
+            i -= 1
+        return None
+
     def _pronoun(self, subject: Token, kind: str) -> Resolved | None:
         span = body_span(self.body, subject.idx, subject.idx + len(subject))
         at = subject.idx
@@ -152,6 +165,13 @@ class SpeakerResolver:
             if row is None:
                 return None
             return Resolved(self._speaker(row[2], span), True, at)
+        if kind == "thing":
+            sentence_start = subject.sent.start_char
+            i = bisect.bisect_left(self._other_starts, at) - 1
+            while i >= 0 and self._others[i][0] >= sentence_start:
+                if self._others[i][2].type == "ORGANIZATION":
+                    return Resolved(self._speaker(self._others[i][2], span), False, at)
+                i -= 1
         if last is not None and not last.person and at - last.at < 1500:
             return Resolved(last.speaker.model_copy(update={"span": span}), False, at)
         if kind == "thing":
