@@ -155,10 +155,18 @@ def create_service(
         ALERT_DEAD_LETTERS.name(kafka), key_serializer="raw", value_serializer="raw"
     )
     windows = app.Table(
-        "windows", partitions=HITS_PARTITIONS, key_serializer="json", value_serializer="json"
+        "windows",
+        partitions=HITS_PARTITIONS,
+        key_type=str,
+        value_type=list,
+        help="Per rule+group: [timestamp ms, record id, article id, summary] in the window.",
     )
     suppressed = app.Table(
-        "suppressed", partitions=HITS_PARTITIONS, key_serializer="json", value_serializer="json"
+        "suppressed",
+        partitions=HITS_PARTITIONS,
+        key_type=str,
+        value_type=int,
+        help="Per rule+group: the timestamp (ms) until which the rule stays quiet.",
     )
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     svc = AlerterService(

@@ -278,7 +278,7 @@ class Evaluator:
             fired = [[hit.timestamp_ms, hit.record_id, hit.article_id, hit.summary]]
         else:
             horizon = hit.timestamp_ms - int(rule.window.within * 1000)
-            entries = [list(e) for e in windows.get(key) or [] if int(e[0]) > horizon]
+            entries = [list(e) for e in windows.get(key) or [] if int(e[0]) >= horizon]
             if all(e[1] != hit.record_id for e in entries):
                 entries.append([hit.timestamp_ms, hit.record_id, hit.article_id, hit.summary])
             if len(entries) < rule.window.count:

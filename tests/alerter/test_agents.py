@@ -1,0 +1,179 @@
+"""The alerter's faust agents with ``agent.test_context()`` (no broker), one stage at a time.
+
+Outbound topics are replaced by recording sinks and the tables by dicts (the tables' changelogs
+need a broker; the integration tests run them for real).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import ipaddress
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from alerter.conftest import event
+from wirestream.alerter.app import AlerterService, create_service
+from wirestream.alerter.rules import parse_rules
+from wirestream.alerter.settings import AlerterSettings
+from wirestream.core import jsonio
+from wirestream.core.contracts import AlertRecord, DeadLetter
+from wirestream.streaming.settings import KafkaSettings
+
+
+@dataclass
+class RecordingTopic:
+    sent: list[tuple[bytes | None, bytes]] = field(default_factory=list)
+
+    async def send(self, *, key: bytes | None, value: bytes) -> None:
+        self.sent.append((key, value))
+
+
+RULES = """\
+rules:
+  - name: casualties
+    severity: high
+    match: {kind: event, event_type: ASSAULT, casualties_at_least: 1}
+    webhooks: [URL]
+  - name: cluster
+    severity: critical
+    match: {kind: event, event_type: ASSAULT}
+    window: {count: 3, within: 1h}
+    group_by: place
+"""
+
+
+@dataclass
+class Hook:
+    failures: int = 0
+    received: list[bytes] = field(default_factory=list)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if self.failures:
+            self.failures -= 1
+            return web.Response(status=503)
+        self.received.append(body)
+        return web.Response(status=200)
+
+
+@pytest.fixture
+async def hook() -> AsyncIterator[tuple[Hook, str]]:
+    rec = Hook()
+    app = web.Application()
+    app.router.add_post("/hook", rec.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield rec, f"http://127.0.0.1:{port}/hook"
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def service(hook: tuple[Hook, str]) -> AsyncIterator[AlerterService]:
+    settings = AlerterSettings(
+        web_port=6998,
+        webhook_allowlist=["127.0.0.1"],
+        webhook_allow_networks=[ipaddress.ip_network("127.0.0.0/8")],
+        webhook_retries=2,
+        webhook_secret="k",
+    )
+    rules = parse_rules(RULES.replace("URL", hook[1]))
+    svc = create_service(settings, KafkaSettings(topic_prefix="test-alerter."), rules)
+    app = svc.app
+    app.loop = asyncio.get_running_loop()
+    app.finalize()
+    app.conf.store = "memory://"
+    app.flow_control.resume()
+    svc.sinks = {name: RecordingTopic() for name in svc.sinks}
+    svc.windows, svc.suppressed = {}, {}
+
+    async def no_sleep(delay: float) -> None:
+        return None
+
+    svc.sleep = no_sleep
+    yield svc
+    if svc.session is not None:
+        await svc.session.close()
+
+
+def sent(svc: AlerterService, name: str) -> list[tuple[bytes | None, bytes]]:
+    sink = svc.sinks[name]
+    assert isinstance(sink, RecordingTopic)
+    return sink.sent
+
+
+async def wait_for(condition: Any, timeout: float = 20.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the agent")
+        await asyncio.sleep(0.02)
+
+
+async def test_match_then_evaluate_then_deliver(
+    service: AlerterService, hook: tuple[Hook, str], seed_records: list[dict[str, Any]]
+) -> None:
+    records = [*seed_records, *(event(i) for i in range(3))]
+    async with service.match_agent.test_context() as agent:
+        for record in records:
+            await agent.put(jsonio.dumps(record), key=record["article_id"].encode())
+        await agent.put(b"not json")
+        await wait_for(lambda: service.skipped == 1)
+    hits = sent(service, "hits")
+    assert service.skipped == 1
+    assert {json.loads(v)["rule"] for _, v in hits} == {"casualties", "cluster"}
+    assert all(
+        k == (json.loads(v)["rule"] + "\x1f" + json.loads(v)["group"]).encode() for k, v in hits
+    )
+
+    async with service.evaluate_agent.test_context() as agent:
+        for _, value in hits:
+            await agent.put(value)
+        await wait_for(lambda: len(sent(service, "alerts")) == 2)
+    alerts = [AlertRecord.model_validate_json(v) for _, v in sent(service, "alerts")]
+    assert sorted(a.rule for a in alerts) == ["casualties", "cluster"]
+    cluster = next(a for a in alerts if a.rule == "cluster")
+    assert cluster.record_ids == ["evt_0", "evt_1", "evt_2"] and cluster.window_key == "Kharkiv"
+
+    receiver, _ = hook
+    receiver.failures = 2
+    async with service.deliver_agent.test_context() as agent:
+        for key, value in sent(service, "alerts"):
+            await agent.put(value, key=key)
+        await wait_for(lambda: receiver.received)
+    casualty = next(v for _, v in sent(service, "alerts") if b'"rule":"casualties"' in v)
+    assert receiver.received == [casualty]  # the cluster rule has no webhook
+    assert sent(service, "dlq") == [] and service.delivered == 1
+
+
+async def test_failed_delivery_is_dead_lettered(
+    service: AlerterService, hook: tuple[Hook, str]
+) -> None:
+    receiver, _ = hook
+    receiver.failures = 10
+    alert = AlertRecord(
+        id="alr_x",
+        rule="casualties",
+        severity="high",
+        summary="s",
+        record_ids=["evt_1"],
+        article_ids=["art_1"],
+        fired_at="2024-07-24T15:00:00Z",
+    )
+    async with service.deliver_agent.test_context() as agent:
+        await agent.put(jsonio.dumps(alert), key=b"casualties")
+        await wait_for(lambda: sent(service, "dlq"))
+    [(key, value)] = sent(service, "dlq")
+    letter = DeadLetter.model_validate_json(value)
+    assert key == b"casualties" and letter.stage == "deliver" and letter.service == "alerter"
+    assert "failed after 3 attempts" in letter.error_message
+    assert AlertRecord.model_validate_json(base64.b64decode(letter.original_b64)) == alert
+    assert receiver.received == []
