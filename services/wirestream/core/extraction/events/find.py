@@ -182,6 +182,7 @@ class _Draft:
     claim: Claim | None = None
     background: bool = False
     anaphoric: bool = False
+    injured_from_shot: bool = False
     confidence: float = 0.5
 
 
@@ -206,9 +207,11 @@ def _lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, boo
         entry = lex.triggers.get((lemma, "VERB"))
         if entry is not None:
             return entry.type, entry.mode, False
-        if lemma in lex.killed_verbs or lemma in lex.injured_verbs:
+        if lemma in lex.killed_verbs or lemma in lex.injured_verbs or lemma == "die":
             return "ASSAULT", None, True
         return None
+    if token.pos_ == "ADJ" and token.lower_ == "dead":
+        return "ASSAULT", None, True
     if token.pos_ in ("NOUN", "PROPN"):
         entry = lex.triggers.get((lemma, "NOUN"))
         if entry is not None and not (lemma == "talk" and token.lower_ != "talks"):
@@ -493,8 +496,22 @@ def _counts_text(noun: Token, lex: EventLexicon) -> str:
 def _number_role(
     n: NumberMention, noun: Token | None, seg: SpacySpan, lex: EventLexicon
 ) -> str | None:
+    role = _raw_number_role(n, noun, seg, lex)
+    if role in ("killed", "injured"):
+        if noun is not None and noun.lemma_.lower() not in lex.person_nouns:
+            return None  # "3900 block", "two shootings": not a count of people
+        verb = governing_verb(noun if noun is not None else seg.doc[n.last])
+        if verb is not None and (_negated(verb) or _irrealis(verb, lex) or _neither(verb)):
+            return None
+    return role
+
+
+def _raw_number_role(
+    n: NumberMention, noun: Token | None, seg: SpacySpan, lex: EventLexicon
+) -> str | None:
     doc = seg.doc
-    anchor = noun if noun is not None else doc[n.last]
+    number = doc[n.last]
+    anchor = noun if noun is not None and number.dep_ in ("nummod", "quantmod") else number
     nxt = doc[n.last + 1] if n.last + 1 < seg.end else None
     after_noun = doc[noun.i + 1] if noun is not None and noun.i + 1 < seg.end else None
     for follower in (nxt, after_noun):
@@ -579,6 +596,17 @@ def _quantities(draft: _Draft, ctx: _Context) -> None:
     _casualties(draft, ctx)
 
 
+def _neither(verb: Token) -> bool:
+    """ "Neither Melissa nor the children were injured"."""
+    return any(
+        t.lower_ in ("neither", "nobody")
+        or (t.lower_ == "one" and t.i > 0 and t.nbor(-1).lower_ == "no")
+        for c in verb.children
+        if c.dep_ in ("nsubj", "nsubjpass")
+        for t in c.subtree
+    )
+
+
 def _victim_count(
     head: Token, lex: EventLexicon, numbers: list[NumberMention]
 ) -> tuple[int, Token] | None:
@@ -592,7 +620,8 @@ def _victim_count(
         if (
             h.ent_type_ == "PERSON"
             or (lemma in lex.person_nouns and h.tag_ in ("NN", "NNP"))
-            or (h.pos_ == "PRON" and h.lower_ in ("he", "she", "him", "her"))
+            or (h.pos_ == "PRON" and h.lower_ in ("he", "she", "him", "her", "himself", "herself"))
+            or h.lower_ == "another"
         ):
             total += 1
         else:
@@ -619,14 +648,21 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
         lemma = verb.lemma_.lower()
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         if lemma in lex.killed_verbs or lemma in lex.injured_verbs or lemma in lex.shot_verbs:
-            deps = ("nsubjpass",) if passive else ("dobj",)
-        elif lemma in ("die",) or (verb.pos_ == "ADJ" and verb.lower_ in ("dead",)):
-            deps = ("nsubj",)
+            deps: tuple[str, ...] = ("nsubjpass",) if passive else ("dobj",)
+        elif lemma == "die" or (verb.pos_ == "ADJ" and verb.lower_ == "dead"):
+            deps = ("nsubj", "nsubjpass")
         else:
+            continue
+        if _negated(verb) or _irrealis(verb, lex) or _neither(verb):
             continue
         victims = [c for c in verb.children if c.dep_ in deps]
         if not victims and verb.dep_ == "conj":
             victims = [c for c in verb.head.children if c.dep_ in deps]
+        if not victims and verb.pos_ == "ADJ":
+            victims = [c for c in verb.head.children if c.dep_ in deps]
+            victims += [c for c in verb.head.children if c.dep_ == "dobj"]  # "found him dead"
+        if not victims and verb.dep_ == "acl" and verb.tag_ == "VBN":
+            victims = [verb.head]  # "a juvenile shot in the 3000 block"
         if not victims:
             continue
         found = _victim_count(victims[0], lex, numbers)
@@ -645,6 +681,7 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
             if conj_kill:
                 continue  # the conjoined "killed" counts the same victims
             kind = "killed" if fatal else "injured"
+            draft.injured_from_shot = draft.injured_from_shot or kind == "injured"
         elif lemma in lex.killed_verbs or lemma == "die" or verb.lower_ == "dead":
             kind = "killed"
         else:
@@ -875,7 +912,7 @@ def _mergeable(earlier: _Draft, later: _Draft) -> bool:
         return False
     if earlier.date and later.date and earlier.date.value != later.date.value:
         return False
-    if later.casualty_only and gap == 1 and not later.actors:
+    if later.casualty_only and not later.actors:
         return True
     if earlier.type == "ASSAULT" and earlier.mode and later.mode and earlier.mode != later.mode:
         return False
@@ -923,6 +960,13 @@ def _record(draft: _Draft, ctx: _Context, article_id: str) -> EventRecord:
     if particles:
         last = max(particles, key=lambda t: t.i)
         trigger = body_span(ctx.body, trig.idx, last.idx + len(last.text))
+    if (
+        draft.injured_from_shot
+        and draft.killed is not None
+        and draft.injured is not None
+        and draft.injured.value <= draft.killed.value
+    ):
+        draft.injured = None  # "a man was shot ... he died": the one shot is the one killed
     seg = draft.segment
     evidence = body_span(ctx.body, seg.start_char, seg.end_char)
     places = sorted(draft.places, key=lambda p: p.location.span.start)

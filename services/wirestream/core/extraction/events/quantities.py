@@ -152,6 +152,22 @@ def find_numbers(sent: SpacySpan, lex: EventLexicon) -> list[NumberMention]:
         ):
             j += 1
         words = [t.text for t in doc[i:j] if t.text != "-"]
+        follow = " ".join(t.lower_ for t in doc[j : min(j + 3, sent.end)])
+        if (
+            follow.startswith(
+                ("- year", "-year", "year - old", "years old", "- month", "months old")
+            )
+            or follow.startswith(("block", "a.m", "p.m", "o'clock", ":"))
+            or (
+                j < sent.end
+                and doc[j].pos_ == "PROPN"
+                and doc[j].ent_type_ in ("FAC", "GPE", "LOC", "")
+            )
+            and token.like_num
+            and len(token.text) >= 3
+        ):
+            i = j
+            continue  # an age ("13-year-old"), an address ("5210 Karluk Street"), a time
         value = parse_number(words, lex)
         # "one of the biggest": a partitive "one" is not a count.
         partitive_one = (
