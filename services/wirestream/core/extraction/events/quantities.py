@@ -162,9 +162,9 @@ def find_numbers(sent: SpacySpan, lex: EventLexicon) -> list[NumberMention]:
                 j < sent.end
                 and doc[j].pos_ == "PROPN"
                 and doc[j].ent_type_ in ("FAC", "GPE", "LOC", "")
+                and token.like_num
+                and len(token.text) >= 3
             )
-            and token.like_num
-            and len(token.text) >= 3
         ):
             i = j
             continue  # an age ("13-year-old"), an address ("5210 Karluk Street"), a time
