@@ -188,8 +188,7 @@ def create_service(
     table = app.Table(
         "dedup",
         partitions=RAW_ARTICLES.partitions,
-        key_type=str,
-        value_type=list,
+        # No key/value types: both JSON (str keys, lists of [id, fingerprint, timestamp]).
         use_partitioner=True,
         help="Recent SimHash fingerprints per band value, for syndicated-copy detection.",
     )
@@ -233,7 +232,8 @@ def create_service(
     @app.page("/metrics")
     async def metrics_view(self: Any, request: Any) -> Any:
         service.update_lag()
-        return self.bytes(metrics.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
+        # Prometheus text format 0.0.4 (UTF-8); aiohttp refuses a charset in content_type.
+        return self.bytes(metrics.render(), content_type="text/plain")
 
     return service
 
