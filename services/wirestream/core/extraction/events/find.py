@@ -61,6 +61,7 @@ from wirestream.core.extraction.events.quantities import (
     find_numbers,
     governing_verb,
     is_projectile,
+    particles,
     role_of,
     whole_of,
 )
@@ -228,8 +229,7 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
     lemma = token.lemma_.lower()
     objects = _objects(token)
     obj_lemmas = {o.lemma_.lower() for o in objects}
-    particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
-    if lemma in ("shoot", "shot") and "down" in particles:
+    if lemma in ("shoot", "shot") and "down" in particles(token):
         return True  # an interception: a quantity role, not an assault by the interceptor
     if lemma in ("strike", "hit") and obj_lemmas & _NOT_PHYSICAL:
         return True

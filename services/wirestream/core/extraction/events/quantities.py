@@ -248,12 +248,20 @@ def governing_verb(token: Token) -> Token | None:
     return None
 
 
+def particles(verb: Token) -> list[str]:
+    """The verb's particles ("shot down"), also when the parser files "down" as an adverb."""
+    return [
+        c.lower_
+        for c in verb.children
+        if c.dep_ == "prt" or (c.i == verb.i + 1 and c.lower_ in ("down", "off", "up", "out"))
+    ]
+
+
 def role_of(verb: Token | None, lex: EventLexicon) -> str | None:
     """The role a verb gives the number it governs (``roles.tsv``), with its particle if any."""
     if verb is None:
         return None
-    particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
-    for prt in particles:
+    for prt in particles(verb):
         role = lex.roles.get(f"{verb.lemma_.lower()} {prt}")
         if role:
             return role
