@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wirestream.core.contracts import Article, EventRecord, QuoteRecord
+from wirestream.core.contracts import Article, EventRecord, Participant, QuoteRecord
 from wirestream.core.extraction import Extractor
 from wirestream.core.extraction.pipeline import ArticleResult
 
@@ -25,8 +25,8 @@ def _one(events: list[EventRecord], sentence_part: str, etype: str) -> EventReco
     return found[0]
 
 
-def _names(parts: list[object]) -> set[str]:
-    return {p.name for p in parts}  # type: ignore[attr-defined]
+def _names(parts: list[Participant]) -> set[str]:
+    return {p.name for p in parts}
 
 
 def test_every_span_is_the_body(events: list[EventRecord], seed_article: Article) -> None:
@@ -132,7 +132,7 @@ def test_no_false_events(events: list[EventRecord]) -> None:
     for word in ("operation", "negotiate", "negotiations", "withdrawal", "supply", "occupied"):
         assert word not in triggers
     assert not any(e.evidence.text.startswith("Russian strikes continue") for e in events)
-    assert not any("offensive" == e.trigger.text for e in events)
+    assert not any(e.trigger.text == "offensive" for e in events)
     for event in events:
         if event.date and event.date.value < "2024-06":
             assert event.timeframe == "background"
