@@ -259,23 +259,34 @@ class _Finder:
                 continue
             if self._verb(token, direct=False):
                 entry = self.lex.verbs[token.lemma_.lower()]
+                found = False
                 for child in token.children:
                     kind = _COMPLEMENT_DEPS.get(child.dep_)
                     if kind is None or kind not in entry.complements:
                         continue
                     if kind == "dobj" and child.lemma_.lower() not in self.lex.cue_nouns:
                         continue
+                    if kind == "ccomp" and not _reports_a_statement(child):
+                        continue
                     cand = self._content(token, child, para, subject_of(token))
                     if cand is not None:
                         out.append(cand)
+                        found = True
+                if not found and token.dep_ == "parataxis":
+                    out.extend(self._parataxis(token, para))
             elif token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.cue_nouns:
                 if self._verb(token.head, direct=False):
                     continue  # the verb's own complement covers it
+                head = token.head if token.dep_ in ("dobj", "pobj") else None
+                if head is not None and head.dep_ == "prep":  # "said in a statement that"
+                    head = head.head
                 for child in token.children:
                     if child.dep_ in _CLAUSE_DEPS and _has_that(child):
-                        head = token.head if token.dep_ in ("dobj", "pobj") else None
                         subject = subject_of(head) if head is not None else None
-                        cand = self._content(token, child, para, subject, noun=True)
+                        if head is not None and self._verb(head, direct=False):
+                            cand = self._content(head, child, para, subject)
+                        else:
+                            cand = self._content(token, child, para, subject, noun=True)
                         if cand is not None:
                             out.append(cand)
             elif token.lower_ == "according" and token.i + 1 < len(self.doc):
@@ -294,7 +305,9 @@ class _Finder:
         last = comp.right_edge
         end = min(hi, last.idx + len(last))
         if start <= cue.idx < end:
-            return None
+            if comp.i < cue.i:
+                return None
+            start = cue.idx + len(cue)  # "wounds that authorities said did not appear ..."
         start, end = self._trim(start, end)
         if self._words(start, end) < 3:
             return None
@@ -308,6 +321,35 @@ class _Finder:
         )
         cand.cue = (cue.idx, cue.idx + len(cue), cue.lemma_.lower()) if noun else self._cue(cue)
         return cand
+
+    def _parataxis(self, verb: Token, para: int) -> list[_Candidate]:
+        """ "Prices will fall, she said, and rates with them": the clause around the aside."""
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None:
+            return []
+        head = verb.head
+        lo, hi = self.paras[para]
+        c_lo = max(lo, head.left_edge.idx)
+        c_hi = min(hi, head.right_edge.idx + len(head.right_edge))
+        a_lo = verb.left_edge.idx
+        a_hi = verb.right_edge.idx + len(verb.right_edge)
+        out = []
+        for start, end in (self._trim(c_lo, a_lo), self._trim(a_hi, c_hi)):
+            if self._words(start, end) < 3 or any(
+                self.in_quote[i] for i in self._tokens_in(start, end)
+            ):
+                continue
+            cand = _Candidate(
+                start=start,
+                end=end,
+                type="indirect",
+                order=min(start, verb.idx),
+                para=para,
+                subject=subject,
+            )
+            cand.cue = self._cue(verb)
+            out.append(cand)
+        return out
 
     def _according(self, token: Token, para: int) -> _Candidate | None:
         to = self.doc[token.i + 1]
@@ -364,6 +406,17 @@ class _Finder:
         return words
 
 
+_QUESTION_WORDS = frozenset(
+    {"whether", "if", "why", "how", "when", "what", "where", "who", "which"}
+)
+
+
+def _reports_a_statement(clause: Token) -> bool:
+    """A clause that is not an embedded question ("asked whether ...", "said why ...")."""
+    first = clause.left_edge
+    return not (first.lower_ in _QUESTION_WORDS or first.tag_ in ("WDT", "WP", "WRB"))
+
+
 def _has_that(clause: Token) -> bool:
     return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
 
@@ -398,7 +451,11 @@ def find_quotes(
     candidates.sort(key=lambda c: (c.order, c.start))
     _resolve(candidates, SpeakerResolver(doc, body, entities, finder.lex))
     candidates.sort(key=lambda c: (c.start, c.end))
-    return [_record(c, body, article_id) for c in candidates]
+    return [
+        _record(c, body, article_id)
+        for c in candidates
+        if c.speaker is not None or c.type == "direct"  # reported speech of nobody is narration
+    ]
 
 
 def _drop_nested(cands: list[_Candidate]) -> list[_Candidate]:

@@ -26,7 +26,7 @@ from wirestream.core.extraction.quotes.lexicon import QuoteLexicon
 from wirestream.core.extraction.spans import body_span
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
-_INHERIT = frozenset({"conj", "advcl", "xcomp", "ccomp", "relcl", "acl", "pcomp"})
+_INHERIT = frozenset({"conj", "advcl", "xcomp", "ccomp", "relcl", "acl", "pcomp", "prep"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
@@ -112,9 +112,12 @@ class SpeakerResolver:
             found = self._described(subject)
             if found is not None:
                 return found
-        if subject.pos_ not in ("NOUN", "PROPN"):
+        if subject.pos_ in ("PRON", "DET", "PUNCT", "SPACE"):
             return None
-        return self._group(subject, phrase, person=kind == "person" and subject.tag_ != "NNS")
+        person = (kind == "person" and subject.tag_ != "NNS") or (
+            kind is None and subject.pos_ == "PROPN"  # a name the entity stage did not catch
+        )
+        return self._group(subject, phrase, person=person)
 
     def _speaker(self, entity: EntityRecord, span: Span) -> Speaker:
         return Speaker(name=entity.name, entity_id=entity.id, span=span)
@@ -162,9 +165,11 @@ class SpeakerResolver:
             if last is not None and last.person and at - last.at < 3000:
                 return Resolved(last.speaker.model_copy(update={"span": span}), True, at)
             row = self._nearest(self._persons, self._person_starts, at)
-            if row is None:
-                return None
-            return Resolved(self._speaker(row[2], span), True, at)
+            if row is not None:
+                return Resolved(self._speaker(row[2], span), True, at)
+            if last is not None and at - last.at < 3000:
+                return Resolved(last.speaker.model_copy(update={"span": span}), True, at)
+            return None
         if kind == "thing":
             sentence_start = subject.sent.start_char
             i = bisect.bisect_left(self._other_starts, at) - 1
