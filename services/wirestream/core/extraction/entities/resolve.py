@@ -547,8 +547,14 @@ def _title_mentions(title: str, original: str, surfaces: list[str]) -> list[Span
     """Spans of ``original`` where a surface occurs in ``title`` (its normalised form)."""
     out: list[Span] = []
     for surface in sorted(surfaces, key=len, reverse=True):
-        for found in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", title):
-            if not any(s.start < found.end() and found.start() < s.end for s in out):
-                out.append(title_span(original, found.start(), found.end()))
+        at = title.find(surface)
+        while at >= 0 and surface:
+            end = at + len(surface)
+            bounded = (at == 0 or not title[at - 1].isalnum()) and (
+                end == len(title) or not title[end].isalnum()
+            )
+            if bounded and not any(s.start < end and at < s.end for s in out):
+                out.append(title_span(original, at, end))
+            at = title.find(surface, end)
     out.sort(key=lambda s: s.start)
     return out
