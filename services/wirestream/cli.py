@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from wirestream import __version__
 from wirestream.errors import WirestreamError
 
-COMMANDS = ("extract", "kafka", "topics", "publish", "tail", "worker", "archive", "eval", "bench")
+COMMANDS = (
+    "demo",
+    "extract",
+    "kafka",
+    "topics",
+    "publish",
+    "tail",
+    "worker",
+    "archive",
+    "eval",
+    "bench",
+)
 """Sub-commands, in the order ``--help`` lists them; each is ``wirestream.commands.<name>``."""
 
 
