@@ -81,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.action == "stop":
+        address = broker.bootstrap_servers  # read while it runs: the ports it was started with
         if broker.stop():
-            print(f"Kafka on {broker.bootstrap_servers} stopped; data kept in {broker.data_dir}.")
+            print(f"Kafka on {address} stopped; data kept in {broker.data_dir}.")
         else:
             print(f"no local Kafka broker runs for {broker.data_dir}.")
         return 0

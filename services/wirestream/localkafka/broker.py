@@ -187,6 +187,19 @@ class LocalBroker:
 
     @property
     def bootstrap_servers(self) -> str:
+        """Where the broker of this data directory listens.
+
+        While it runs, that is the address in the data directory's ``server.properties`` (it may
+        have been started with other ports than the current settings); otherwise the settings'.
+        """
+        if self.pid_file.exists():
+            try:
+                text = self.config_file.read_text("utf-8")
+            except OSError:
+                text = ""
+            match = re.search(r"^advertised\.listeners=PLAINTEXT://(\S+?)(?:,|$)", text, re.M)
+            if match:
+                return match.group(1)
         return self.settings.bootstrap_servers
 
     # -- state ---------------------------------------------------------------------------------
