@@ -326,6 +326,8 @@ def _is_trigger(token: Token, etype: str, segment: SpacySpan, lex: EventLexicon)
         return False
     if _lexical_veto(token, etype, lex) or _negated(token) or _irrealis(token, lex):
         return False
+    if token.pos_ == "VERB" and _neither(token):
+        return False
     if _scare_quoted(token, segment, lex):
         return False
     return not (token.pos_ != "VERB" and _generic_noun(token, lex))
@@ -657,10 +659,16 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
             continue
         victims = [c for c in verb.children if c.dep_ in deps]
         if not victims and verb.dep_ == "conj":
-            victims = [c for c in verb.head.children if c.dep_ in deps]
+            # "a man was shot and killed": the conjoined verbs share the passive subject
+            victims = [c for c in verb.head.children if c.dep_ in (*deps, "nsubjpass")]
         if not victims and verb.pos_ == "ADJ":
             victims = [c for c in verb.head.children if c.dep_ in deps]
             victims += [c for c in verb.head.children if c.dep_ == "dobj"]  # "found him dead"
+        if not victims and verb.tag_ == "VBN":
+            # "found a man shot", "a man was found shot": the small clause's subject
+            victims = [c for c in verb.children if c.dep_ == "nsubj"]
+            if not victims and verb.dep_ in ("xcomp", "oprd", "ccomp"):
+                victims = [c for c in verb.head.children if c.dep_ in ("nsubjpass", "dobj")]
         if not victims and verb.dep_ == "acl" and verb.tag_ == "VBN":
             victims = [verb.head]  # "a juvenile shot in the 3000 block"
         if not victims:
