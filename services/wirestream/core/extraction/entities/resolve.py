@@ -113,6 +113,15 @@ def resolve_entities(doc: Doc, body: str, clean: CleanText, article_id: str) -> 
     for cluster in clusters:
         if cluster.type == "PERSON":
             _roles(cluster, text, body, lex, by_mention)
+        elif cluster.type == "ORGANIZATION" and _person_like(cluster.name, lex):
+            # spaCy often calls "Olaf Scholz" ORG; a title before or after the name settles it
+            country = cluster.country
+            cluster.country = None
+            _roles(cluster, text, body, lex, by_mention)
+            if cluster.roles:
+                cluster.type = "PERSON"
+            else:
+                cluster.country = country
     for _ in range(2):  # a role held for someone gives that someone's country (Peskov → Putin)
         for cluster in clusters:
             if cluster.country is None:
@@ -121,6 +130,47 @@ def resolve_entities(doc: Doc, body: str, clean: CleanText, article_id: str) -> 
                         cluster.country = other.country
                         break
     return EntityIndex(_records(clusters, body, clean, article_id))
+
+
+def _person_like(name: str, lex: Lexicon) -> bool:
+    """Two or three capitalised words, none of them an organisation or country word."""
+    words = name.split(" ")
+    return (
+        2 <= len(words) <= 3
+        and lex.org(name) is None
+        and all(_NAME_WORD.fullmatch(w) and not w.isupper() for w in words)
+        and not any(w in lex.demonyms or w in lex.places or w.lower() in _ORG_WORDS for w in words)
+    )
+
+
+_ORG_WORDS = frozenset(
+    [
+        "ministry",
+        "council",
+        "party",
+        "bank",
+        "group",
+        "company",
+        "corp",
+        "inc",
+        "ltd",
+        "agency",
+        "office",
+        "court",
+        "union",
+        "association",
+        "committee",
+        "university",
+        "army",
+        "force",
+        "forces",
+        "police",
+        "service",
+        "news",
+        "club",
+        "fc",
+    ]
+)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
