@@ -145,7 +145,7 @@ def test_malformed_lexicon_names_file_and_line(tmp_path: Path) -> None:
         load_lexicon(folder)
     (folder / "triggers.tsv").write_text((LEXICON_DIR / "triggers.tsv").read_text("utf-8"), "utf-8")
     (folder / "background.json").write_text(json.dumps({"recent_days": 0}), "utf-8")
-    with pytest.raises(LexiconError, match="background.json"):
+    with pytest.raises(LexiconError, match=r"background\.json"):
         load_lexicon(folder)
 
 
