@@ -164,11 +164,20 @@ def test_according_to_attributes_the_clause(extractor: Extractor) -> None:
         'Officials described the move as a so-called "temporary measure" in the region.',
         'The group, dubbed "the Night Wolves", rode through town on Sunday afternoon.',
         'Fans lined up for hours to see "The Lion King" at the theatre on Friday.',
-        'Critics have called him a "traitor" and worse in the last few years.',
+        'The party faced accusations such as being "extremist" during the long campaign.',
     ],
 )
 def test_labels_and_scare_quotes_are_not_quotes(extractor: Extractor, body: str) -> None:
     assert _quotes(extractor, body) == []
+
+
+def test_quoted_words_framed_by_a_verb_are_the_subject_s_words(extractor: Extractor) -> None:
+    body = 'Opposition leader Mark Stone called the budget "a betrayal of every family" on Monday.'
+    (quote,) = _quotes(extractor, body)
+    assert quote.type == "direct"
+    assert quote.text == "a betrayal of every family"
+    assert quote.cue is not None and quote.cue.lemma == "call"
+    assert quote.speaker is not None and quote.speaker.name == "Mark Stone"
 
 
 def test_headline_quotes_are_not_speech(extractor: Extractor) -> None:

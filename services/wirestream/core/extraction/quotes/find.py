@@ -49,6 +49,7 @@ _COMPLEMENT_DEPS = {"ccomp": "ccomp", "xcomp": "xcomp", "dobj": "dobj"}
 _CLAUSE_DEPS = frozenset({"acl", "ccomp", "relcl"})
 _CHANNEL_PREPS = frozenset({"on", "via", "in"})
 _STRIP = " \t\n,;:-."
+_DANGLING = frozenset({"and", "but", "or", "while", "as", "so", "because", "although"})
 
 
 @dataclass
@@ -64,6 +65,8 @@ class _Candidate:
     closed: bool = True
     chain: int | None = None
     para: int = 0
+    act: int = -1
+    """Where the speech act (speaker, cue) starts, for splitting reported speech nested in another."""
     speaker: Resolved | None = field(default=None, repr=False)
 
 
@@ -155,6 +158,7 @@ class _Finder:
 
     def direct(self) -> list[_Candidate]:
         out: list[_Candidate] = []
+        self.embedded: list[Quoted] = []
         chain = 0
         for n, q in enumerate(self.quoted):
             if self.label[n]:
@@ -180,6 +184,7 @@ class _Finder:
                 # fragment of reported speech (mixed) or a label
                 verb = self._lead_cue(prev_end, q.open_at, strict=True)
                 if verb is None:
+                    self.embedded.append(q)
                     continue
             else:
                 verb = self._trailer_cue(q, content, nxt_start)
@@ -247,6 +252,58 @@ class _Finder:
                 return token
         return None
 
+    def fragments(self, taken: list[_Candidate]) -> list[_Candidate]:
+        """Quoted words inside a sentence, framed by a verb before them ('calls it "a mistake"')."""
+        out = []
+        for q in self.embedded:
+            if any(c.start <= q.start < c.end for c in taken):
+                continue
+            tokens = self._tokens_in(q.start, q.end)
+            if not tokens:
+                continue
+            verb = self.doc[tokens[0]].head
+            for _ in range(3):
+                if self._verb(verb, direct=True) and verb.idx < q.start:
+                    break
+                verb = verb.head
+            else:
+                continue
+            if not self._verb(verb, direct=True) or self.para_of(verb.idx) != self.para_of(q.start):
+                continue
+            subject = self._subject(verb)
+            if subject is None:
+                continue
+            end = q.end
+            while end > q.start and self.text[end - 1] in " ,;":
+                end -= 1
+            cand = _Candidate(
+                start=q.start,
+                end=end,
+                type="direct",
+                order=min(q.start, verb.idx, subject.idx),
+                para=self.para_of(q.start),
+                subject=subject,
+                closed=q.closed,
+            )
+            cand.cue = self._cue(verb)
+            out.append(cand)
+        return out
+
+    def _subject(self, verb: Token) -> Token | None:
+        """The verb's subject; failing a parse, the name written just before it in the paragraph."""
+        subject = subject_of(verb)
+        if subject is not None:
+            return subject
+        lo = self.paras[self.para_of(verb.idx)][0]
+        for i in range(verb.i - 1, max(-1, verb.i - 25), -1):
+            token = self.doc[i]
+            if token.idx < lo or self.in_quote[i] or token.text in _END:
+                break
+            entity = self.entities.at(token.idx, token.idx + len(token))
+            if entity is not None and entity.type in ("PERSON", "ORGANIZATION"):
+                return token
+        return None
+
     # ---- indirect -------------------------------------------------------------------------
 
     def indirect(self) -> list[_Candidate]:
@@ -268,7 +325,7 @@ class _Finder:
                         continue
                     if kind == "ccomp" and not _reports_a_statement(child):
                         continue
-                    cand = self._content(token, child, para, subject_of(token))
+                    cand = self._content(token, child, para, self._subject(token))
                     if cand is not None:
                         out.append(cand)
                         found = True
@@ -320,6 +377,8 @@ class _Finder:
             subject=subject,
         )
         cand.cue = (cue.idx, cue.idx + len(cue), cue.lemma_.lower()) if noun else self._cue(cue)
+        own = subject.head is cue and subject.i < cue.i
+        cand.act = subject.left_edge.idx if own else cue.idx
         return cand
 
     def _parataxis(self, verb: Token, para: int) -> list[_Candidate]:
@@ -387,6 +446,13 @@ class _Finder:
             start += 1
         while end > start and text[end - 1] in _STRIP:
             end -= 1
+        while True:
+            cut = text.rfind(" ", start, end)
+            if cut < 0 or text[cut + 1 : end].lower() not in _DANGLING:
+                break
+            end = cut
+            while end > start and text[end - 1] in _STRIP:
+                end -= 1
         inner = text[start:end]
         if inner.count('"') % 2 == 1:  # keep the quoted words of a mixed quote whole
             if end < len(text) and text[end] == '"':
@@ -396,6 +462,16 @@ class _Finder:
             elif inner.endswith('"'):
                 end -= 1
         return start, end
+
+    def cover_quoted(self, cand: _Candidate) -> None:
+        """Reported speech that stops inside a quoted stretch runs on to the closing mark."""
+        for q in self.quoted:
+            if q.start >= cand.end:
+                break
+            if q.start < cand.end < q.end and self.para_of(q.end) == cand.para:
+                cand.end = q.end + 1 if self.text[q.end : q.end + 1] == '"' else q.end
+            if q.start < cand.start < q.end and q.open_at >= self.paras[cand.para][0]:
+                cand.start = q.open_at
 
     def quoted_words(self, start: int, end: int) -> int:
         words = 0
@@ -443,11 +519,12 @@ def find_quotes(
     for cand in finder.indirect():
         if any(_overlap(cand, d) > 0 for d in direct):
             continue
-        quoted = finder.quoted_words(cand.start, cand.end)
-        if quoted >= MIXED_MIN_QUOTED_WORDS:
+        finder.cover_quoted(cand)
+        if finder.quoted_words(cand.start, cand.end) >= MIXED_MIN_QUOTED_WORDS:
             cand.type = "mixed"
         reported.append(cand)
-    candidates = _drop_nested(direct + reported)
+    candidates = _drop_nested(direct + reported, finder)
+    candidates += finder.fragments(candidates)
     candidates.sort(key=lambda c: (c.order, c.start))
     _resolve(candidates, SpeakerResolver(doc, body, entities, finder.lex))
     candidates.sort(key=lambda c: (c.start, c.end))
@@ -458,12 +535,24 @@ def find_quotes(
     ]
 
 
-def _drop_nested(cands: list[_Candidate]) -> list[_Candidate]:
+def _drop_nested(cands: list[_Candidate], finder: _Finder) -> list[_Candidate]:
+    """Reported speech inside other reported speech: split the outer one where the inner speech act
+    starts ("announced that ..., saying ..."), or drop the inner one when too little is left."""
     cands = sorted(cands, key=lambda c: (c.start, -c.end))
     out: list[_Candidate] = []
     for cand in cands:
-        if any(o.start <= cand.start and cand.end <= o.end for o in out):
+        outer = next((o for o in out if o.start <= cand.start and cand.end <= o.end), None)
+        if outer is None:
+            out.append(cand)
             continue
+        if outer.type == "direct" or not outer.start < cand.act < outer.end:
+            continue
+        start, end = finder._trim(outer.start, cand.act)
+        if finder._words(start, end) < 3:
+            continue
+        outer.end = end
+        if finder.quoted_words(outer.start, outer.end) < MIXED_MIN_QUOTED_WORDS:
+            outer.type = "indirect"
         out.append(cand)
     return out
 
