@@ -123,3 +123,16 @@ def test_conll_dev_f1_beats_raw_spacy(shared_data: Path, extractor: Extractor) -
     raw_f1, our_f1 = _f1(raw, gold), _f1(ours, gold)
     print(f"CoNLL dev[:60] entity F1: raw spaCy {raw_f1:.4f}, wirestream {our_f1:.4f}")
     assert our_f1 > raw_f1 + 0.02
+
+
+def test_index_lookups(extractor: Extractor, seed_article: Article) -> None:
+    article = seed_article
+    cleaned = clean(article)
+    doc = extractor.nlp(cleaned.text)
+    index = resolve_entities(doc, article.body, cleaned, article.id)
+    assert index.find("Zelenskyy's") is index.find("Volodymyr Zelenskyy")
+    found = index.find("Kuleba")
+    assert found is not None and found.name == "Dmytro Kuleba"
+    assert index.find("Kremlin") is index.find("the Kremlin")
+    assert index.find("Nobody Atall") is None
+    assert [e.name for e in index.with_role("minister")] == ["Dmytro Kuleba", "Wang Yi"]

@@ -31,6 +31,25 @@ class EntityIndex:
     def by_id(self, entity_id: str) -> EntityRecord:
         return self._by_id[entity_id]
 
+    def find(self, surface: str) -> EntityRecord | None:
+        """The entity a name refers to: its canonical name, an alias, or a person's surname
+        ("Kuleba", "Zelensky's" → Dmytro Kuleba, Volodymyr Zelenskyy); None when unknown."""
+        wanted = surface.strip().removesuffix("'s").removesuffix("’s").casefold()
+        for entity in self.entities:
+            names = [entity.name, *entity.aliases]
+            if any(n.casefold() == wanted for n in names):
+                return entity
+        for entity in self.entities:
+            if entity.type == "PERSON" and entity.name.split(" ")[-1].casefold() == wanted:
+                return entity
+        return None
+
+    def with_role(self, word: str) -> list[EntityRecord]:
+        """People whose role title contains ``word`` ("minister" → Foreign Minister Kuleba ...),
+        in order of first mention."""
+        wanted = word.casefold()
+        return [e for e in self.entities if any(wanted in r.title.casefold() for r in e.roles)]
+
     def at(self, start: int, end: int) -> EntityRecord | None:
         """The entity with a body mention overlapping ``[start, end)``, the longest overlap first."""
         hits = self.mentions_between(start, end)
