@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from wirestream.core import jsonio
+from wirestream.core.contracts import Article
 from wirestream.extractor.harness import RecordCollector, WorkerProcess, publish, start_workers
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
@@ -229,9 +231,10 @@ def test_sigkill_mid_stream_loses_nothing_and_replays_identically(
             )
             while len([i for i in ids if i not in collector.missing(ids)]) < 30:
                 await collector.poll()
+            first[0].kill()
+            assert collector.missing(ids), "the worker finished before it could be killed"
         finally:
             await collector.stop()
-        first[0].kill()
 
     asyncio.run(kill_mid_stream())
     assert not first[0].alive()
@@ -262,9 +265,10 @@ def test_broker_restart_mid_stream_recovers_by_itself(
             )
             while len([i for i in ids if i not in collector.missing(ids)]) < 20:
                 await collector.poll()
+            await broker.astop()  # type: ignore[attr-defined]
+            assert collector.missing(ids), "the worker finished before the broker stopped"
         finally:
             await collector.stop()
-        await broker.astop()  # type: ignore[attr-defined]
         await asyncio.sleep(5)
         await broker.astart()  # type: ignore[attr-defined]
 
@@ -272,3 +276,35 @@ def test_broker_restart_mid_stream_recovers_by_itself(
     collector = asyncio.run(collect(kafka, ids, 0, 240.0))
     assert collector.conflicting_ids() == {}
     assert workers[0].alive()
+
+
+def test_publish_and_tail_commands(ws_kafka: KafkaSettings, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS": ws_kafka.bootstrap_servers,
+        "WIRESTREAM_KAFKA_TOPIC_PREFIX": ws_kafka.topic_prefix,
+    }
+    good = [make_article(3000), make_article(3001)]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(jsonio.dumps(good[0]) + b"\n{not json\n" + jsonio.dumps(good[1]) + b"\n")
+    cli = [sys.executable, "-m", "wirestream.cli"]
+    published = subprocess.run(
+        [*cli, "publish", "--no-progress", str(path)], env=env, capture_output=True, timeout=60
+    )
+    assert published.returncode == 1, published.stderr
+    assert b"rejected" in published.stderr and b":2" in published.stderr
+    raw = subprocess.run(
+        [*cli, "publish", "--raw", str(path)], env=env, capture_output=True, timeout=60
+    )
+    assert raw.returncode == 0, raw.stderr
+    tail = [*cli, "tail", "raw", "--from-beginning", "--max", "5", "--timeout", "10"]
+    lines = subprocess.run(
+        [*tail, "--json"], env=env, capture_output=True, timeout=60, check=True
+    ).stdout.splitlines()
+    sent = [
+        jsonio.dumps(Article.model_validate(a).model_dump(mode="json", exclude_defaults=True))
+        for a in good
+    ]
+    assert sorted(lines) == sorted([*sent, *path.read_bytes().splitlines()])
+    pretty = subprocess.run(tail, env=env, capture_output=True, timeout=60, check=True).stdout
+    assert pretty.count(b"\n") == 5 and b"gen-3000" in pretty and b"not JSON" in pretty
