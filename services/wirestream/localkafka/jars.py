@@ -47,7 +47,7 @@ def find_tool(name: str, setting: str, what: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise EnvironmentNotReadyError(
-            f"`{name}` was not found on PATH. {what} (or set {setting})."
+            f"`{name}` was not found (set {setting} if it is installed off PATH). {what}."
         )
     return path
 
