@@ -369,3 +369,113 @@ class RecordCollector:
     def conflicting_ids(self) -> dict[str, set[bytes]]:
         """Record ids seen with more than one distinct value (must be empty)."""
         return {rid: values for rid, values in self.by_id.items() if len(values) > 1}
+
+
+def load_messages(path: Path, limit: int | None = None) -> list[tuple[bytes, bytes]]:
+    """``(article id, line)`` pairs from a JSON-lines file of articles (the lines sent as they are)."""
+    messages = []
+    with path.open("rb") as handle:
+        for line in handle:
+            line = line.rstrip(b"\n")
+            if not line.strip():
+                continue
+            data = jsonio.loads(line)
+            messages.append((str(data["id"]).encode("utf-8"), line))
+            if limit is not None and len(messages) >= limit:
+                break
+    return messages
+
+
+def bare_pipe_rate(texts: Sequence[str], *, batch_size: int = 8, model: str | None = None) -> float:
+    """Articles per second of bare spaCy ``nlp.pipe`` (the extractor's model and batch size)."""
+    from wirestream.core.extraction.pipeline import DEFAULT_MODEL, load_nlp
+
+    nlp = load_nlp(model or DEFAULT_MODEL)
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    return len(texts) / (time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class StreamRun:
+    """One end-to-end run: ``rate`` = articles per second between the first and last completion;
+    ``latencies`` = completion - send time per article (seconds); ``peak_rss`` per worker."""
+
+    workers: int
+    articles: int
+    rate: float
+    latencies: list[float]
+    peak_rss: list[int | None]
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+async def _publish_and_collect(
+    kafka: KafkaSettings,
+    messages: Sequence[tuple[bytes, bytes]],
+    rate: float | None,
+    timeout: float,
+    workers: Sequence[WorkerProcess],
+    peaks: dict[int, int],
+) -> tuple[dict[bytes, float], RecordCollector]:
+    collector = RecordCollector(kafka)
+    await collector.start()
+    try:
+        sending = asyncio.create_task(publish(kafka, messages, rate=rate))
+        ids = [key.decode("utf-8") for key, _ in messages]
+        deadline = time.monotonic() + timeout
+        while (collector.missing(ids) or not sending.done()) and time.monotonic() < deadline:
+            await collector.poll(0.1)
+            for index, worker in enumerate(workers):
+                peaks[index] = max(peaks.get(index, 0), worker.peak_rss_bytes() or 0)
+        sent = await sending
+    finally:
+        await collector.stop()
+    return sent, collector
+
+
+def run_stream(
+    kafka: KafkaSettings,
+    messages: Sequence[tuple[bytes, bytes]],
+    *,
+    workers: int,
+    app_id: str,
+    work_dir: Path,
+    rate: float | None = None,
+    timeout: float = 600.0,
+) -> StreamRun:
+    """Start ``workers`` extractor processes, publish ``messages`` (at ``rate`` per second, or as
+    fast as possible), wait until every article is complete, stop the workers.
+
+    Use a fresh ``kafka.topic_prefix`` per run (the collector reads its topics from the start).
+    """
+    from wirestream.streaming.provision import ensure_topics
+
+    asyncio.run(ensure_topics(kafka))
+    procs = start_workers(workers, kafka, app_id=app_id, work_dir=work_dir)
+    peaks: dict[int, int] = {}
+    try:
+        sent, collector = asyncio.run(
+            _publish_and_collect(kafka, messages, rate, timeout, procs, peaks)
+        )
+    finally:
+        for proc in procs:
+            proc.stop()
+    done = {
+        key: collector.articles[key.decode()].completed_at
+        for key in sent
+        if key.decode() in collector.articles
+    }
+    finished = sorted(t for t in done.values() if t is not None)
+    span = finished[-1] - finished[0] if len(finished) > 1 else 0.0
+    latencies = [t - sent[key] for key, t in done.items() if t is not None]
+    return StreamRun(
+        workers=workers,
+        articles=len(finished),
+        rate=(len(finished) - 1) / span if span > 0 else 0.0,
+        latencies=latencies,
+        peak_rss=[peaks.get(i) or None for i in range(workers)],
+    )
