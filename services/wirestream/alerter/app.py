@@ -138,7 +138,13 @@ def create_service(
     settings: AlerterSettings, kafka: KafkaSettings, rules: list[Rule]
 ) -> AlerterService:
     """Build the faust app and its agents (not started)."""
-    app = build_app(settings.group_id, kafka, web_port=settings.web_port)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = build_app(
+        settings.group_id,
+        kafka,
+        web_port=settings.web_port,
+        data_dir=settings.data_dir / settings.group_id,
+    )
     kinds = sorted({r.match.kind for r in rules})
     record_topic = app.topic(
         *[RECORD_TOPICS[k].name(kafka) for k in kinds], value_serializer="raw", key_serializer="raw"

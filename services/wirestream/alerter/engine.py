@@ -116,6 +116,8 @@ def group_of(rule: Rule, record: dict[str, Any]) -> str | None:
     how = rule.group_by
     if how == "none":
         return "*"
+    if how == "record":
+        return str(record.get("id") or "") or None
     if how == "article":
         return str(record.get("article_id") or "") or None
     if how == "speaker":

@@ -23,7 +23,8 @@ Shape (see ``deploy/alerter/rules.yaml`` for a commented example)::
         window:                              # optional: fire when `count` distinct records
           count: 3                           #   matched in the same group
           within: 1h                         #   within this long (s, m, h, d)
-        group_by: place                      # article | country | place | region | speaker | none
+        group_by: place                      # record | article | country | place | region |
+                                             # speaker | none (default: article)
         suppress_for: 6h                     # after firing, this group stays quiet (default 1h)
         webhooks: [https://hooks.example.org/wirestream]
 
@@ -45,7 +46,7 @@ from wirestream.errors import RulesError
 
 Kind = Literal["article", "entity", "quote", "event"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
-GroupBy = Literal["article", "country", "place", "region", "speaker", "none"]
+GroupBy = Literal["record", "article", "country", "place", "region", "speaker", "none"]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}

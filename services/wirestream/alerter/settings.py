@@ -42,6 +42,8 @@ class AlerterSettings(BaseSettings):
       retry, doubling each time up to ``webhook_backoff_max`` (``..._BACKOFF_MAX``, default 30 s).
     - ``group_id`` — ``WIRESTREAM_ALERTER_GROUP_ID``; default ``wirestream-alerter`` (the faust
       app id: consumer group and table changelog prefix).
+    - ``data_dir`` — ``WIRESTREAM_ALERTER_DATA_DIR``; default ``var/alerter`` (faust's data directory,
+      created at start-up).
     - ``web_port`` — ``WIRESTREAM_ALERTER_WEB_PORT``; default 6068.
     """
 
@@ -56,6 +58,7 @@ class AlerterSettings(BaseSettings):
     webhook_backoff: float = Field(default=0.5, ge=0)
     webhook_backoff_max: float = Field(default=30.0, ge=0)
     group_id: str = Field(default="wirestream-alerter", min_length=1)
+    data_dir: Path = Path("var/alerter")
     web_port: int = Field(default=6068, ge=1, le=65535)
 
     @field_validator("webhook_allowlist", "webhook_allow_networks", mode="before")

@@ -44,7 +44,13 @@ def build(kafka: KafkaSettings, settings: ArchiverSettings) -> tuple[faust.App, 
     """The faust app with the archiver service attached (not started)."""
     group = settings.model_copy(update={"group_id": kafka.topic_prefix + settings.group_id})
     archiver = Archiver(kafka, group, open_store(settings))
-    app = build_app(f"{settings.group_id}-host", kafka, web_port=settings.web_port)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = build_app(
+        f"{settings.group_id}-host",
+        kafka,
+        web_port=settings.web_port,
+        data_dir=settings.data_dir / f"{settings.group_id}-host",
+    )
 
     @app.service
     class ArchiverService(Service):

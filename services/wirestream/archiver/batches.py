@@ -55,6 +55,11 @@ class PartitionBuffer:
     def last(self) -> int:
         return self.rows[-1].message.offset
 
+    def take(self) -> list[Row]:
+        """The buffered rows, leaving the buffer empty (call on the event loop, then write)."""
+        rows, self.rows = self.rows, []
+        return rows
+
     def due(self, now: float, max_records: int, max_seconds: float) -> bool:
         return bool(self.rows) and (
             len(self.rows) >= max_records or now - self.started >= max_seconds
@@ -134,10 +139,8 @@ class Batcher:
 
     def flush(self, buf: PartitionBuffer) -> tuple[list[str], int]:
         """Write ``buf``; returns the files and the offset to commit (last + 1). Empties it."""
-        written = write_rows(self.store, buf.rows)
-        next_offset = buf.last + 1
-        buf.rows = []
-        return written, next_offset
+        rows = buf.take()
+        return write_rows(self.store, rows), rows[-1].message.offset + 1
 
     def drop(self, topic: str, partition: int) -> None:
         """Forget a revoked partition's buffer (its records will be read again by the new owner)."""

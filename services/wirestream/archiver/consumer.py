@@ -20,8 +20,9 @@ import time
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
 
-from wirestream.archiver.batches import Batcher, discard_uncommitted
+from wirestream.archiver.batches import Batcher, PartitionBuffer, discard_uncommitted, write_rows
 from wirestream.archiver.parquet import Message, safe
 from wirestream.archiver.settings import ArchiverSettings
 from wirestream.archiver.store import ArchiveStore
@@ -43,16 +44,20 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         self.archiver = archiver
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
-        await self.archiver.flush_all()
-        for tp in revoked:
-            self.archiver.batcher.drop(tp.topic, tp.partition)
+        await self.archiver.on_revoked(revoked)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         await self.archiver.on_assigned(assigned)
 
 
 class Archiver:
-    """Consume the record topics, write Parquet files, commit after each durable write."""
+    """Consume the record topics, write Parquet files, commit after each durable write.
+
+    One lock serialises flushes and rebalance callbacks: a partition is never re-assigned (its
+    leftovers discarded, its position reset) while a file of it is being written or committed.
+    A commit that fails (the group rebalanced under it) leaves the file in place uncommitted; the
+    partition's next owner discards it and writes those records again.
+    """
 
     def __init__(
         self,
@@ -70,51 +75,82 @@ class Archiver:
         self.on_written = on_written
         self.consumer: AIOKafkaConsumer | None = None
         self._stopping = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._next: dict[TopicPartition, int] = {}
         self.files_written = 0
         self.records_written = 0
 
+    async def on_revoked(self, revoked: set[TopicPartition]) -> None:
+        async with self._lock:
+            for tp in sorted(revoked):
+                buf = self.batcher.buffers.get((tp.topic, tp.partition))
+                if buf is not None and buf.rows:
+                    await self._flush(buf)
+                self.batcher.drop(tp.topic, tp.partition)
+                self._next.pop(tp, None)
+
     async def on_assigned(self, assigned: set[TopicPartition]) -> None:
         assert self.consumer is not None
-        for tp in sorted(assigned):
-            committed = await self.consumer.committed(tp)
-            if committed is None:
-                committed = (await self.consumer.beginning_offsets([tp]))[tp]
-            removed = await asyncio.to_thread(
-                discard_uncommitted,
-                self.store,
-                tp.topic,
-                tp.partition,
-                self.kinds[tp.topic],
-                committed,
-            )
-            if removed:
-                logger.warning(
-                    "discarded files written but never committed; they are rewritten now",
-                    extra={"topic": tp.topic, "partition": tp.partition, "files": removed},
+        async with self._lock:
+            for tp in sorted(assigned):
+                committed = await self.consumer.committed(tp)
+                if committed is None:
+                    committed = (await self.consumer.beginning_offsets([tp]))[tp]
+                removed = await asyncio.to_thread(
+                    discard_uncommitted,
+                    self.store,
+                    tp.topic,
+                    tp.partition,
+                    self.kinds[tp.topic],
+                    committed,
                 )
-            self.consumer.seek(tp, committed)
+                if removed:
+                    logger.warning(
+                        "discarded files written but never committed; they are rewritten now",
+                        extra={"topic": tp.topic, "partition": tp.partition, "files": removed},
+                    )
+                self.batcher.drop(tp.topic, tp.partition)
+                self._next[tp] = committed
+                self.consumer.seek(tp, committed)
 
     async def flush_all(self) -> None:
-        for buf in list(self.batcher.buffers.values()):
-            if buf.rows:
-                await self._flush(buf)
+        async with self._lock:
+            for buf in list(self.batcher.buffers.values()):
+                if buf.rows:
+                    await self._flush(buf)
 
-    async def _flush(self, buf: object) -> None:
-        from wirestream.archiver.batches import PartitionBuffer
-
-        assert isinstance(buf, PartitionBuffer) and self.consumer is not None
-        count = len(buf.rows)
+    async def _flush(self, buf: PartitionBuffer) -> None:
+        """Write and commit one buffer (the caller holds the lock)."""
+        assert self.consumer is not None
+        rows = buf.take()
+        if not rows:
+            return
         tp = TopicPartition(buf.topic, buf.partition)
-        written, next_offset = await asyncio.to_thread(self.batcher.flush, buf)
+        next_offset = rows[-1].message.offset + 1
+        written = await asyncio.to_thread(write_rows, self.store, rows)
         if self.settings.exit_after_write:
             logger.warning("WIRESTREAM_ARCHIVER_EXIT_AFTER_WRITE: dying before the commit")
             os.kill(os.getpid(), signal.SIGKILL)
-        await self.consumer.commit({tp: next_offset})
+        try:
+            await self.consumer.commit({tp: next_offset})
+        except (CommitFailedError, KafkaError) as exc:
+            logger.warning(
+                "commit failed; the files stay uncommitted and are rewritten by the partition's "
+                "next owner",
+                extra={"files": written, "error": str(exc)},
+            )
+            return
         self.files_written += len(written)
-        self.records_written += count
+        self.records_written += len(rows)
         logger.info(
             "archived",
-            extra={"files": written, "records": count, "topic": tp.topic, "committed": next_offset},
+            extra={
+                "files": written,
+                "records": len(rows),
+                "topic": tp.topic,
+                "partition": tp.partition,
+                "committed": next_offset,
+            },
         )
         if self.on_written is not None:
             await self.on_written(written)
@@ -136,11 +172,18 @@ class Archiver:
                 batches = await self.consumer.getmany(timeout_ms=POLL_MS)
                 for tp, messages in batches.items():
                     for m in messages:
+                        # only what follows the position set at assignment (no stale fetches)
+                        if tp not in self._next or m.offset < self._next[tp]:
+                            continue
+                        self._next[tp] = m.offset + 1
                         self.batcher.add(
                             Message(tp.topic, tp.partition, m.offset, m.timestamp, m.value)
                         )
-                for buf in self.batcher.due(time.monotonic()):
-                    await self._flush(buf)
+                due = self.batcher.due(time.monotonic())
+                if due:
+                    async with self._lock:
+                        for buf in due:
+                            await self._flush(buf)
             await self.flush_all()
         finally:
             await self.consumer.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -27,6 +29,8 @@ class ArchiverSettings(BaseSettings):
       record has waited this long.
     - ``group_id`` — ``WIRESTREAM_ARCHIVER_GROUP_ID``; default ``wirestream-archiver`` (also the
       faust app id).
+    - ``data_dir`` — ``WIRESTREAM_ARCHIVER_DATA_DIR``; default ``var/archiver`` (faust's data directory,
+      created at start-up).
     - ``web_port`` — ``WIRESTREAM_ARCHIVER_WEB_PORT``; default 6067 (faust's web server: health).
     - ``exit_after_write`` — ``WIRESTREAM_ARCHIVER_EXIT_AFTER_WRITE``; default false. A test hook:
       the process kills itself right after the first file is renamed into place and before the
@@ -43,6 +47,7 @@ class ArchiverSettings(BaseSettings):
     flush_records: int = Field(default=5000, ge=1)
     flush_seconds: float = Field(default=60.0, gt=0)
     group_id: str = Field(default="wirestream-archiver", min_length=1)
+    data_dir: Path = Path("var/archiver")
     web_port: int = Field(default=6067, ge=1, le=65535)
     exit_after_write: bool = False
 

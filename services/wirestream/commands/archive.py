@@ -130,7 +130,9 @@ def run_compact(args: argparse.Namespace) -> int:
         from wirestream.archiver.consumer import committed_offsets
         from wirestream.streaming.settings import KafkaSettings
 
-        offsets = asyncio.run(committed_offsets(KafkaSettings.from_env(), settings.group_id))
+        kafka = KafkaSettings.from_env()
+        group = kafka.topic_prefix + settings.group_id  # as the worker names it
+        offsets = asyncio.run(committed_offsets(kafka, group))
         report = compact(
             store,
             lambda topic, partition: offsets.get((topic, partition)),

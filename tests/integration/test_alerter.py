@@ -1,0 +1,294 @@
+"""The alerter on a real broker, as a real worker process, with a real local webhook receiver.
+
+One worker run covers the rule behaviour the issue asks for (the seed article's casualty event,
+its background events, a windowed rule and its suppression, a webhook that fails twice); the rules
+file checks need no broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from wirestream.alerter.webhooks import SIGNATURE_HEADER, verify
+from wirestream.core import jsonio
+from wirestream.core.contracts import AlertRecord, Article
+from wirestream.core.extraction import Extractor
+from wirestream.streaming.provision import ensure_topics
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, RECORD_TOPICS
+
+SECRET = "integration-secret"
+RULES = """\
+rules:
+  - name: seed-casualties
+    severity: high
+    match: {kind: event, event_type: ASSAULT, casualties_at_least: 1}
+    webhooks: [HOOK]
+  - name: every-current-assault
+    severity: low
+    match: {kind: event, event_type: ASSAULT}
+    group_by: record
+  - name: kharkiv-cluster
+    severity: critical
+    match: {kind: event, event_type: ASSAULT, place: [Kharkiv]}
+    window: {count: 3, within: 1h}
+    group_by: place
+    suppress_for: 1h
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Hook:
+    """A webhook receiver that answers 500 to the first ``failures`` requests."""
+
+    failures: int = 2
+    attempts: int = 0
+    received: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.attempts += 1
+        body = await request.read()
+        if self.failures:
+            self.failures -= 1
+            return web.Response(status=500, text="try again")
+        self.received.append((body, dict(request.headers)))
+        return web.Response(status=200)
+
+
+@pytest.fixture
+async def hook() -> AsyncIterator[tuple[Hook, str]]:
+    rec = Hook()
+    app = web.Application()
+    app.router.add_post("/hook", rec.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield rec, f"http://127.0.0.1:{port}/hook"
+    await runner.cleanup()
+
+
+def kharkiv_event(n: int) -> dict[str, Any]:
+    span = {"start": 0, "end": 6, "text": "struck", "field": "body"}
+    location = {"entity_id": None, "name": "Kharkiv", "country": "UA", "geo": None, "span": span}
+    return {
+        "kind": "event",
+        "schema_version": 1,
+        "id": f"evt_kharkiv_{n}",
+        "article_id": f"art_kharkiv_{n}",
+        "type": "ASSAULT",
+        "mode": None,
+        "trigger": span,
+        "evidence": {**span, "text": f"Missiles struck Kharkiv (report {n})."},
+        "actors": [],
+        "recipients": [],
+        "location": location,
+        "locations": [location],
+        "date": None,
+        "quantities": [],
+        "casualties": {"killed": None, "injured": None},
+        "weapons": [],
+        "claim": None,
+        "timeframe": "current",
+        "confidence": 0.9,
+    }
+
+
+async def produce(kafka: KafkaSettings, records: list[dict[str, Any]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
+    await producer.start()
+    try:
+        for record in records:
+            topic = RECORD_TOPICS[record["kind"]].name(kafka)
+            await producer.send_and_wait(
+                topic, jsonio.dumps(record), key=record["article_id"].encode()
+            )
+    finally:
+        await producer.stop()
+
+
+async def read_all(consumer: AIOKafkaConsumer, out: dict[str, list[bytes]]) -> None:
+    batches = await consumer.getmany(timeout_ms=300)
+    for tp, messages in batches.items():
+        out.setdefault(tp.topic, []).extend(m.value for m in messages)
+
+
+def worker_env(kafka: KafkaSettings, tmp_path: Path, rules: Path, group: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "WIRESTREAM_KAFKA_TOPIC_PREFIX": kafka.topic_prefix,
+        "WIRESTREAM_ALERTER_RULES_FILE": str(rules),
+        "WIRESTREAM_ALERTER_GROUP_ID": group,
+        "WIRESTREAM_ALERTER_DATA_DIR": str(tmp_path / "data"),
+        "WIRESTREAM_ALERTER_WEBHOOK_ALLOWLIST": "127.0.0.1",
+        "WIRESTREAM_ALERTER_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8",
+        "WIRESTREAM_ALERTER_WEBHOOK_SECRET": SECRET,
+        "WIRESTREAM_ALERTER_WEBHOOK_BACKOFF": "0.2",
+        "WIRESTREAM_ALERTER_WEBHOOK_RETRIES": "4",
+    }
+
+
+@pytest.mark.integration
+async def test_rules_fire_window_suppresses_webhook_retries(
+    kafka_bootstrap: str,
+    unique_name: Callable[[str], str],
+    tmp_path: Path,
+    hook: tuple[Hook, str],
+    extractor: Extractor,
+    seed_article: Article,
+) -> None:
+    kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap, topic_prefix=unique_name("al") + ".")
+    await ensure_topics(kafka, [*RECORD_TOPICS.values(), ALERTS, ALERT_DEAD_LETTERS])
+    receiver, url = hook
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES.replace("HOOK", url))
+    seed = [
+        json.loads(jsonio.dumps(r))
+        for result in extractor.extract_many([seed_article])
+        for r in result.records
+    ]
+    events = [r for r in seed if r["kind"] == "event"]
+    casualty = [e["id"] for e in events if e["casualties"]["killed"] or e["casualties"]["injured"]]
+    current = {e["id"] for e in events if e["type"] == "ASSAULT" and e["timeframe"] == "current"}
+    background = {e["id"] for e in events if e["timeframe"] == "background"}
+    assert len(casualty) == 1 and background and current
+
+    log = (tmp_path / "alerter.log").open("ab")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wirestream.cli", "worker", "alerter", "--web-port", str(port)],
+        env=worker_env(kafka, tmp_path, rules, unique_name("alerter")),
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    consumer = AIOKafkaConsumer(
+        ALERTS.name(kafka),
+        ALERT_DEAD_LETTERS.name(kafka),
+        bootstrap_servers=kafka.bootstrap_servers,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    seen: dict[str, list[bytes]] = {}
+
+    def worker_log() -> str:
+        return (tmp_path / "alerter.log").read_text(errors="replace")[-5000:]
+
+    async def until(condition: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert process.poll() is None, f"the alerter exited:\n{worker_log()}"
+            assert time.monotonic() < deadline, f"timed out; alerts so far {seen}\n{worker_log()}"
+            await read_all(consumer, seen)
+
+    def alerts() -> list[AlertRecord]:
+        return [AlertRecord.model_validate_json(v) for v in seen.get(ALERTS.name(kafka), [])]
+
+    try:
+        await produce(kafka, seed + [kharkiv_event(i) for i in range(1, 6)])
+        expected_rules = len(current) + 2
+        await until(lambda: len(alerts()) >= expected_rules and receiver.received != [], 120)
+        await asyncio.sleep(3)  # anything extra (a repeat, a late duplicate) would show now
+        await read_all(consumer, seen)
+
+        by_rule: dict[str, list[AlertRecord]] = {}
+        for alert in alerts():
+            by_rule.setdefault(alert.rule, []).append(alert)
+        [fired] = by_rule["seed-casualties"]
+        assert fired.record_ids == casualty and fired.article_ids == [seed_article.id]
+        assert "killed 4, injured 30" in fired.summary
+        fired_ids = {i for a in by_rule["every-current-assault"] for i in a.record_ids}
+        assert fired_ids == current and not fired_ids & background
+        [cluster] = by_rule["kharkiv-cluster"]
+        assert cluster.record_ids == ["evt_kharkiv_1", "evt_kharkiv_2", "evt_kharkiv_3"]
+        assert cluster.window_key == "Kharkiv"
+
+        assert receiver.attempts == 3
+        [(body, headers)] = receiver.received
+        assert AlertRecord.model_validate_json(body) == fired
+        assert verify(body, SECRET, headers[SIGNATURE_HEADER])
+        assert seen.get(ALERT_DEAD_LETTERS.name(kafka), []) == []
+    finally:
+        await consumer.stop()
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+BAD_RULES = """\
+rules:
+  - name: ok
+    severity: high
+    match: {kind: event}
+  - name: broken
+    severity: high
+    match:
+      kind: quote
+      casualties_at_least: 3
+"""
+
+
+def run_check(tmp_path: Path, text: str, extra: dict[str, str] | None = None) -> Any:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(text)
+    env = {
+        **os.environ,
+        "WIRESTREAM_ALERTER_RULES_FILE": str(rules),
+        "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",  # never reached: it fails first
+        **(extra or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "wirestream.cli", "worker", "alerter"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_malformed_rules_file_is_refused_with_its_line(tmp_path: Path) -> None:
+    done = run_check(tmp_path, BAD_RULES)
+    assert done.returncode == 2
+    assert (
+        f"{tmp_path / 'rules.yaml'}:9: rules[1].match.casualties_at_least: applies to event "
+        "records, not quote" in done.stderr
+    )
+    broken_yaml = run_check(tmp_path, BAD_RULES.replace("kind: quote", "kind: [quote"))
+    assert broken_yaml.returncode == 2 and "rules.yaml:9: not valid YAML" in broken_yaml.stderr
+
+
+def test_webhook_to_loopback_is_refused_at_startup(tmp_path: Path) -> None:
+    text = BAD_RULES.replace("kind: quote\n      casualties_at_least: 3\n", "kind: quote\n")
+    text += "    webhooks: [http://127.0.0.1:9/hook]\n"
+    done = run_check(tmp_path, text, {"WIRESTREAM_ALERTER_WEBHOOK_ALLOWLIST": "127.0.0.1"})
+    assert done.returncode == 2
+    assert "rules.yaml:9: rules[1].webhooks[0]: webhook host '127.0.0.1' resolves to 127.0.0.1" in (
+        done.stderr
+    )
+    assert "WIRESTREAM_ALERTER_WEBHOOK_ALLOW_NETWORKS" in done.stderr
