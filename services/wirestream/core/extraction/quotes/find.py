@@ -191,8 +191,10 @@ class _Finder:
                 if verb is None and after_cue:
                     verb = self._lead_cue(prev_end, q.open_at, strict=False)
             words = self._words(q.start, q.end)
-            if verb is None and (words < MIN_DIRECT_WORDS or _title_case(content)):
+            if verb is None and words < MIN_DIRECT_WORDS:
                 continue
+            if _title_case(content) and words < 8:
+                continue  # a title ("Face the Nation", "The Kid Who Would Be King")
             if verb is None and not sentence_start:
                 continue
             if q.continued and out and out[-1].chain is not None:
@@ -271,7 +273,7 @@ class _Finder:
             if not self._verb(verb, direct=True) or self.para_of(verb.idx) != self.para_of(q.start):
                 continue
             subject = self._subject(verb)
-            if subject is None:
+            if subject is None or _title_case(self.text[q.start : q.end]):
                 continue
             end = q.end
             while end > q.start and self.text[end - 1] in " ,;":

@@ -179,10 +179,10 @@ class SpeakerResolver:
                 i -= 1
         if last is not None and not last.person and at - last.at < 1500:
             return Resolved(last.speaker.model_copy(update={"span": span}), False, at)
-        if kind == "thing":
-            row = self._nearest(self._others, self._other_starts, at, subject_only=True)
-            if row is not None and row[2].type in ("ORGANIZATION", "LOCATION"):
-                return Resolved(self._speaker(row[2], span), False, at)
+        row = self._nearest(self._others, self._other_starts, at, subject_only=True)
+        speaks = ("ORGANIZATION", "LOCATION") if kind == "thing" else ("ORGANIZATION", "GROUP")
+        if row is not None and row[2].type in speaks:
+            return Resolved(self._speaker(row[2], span), False, at)
         return None
 
     def _nearest(
