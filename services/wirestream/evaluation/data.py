@@ -43,7 +43,7 @@ EVENTS_MAP_CANDIDATES = (
     REPO_ROOT / "services/wirestream/core/extraction/lexicons/events/dataset_type_map.json",
     MAPPINGS / "events_type_map.json",
 )
-"""The events type mapping: the events stage's own file when it exists in our format, else ours."""
+"""Where event types are mapped: the events stage's own file first, then ours."""
 
 
 class DataNotFoundError(WirestreamError):
@@ -245,15 +245,16 @@ def read_casualties(path: Path) -> Iterator[CasualtyDoc]:
 
 @dataclass(frozen=True)
 class EventMapping:
-    """One data set's mapping to PLOVER (see ``mappings/README.md``)."""
+    """One data set's mapping to PLOVER (see ``mappings/README.md``). A type mapped to None is
+    out of scope, like a type with no key."""
 
-    types: dict[str, str]
+    types: dict[str, str | None]
     roles: dict[str, list[str]]
     symmetric_types: frozenset[str]
     source: Path
 
     def map_type(self, source_type: str) -> str | None:
-        best: tuple[int, str] | None = None
+        best: tuple[int, str | None] | None = None
         for key, target in self.types.items():
             covers = source_type == key or (
                 source_type.startswith(key) and source_type[len(key)] in ".:"
@@ -270,33 +271,58 @@ class EventMapping:
 
     @property
     def targets(self) -> list[str]:
-        return sorted(set(self.types.values()))
+        return sorted({t for t in self.types.values() if t is not None})
+
+
+def _read_mapping_file(path: Path) -> dict[str, Any]:
+    try:
+        value = jsonio.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise LexiconError(f"{path}: cannot read the event type mapping ({exc})") from exc
+    if not isinstance(value, dict):
+        raise LexiconError(f"{path}: expected a JSON object of data sets")
+    return value
+
+
+def _types_of(entry: Any) -> dict[str, str | None] | None:
+    """A data set's entry in either format: ``{types: {...}, roles: {...}}`` (ours) or a flat
+    ``{source type: PLOVER type or null}`` (the events stage's ``dataset_type_map.json``)."""
+    if not isinstance(entry, dict):
+        return None
+    inner = entry.get("types")
+    table: dict[str, Any] = inner if isinstance(inner, dict) else entry
+    return {
+        str(k): (str(v) if v is not None else None)
+        for k, v in table.items()
+        if not str(k).startswith("_")
+    }
 
 
 def load_event_mapping(dataset: str, path: Path | None = None) -> EventMapping:
-    """The mapping for ``dataset`` ('wikievents', 'm2e2') from the first candidate file that has
-    it in our format (``{dataset: {types: {...}, roles: {...}}}``)."""
-    candidates = (path,) if path else EVENTS_MAP_CANDIDATES
+    """The mapping for ``dataset`` ('wikievents', 'm2e2'). Types come from ``path`` when given,
+    else from the events stage's own ``lexicons/events/dataset_type_map.json`` when it has the data
+    set, else from ``evaluation/mappings/events_type_map.json``; argument roles and symmetric
+    types always come from the latter."""
+    ours_path = MAPPINGS / "events_type_map.json"
+    ours = _read_mapping_file(ours_path)
+    entry = ours.get(dataset)
+    if not isinstance(entry, dict):
+        raise LexiconError(f"{ours_path}: no entry for data set {dataset!r}")
+    candidates = [path] if path is not None else [EVENTS_MAP_CANDIDATES[0], ours_path]
     for candidate in candidates:
         if not candidate.is_file():
             continue
-        try:
-            data = jsonio.loads(candidate.read_bytes())
-        except ValueError as exc:
-            raise LexiconError(f"{candidate}: not JSON ({exc})") from exc
-        entry = data.get(dataset) if isinstance(data, dict) else None
-        if not isinstance(entry, dict) or not isinstance(entry.get("types"), dict):
-            continue
-        roles = entry.get("roles") or {}
-        return EventMapping(
-            types={str(k): str(v) for k, v in entry["types"].items()},
-            roles={str(k): [str(r) for r in v] for k, v in roles.items()},
-            symmetric_types=frozenset(data.get("symmetric_types") or ()),
-            source=candidate,
-        )
+        types = _types_of(_read_mapping_file(candidate).get(dataset))
+        if types:
+            roles = entry.get("roles") or {}
+            return EventMapping(
+                types=types,
+                roles={str(k): [str(r) for r in v] for k, v in roles.items()},
+                symmetric_types=frozenset(ours.get("symmetric_types") or ()),
+                source=candidate,
+            )
     raise LexiconError(
-        f"no event type mapping for {dataset!r} in "
-        f"{', '.join(str(c) for c in candidates)}: add '{dataset}': {{types, roles}}"
+        f"no event type mapping for {dataset!r} in {', '.join(str(c) for c in candidates)}"
     )
 
 
