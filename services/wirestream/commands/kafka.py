@@ -25,10 +25,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "Maven on first use, formats the storage once, starts the broker in the background and "
             "returns when a metadata request succeeds; `stop` sends SIGTERM (controlled shutdown) "
             "and waits; `status` reports whether it runs and answers (exit status 0 when it does, "
-            "1 when it does not run, 3 when it runs but does not answer). Data survives restarts."
+            "1 when it does not run, 3 when it runs but does not answer); `jars` only resolves the "
+            "jars (for CI caches and offline use later). Data survives restarts."
         ),
     )
-    parser.add_argument("action", choices=("start", "stop", "status"))
+    parser.add_argument(
+        "action",
+        choices=("start", "stop", "status", "jars"),
+        help="start | stop | status | jars (only resolve the jars with Maven and print their folder)",
+    )
     parser.add_argument(
         "--port",
         type=int,
@@ -71,7 +76,13 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.timeout is not None:
         overrides["start_timeout" if args.action == "start" else "stop_timeout"] = args.timeout
-    broker = LocalBroker(LocalKafkaSettings.from_env(**overrides))
+    settings = LocalKafkaSettings.from_env(**overrides)
+    if args.action == "jars":
+        from wirestream.localkafka import resolve_jars
+
+        print(resolve_jars(settings))
+        return 0
+    broker = LocalBroker(settings)
 
     if args.action == "start":
         status = broker.start()
