@@ -12,7 +12,7 @@ from wirestream.core.contracts import Article, QuoteRecord
 from wirestream.core.extraction import Extractor
 from wirestream.core.extraction.quotes import lexicon as lexicon_module
 from wirestream.core.extraction.quotes.lexicon import load_lexicon
-from wirestream.core.extraction.quotes.marks import find_quoted
+from wirestream.core.extraction.quotes.marks import find_quoted, paragraphs
 from wirestream.errors import LexiconError
 
 
@@ -57,6 +57,21 @@ def test_open_paragraph_continues_into_next_opening_mark() -> None:
     assert second.continued and second.closed
 
 
+def test_hard_wrapped_lines_join_into_paragraphs() -> None:
+    wrapped = (
+        "The company said on Tuesday that its\nfirst quarter profit would fall by\n"
+        "about a third from a year\nearlier because of the strike.\n"
+        "    Analysts had expected a smaller\ndrop in the quarter.\n"
+    )
+    assert [wrapped[lo:hi] for lo, hi in paragraphs(wrapped)] == [
+        "The company said on Tuesday that its\nfirst quarter profit would fall by\n"
+        "about a third from a year\nearlier because of the strike.",
+        "    Analysts had expected a smaller\ndrop in the quarter.",
+    ]
+    one_per_line = "First paragraph ends here.\nSecond one too.\nA headline\nThird.\nFourth.\n"
+    assert len(paragraphs(one_per_line)) == 5
+
+
 # ---- direct quotes and speakers ----------------------------------------------------------------
 
 
@@ -88,6 +103,18 @@ def test_he_added_takes_the_previous_speaker_and_keeps_the_pronoun(extractor: Ex
     assert added.speaker.name == quotes[0].speaker.name if quotes[0].speaker else False
     assert added.speaker.name.endswith("Harris")
     assert added.cue is not None and added.cue.lemma == "add"
+
+
+def test_the_company_is_the_organisation_named_before(extractor: Extractor) -> None:
+    body = (
+        "Shares of Acme Corp fell sharply on Monday.\n\n"
+        "The company said its chief executive would step down at the end of March."
+    )
+    (quote,) = _quotes(extractor, body)
+    assert quote.speaker is not None and quote.speaker.span is not None
+    assert quote.speaker.span.text == "The company"
+    assert quote.speaker.entity_id is not None
+    assert "Acme" in quote.speaker.name
 
 
 def test_speaker_before_a_colon_and_floating_paragraph(extractor: Extractor) -> None:

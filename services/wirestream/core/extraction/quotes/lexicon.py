@@ -19,12 +19,12 @@ LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "quotes"
 
 Speech = Literal["direct", "indirect", "both"]
 Complement = Literal["ccomp", "xcomp", "dobj"]
-SpeakerKind = Literal["person", "group"]
+SpeakerKind = Literal["person", "organisation", "group"]
 PronounKind = Literal["person", "thing", "plural", "first"]
 
 _SPEECH: frozenset[str] = frozenset({"direct", "indirect", "both"})
 _COMPLEMENTS: frozenset[str] = frozenset({"ccomp", "xcomp", "dobj"})
-_SPEAKER_KINDS: frozenset[str] = frozenset({"person", "group"})
+_SPEAKER_KINDS: frozenset[str] = frozenset({"person", "organisation", "group"})
 _PRONOUN_KINDS: frozenset[str] = frozenset({"person", "thing", "plural", "first"})
 
 

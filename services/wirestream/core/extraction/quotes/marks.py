@@ -46,15 +46,35 @@ class Quoted:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every non-blank line, in order."""
-    out = []
+    """``(start, end)`` of every paragraph, in order.
+
+    A paragraph is a non-blank line, unless the text is hard-wrapped (most lines stop mid-sentence,
+    as in Reuters-21578 copy): then lines join up to a blank line or an indented line.
+    """
+    lines = []
     pos = 0
     for line in text.split("\n"):
         end = pos + len(line)
         if line.strip():
-            out.append((pos, end))
+            lines.append((pos, end))
         pos = end + 1
+    if not _hard_wrapped(text, lines):
+        return lines
+    out: list[tuple[int, int]] = []
+    for lo, hi in lines:
+        gap = text[out[-1][1] : lo] if out else ""
+        if out and gap.count("\n") == 1 and not text[lo].isspace():
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
     return out
+
+
+def _hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+    if len(lines) < 5:
+        return False
+    open_ends = sum(1 for _, hi in lines if text[hi - 1] not in ".!?:\"'")
+    return open_ends * 2 > len(lines) and max(hi - lo for lo, hi in lines) <= 100
 
 
 def _is_opener(text: str, i: int, lo: int, hi: int) -> bool:

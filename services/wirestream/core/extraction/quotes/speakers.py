@@ -112,6 +112,10 @@ class SpeakerResolver:
             found = self._described(subject)
             if found is not None:
                 return found
+        if kind == "organisation" and first in ("the", "its") and subject.tag_ != "NNS":
+            found = self._organisation(subject)
+            if found is not None:
+                return found
         if subject.pos_ in ("PRON", "DET", "PUNCT", "SPACE"):
             return None
         person = (kind == "person" and subject.tag_ != "NNS") or (
@@ -218,6 +222,14 @@ class SpeakerResolver:
             return Resolved(last.speaker.model_copy(update={"span": span}), True, at)
         return None
 
+    def _organisation(self, subject: Token) -> Resolved | None:
+        """ "The company said": the organisation named last before it (in a subject first)."""
+        span = body_span(self.body, *self._phrase_bounds(subject))
+        row = self._nearest(self._others, self._other_starts, subject.idx)
+        if row is None or row[2].type != "ORGANIZATION":
+            return None
+        return Resolved(self._speaker(row[2], span), False, subject.idx)
+
     def _phrase(self, subject: Token) -> list[Token]:
         lo, hi = subject.i, subject.i
         for child in subject.lefts:
@@ -242,5 +254,5 @@ class SpeakerResolver:
         words = list(phrase)
         while words and words[0].lower_ in _DETERMINERS:
             words = words[1:]
-        name = "".join(t.text_with_ws for t in words).strip() or span.text
+        name = " ".join("".join(t.text_with_ws for t in words).split()) or span.text
         return Resolved(Speaker(name=name, entity_id=None, span=span), person, subject.idx)
