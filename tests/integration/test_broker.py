@@ -216,3 +216,26 @@ def test_same_port_for_broker_and_controller_is_a_configuration_error() -> None:
 
     with pytest.raises(ConfigurationError, match="WIRESTREAM_LOCALKAFKA_CONTROLLER_PORT"):
         LocalKafkaSettings.from_env(port=19092, controller_port=19092)
+
+
+def test_jars_resolve_into_an_empty_cache_once(tmp_path: Path) -> None:
+    """The fresh-clone path: Maven fills an empty cache; afterwards Maven is not needed."""
+    import shutil
+
+    from wirestream.localkafka import resolve_jars
+    from wirestream.localkafka.jars import is_resolved
+
+    if shutil.which("mvn") is None:
+        pytest.fail("Maven (mvn) is a prerequisite of this project: install it (see docs/KAFKA.md)")
+    settings = LocalKafkaSettings(cache_dir=tmp_path / "cache")
+    libs = resolve_jars(settings)
+
+    assert libs == tmp_path / "cache" / f"kafka-{settings.kafka_version}" / "libs"
+    names = {p.name for p in libs.glob("*.jar")}
+    assert f"kafka_2.13-{settings.kafka_version}.jar" in names
+    assert any(n.startswith("log4j-slf4j-impl-") for n in names), "the SLF4J binding is there"
+    assert is_resolved(settings)
+    # Once cached, Maven is not run again (here it could not be).
+    offline = LocalKafkaSettings(cache_dir=tmp_path / "cache", mvn=str(tmp_path / "no-mvn"))
+    assert resolve_jars(offline) == libs
+    assert [p.name for p in libs.parent.iterdir()] == ["libs"], "no staging folder left behind"
