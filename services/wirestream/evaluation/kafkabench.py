@@ -49,10 +49,11 @@ def _messages(articles: Sequence[Article], suffix: str) -> list[tuple[bytes, byt
 
 
 async def _publish_and_collect(
-    kafka: Any, messages: list[tuple[bytes, bytes]], rate: float | None
+    kafka: Any, messages: list[tuple[bytes, bytes]], rate: float | None, workers: Sequence[Any]
 ) -> tuple[dict[bytes, float], dict[str, float], list[str]]:
     """Publish (at ``rate``/s, or as fast as possible) while collecting; returns send times,
-    completion times by article id, and the ids that never completed."""
+    completion times by article id, and the ids that never completed. Raises when a worker
+    exits before the articles are complete."""
     from wirestream.extractor.harness import RecordCollector, publish
 
     ids = [key.decode() for key, _ in messages]
@@ -65,6 +66,12 @@ async def _publish_and_collect(
             await collector.poll(0.2)
             if sending.done() and not collector.missing(ids):
                 break
+            if not all(worker.alive() for worker in workers):
+                sending.cancel()
+                raise EnvironmentNotReadyError(
+                    "an extractor worker exited during the benchmark (was it stopped from "
+                    "outside?); see the worker logs"
+                )
         sent = await sending
         missing = collector.missing(ids)
     finally:
@@ -91,7 +98,7 @@ def _run_workers(count: int, articles: Sequence[Article], fraction: float) -> di
         try:
             print(f"kafka: {count} worker(s) ready; maximum rate run", file=sys.stderr)
             sent, done, missing = asyncio.run(
-                _publish_and_collect(kafka, _messages(articles, "#max"), None)
+                _publish_and_collect(kafka, _messages(articles, "#max"), None, workers)
             )
             if missing:
                 raise EnvironmentNotReadyError(
@@ -106,7 +113,7 @@ def _run_workers(count: int, articles: Sequence[Article], fraction: float) -> di
                 file=sys.stderr,
             )
             sent2, done2, missing2 = asyncio.run(
-                _publish_and_collect(kafka, _messages(articles, "#lat"), rate)
+                _publish_and_collect(kafka, _messages(articles, "#lat"), rate, workers)
             )
             latencies = [done2[k.decode()] - t for k, t in sent2.items() if k.decode() in done2]
             peaks = [w.peak_rss_bytes() for w in workers]
