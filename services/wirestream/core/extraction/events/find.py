@@ -254,6 +254,8 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
             or o.ent_type_ == "PERSON"
             for o in objects
         )
+    if lemma == "supply" and not obj_lemmas & lex.aid_objects:
+        return True  # "supplies more than 150 teams": trade, not aid
     if lemma == "execute":
         return not any(
             o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in objects
@@ -860,7 +862,29 @@ def _quote_claim(draft: _Draft, ctx: _Context) -> Claim | None:
 # --------------------------------------------------------------------------- assembly
 
 
-def _drafts_for(index: int, segment: SpacySpan, ctx: _Context) -> list[_Draft]:
+def _person_victim(verb: Token, lex: EventLexicon) -> bool:
+    """A casualty verb counts when its victims are people (or a number of them)."""
+    deps = ("dobj", "nsubjpass", "nsubj") if verb.pos_ != "ADJ" else ("nsubj", "nsubjpass")
+    heads = [c for c in verb.children if c.dep_ in deps]
+    if verb.pos_ == "ADJ" or (not heads and verb.dep_ in ("conj", "xcomp", "oprd", "acomp")):
+        heads += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    if verb.dep_ == "acl":
+        heads.append(verb.head)
+    for head in heads:
+        for h in syntax.with_conjuncts(head):
+            if (
+                h.lemma_.lower() in lex.person_nouns
+                or h.ent_type_ in ("PERSON", "NORP")
+                or h.pos_ in ("PRON", "NUM")
+                or any(c.dep_ == "nummod" for c in h.children)
+            ):
+                return True
+    return False
+
+
+def _drafts_for(
+    index: int, segment: SpacySpan, ctx: _Context, context: frozenset[str]
+) -> list[_Draft]:
     lex = ctx.lex
     found: dict[EventType, list[tuple[Token, str | None, bool]]] = {}
     for token in segment:
@@ -870,6 +894,12 @@ def _drafts_for(index: int, segment: SpacySpan, ctx: _Context) -> list[_Draft]:
         etype, mode, casualty_only = hit
         if not _is_trigger(token, etype, segment, lex):
             continue
+        if token.lemma_.lower() in lex.needs_context.get(etype, frozenset()) and not (
+            context & lex.context_words.get(etype, frozenset())
+        ):
+            continue  # "the dollar hit a high", "a rally in oil prices"
+        if casualty_only and not _person_victim(token, lex):
+            continue  # "a drought has killed crops"
         found.setdefault(etype, []).append((token, mode, casualty_only))
     drafts: list[_Draft] = []
     for etype, hits in found.items():
@@ -1047,13 +1077,14 @@ def find_events(
     drafts: list[_Draft] = []
     recent_claims: list[Claim] = []
     last_evidence_claim: tuple[int, frozenset[str], Claim] | None = None
+    previous_lemmas: frozenset[str] = frozenset()
     for index, segment in enumerate(syntax.segments(doc)):
         claims = _claims_in(segment, ctx, recent_claims)
         lemmas = frozenset(t.lemma_.lower() for t in segment)
         if syntax.is_heading(segment):
             recent_claims.extend(c for _, c in claims)
             continue
-        for draft in _drafts_for(index, segment, ctx):
+        for draft in _drafts_for(index, segment, ctx, lemmas | previous_lemmas):
             _participants(draft, ctx)
             draft.mode = _mode(draft, lex) if draft.type == "ASSAULT" else draft.mode
             draft.places = _clause_places(draft, ctx)
@@ -1080,6 +1111,7 @@ def find_events(
                     _add(draft.actors, draft.claim.source)
             drafts.append(draft)
         recent_claims.extend(c for _, c in claims)
+        previous_lemmas = lemmas
         for _, claim in claims:
             if lemmas & _EVIDENCE_NOUNS:
                 last_evidence_claim = (index, lemmas, claim)

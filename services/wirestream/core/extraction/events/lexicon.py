@@ -82,6 +82,10 @@ class EventLexicon:
     scare_quote_markers: tuple[str, ...]
     recent_days: int
     dataset_type_map: dict[str, dict[str, str | None]]
+    needs_context: dict[str, frozenset[str]]
+    """type -> trigger lemmas that count only with a word of that type's context nearby."""
+    context_words: dict[str, frozenset[str]]
+    aid_objects: frozenset[str]
 
 
 def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
@@ -188,7 +192,21 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
             msg = f"{type_map_path}: {dataset!r} must map dataset types to PLOVER types or null"
             raise LexiconError(msg)
         type_map[dataset] = {str(k): v for k, v in mapping.items()}
+    context_path = directory / "context.json"
+    context = _json(context_path)
+    needs: dict[str, frozenset[str]] = {}
+    words: dict[str, frozenset[str]] = {}
+    for key, target in (("needs_context", needs), ("context_words", words)):
+        raw = context.get(key)
+        if not isinstance(raw, dict) or not all(k in EVENT_TYPES for k in raw):
+            msg = f"{context_path}: {key!r} must map PLOVER types to lists of words"
+            raise LexiconError(msg)
+        for etype in raw:
+            target[etype] = frozenset(_str_list(context_path, raw, etype))
     return EventLexicon(
+        needs_context=needs,
+        context_words=words,
+        aid_objects=frozenset(_str_list(context_path, context, "aid_objects")),
         triggers=_triggers(directory / "triggers.tsv"),
         mode_cues={k.lower(): v for _, (k, v) in _rows(directory / "modes.tsv", 2)},
         weapons={k.lower(): v for _, (k, v) in _rows(directory / "weapons.tsv", 2)},
