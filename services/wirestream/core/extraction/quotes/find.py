@@ -49,6 +49,7 @@ _COMPLEMENT_DEPS = {"ccomp": "ccomp", "xcomp": "xcomp", "dobj": "dobj"}
 _CLAUSE_DEPS = frozenset({"acl", "ccomp", "relcl"})
 _CHANNEL_PREPS = frozenset({"on", "via", "in"})
 _STRIP = " \t\n,;:-."
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they"})
 _DANGLING = frozenset({"and", "but", "or", "while", "as", "so", "because", "although"})
 
 
@@ -216,7 +217,7 @@ class _Finder:
             )
             if verb is not None:
                 cand.cue = self._cue(verb)
-                cand.subject = subject_of(verb)
+                cand.subject = self._subject(verb)
             else:
                 cand.floating = True
             out.append(cand)
@@ -293,16 +294,21 @@ class _Finder:
 
     def _subject(self, verb: Token) -> Token | None:
         """The verb's subject; failing a parse, the name written just before it in the paragraph."""
+        para = self.para_of(verb.idx)
         subject = subject_of(verb)
-        if subject is not None:
+        if subject is not None and self.para_of(subject.idx) == para:
             return subject
-        lo = self.paras[self.para_of(verb.idx)][0]
+        lo = self.paras[para][0]
         for i in range(verb.i - 1, max(-1, verb.i - 25), -1):
             token = self.doc[i]
             if token.idx < lo or self.in_quote[i] or token.text in _END:
                 break
             entity = self.entities.at(token.idx, token.idx + len(token))
             if entity is not None and entity.type in ("PERSON", "ORGANIZATION"):
+                return token
+            if token.lower_ in _SUBJECT_PRONOUNS or (
+                token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.speaker_nouns
+            ):
                 return token
         return None
 

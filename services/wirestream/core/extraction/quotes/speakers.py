@@ -47,9 +47,9 @@ def subject_of(verb: Token) -> Token | None:
     """The verb's subject, inherited from the verbs it hangs on ("..., saying ..."), else None."""
     token = verb
     for _ in range(4):
-        for child in token.children:
-            if child.dep_ in _SUBJECTS:
-                return child
+        subjects = [c for c in token.children if c.dep_ in _SUBJECTS]
+        if subjects:  # the nearest, when a parse glued a sub-head's noun on as a second subject
+            return min(subjects, key=lambda c: abs(c.i - verb.i))
         if token.dep_ == "relcl" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return None
         if token.dep_ not in _INHERIT or token.head is token:
