@@ -112,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
         "words": n_words,
         "batch_size": DEFAULT_BATCH_SIZE,
         "rounds": args.rounds,
-        "memory_method": "each variant in its own spawned child process; peak = "
-        "getrusage(RUSAGE_SELF).ru_maxrss of that child after its last round",
+        "memory_method": "each variant in its own spawned child process; peak = that "
+        "child's VmHWM (RSS high-water mark) after its last round",
         "offline": {**offline, "ratio_extractor_to_spacy": round(ratio, 3)},
         "kafka": kafka,
         "charts": charts,

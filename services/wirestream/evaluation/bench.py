@@ -3,8 +3,9 @@
 Both variants load the same model and use the same batch size (8). Each runs in its own child
 process (``multiprocessing`` spawn), loaded once; the parent alternates rounds A, B, A, B, ... over
 the same articles so that drift on a shared machine (other jobs, CPU frequency) falls on both.
-Peak memory is each child's own RSS high-water mark (``getrusage(RUSAGE_SELF).ru_maxrss``), read
-after its last round; the RSS right after loading the model is reported beside it.
+Peak memory is each child's own RSS high-water mark (``VmHWM`` in /proc/self/status, else
+``getrusage(RUSAGE_SELF).ru_maxrss``), read after its last round; the RSS right after loading the
+model and warming up is reported beside it.
 """
 
 from __future__ import annotations
@@ -63,15 +64,21 @@ def words(articles: Sequence[Article]) -> int:
     return sum(len(a.body.split()) for a in articles)
 
 
-def _rss_kib() -> int:
-    """Current RSS in KiB (Linux /proc), 0 when unknown."""
+def _status_kib(field: str) -> int | None:
+    """A KiB field of /proc/self/status (Linux): VmRSS (now) or VmHWM (peak); None when unknown."""
     try:
         for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return None
+
+
+def peak_rss_kib() -> int:
+    """This process's RSS high-water mark: VmHWM, else ``getrusage(RUSAGE_SELF).ru_maxrss``."""
+    peak = _status_kib("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _runner(variant: Variant, batch_size: int) -> Callable[[Sequence[Article]], int]:
@@ -96,12 +103,12 @@ def _child(variant: Variant, batch_size: int, articles: list[Article], conn: Con
     """Child process: load, warm up, then time one pass per 'run' message until 'stop'."""
     run = _runner(variant, batch_size)
     run(articles[:WARMUP_ARTICLES])
-    conn.send(("loaded", _rss_kib()))
+    conn.send(("loaded", _status_kib("VmRSS") or 0))
     while conn.recv() == "run":
         start = time.perf_counter()
         done = run(articles)
         conn.send(("round", time.perf_counter() - start, done))
-    conn.send(("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    conn.send(("peak", peak_rss_kib()))
     conn.close()
 
 

@@ -130,10 +130,19 @@ def histogram(
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    for name, values in samples.items():
+    from wirestream.evaluation.bench import percentile
+
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for index, (name, values) in enumerate(samples.items()):
         if not values:
             continue
-        ax.hist(list(values), bins=bins, histtype="step", linewidth=1.5, label=name)
+        colour = colours[index % len(colours)]
+        ax.hist(list(values), bins=bins, histtype="step", linewidth=1.5, label=name, color=colour)
+        for q, style in ((50, "--"), (90, "-."), (99, ":")):
+            ax.axvline(percentile(values, q), color=colour, linestyle=style, linewidth=1)
+    ax.plot([], [], "k--", linewidth=1, label="p50")
+    ax.plot([], [], "k-.", linewidth=1, label="p90")
+    ax.plot([], [], "k:", linewidth=1, label="p99")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("articles")
     ax.set_title(title)
