@@ -201,16 +201,22 @@ async def test_rules_fire_window_suppresses_webhook_retries(
         deadline = time.monotonic() + timeout
         while not condition():
             assert process.poll() is None, f"the alerter exited:\n{worker_log()}"
-            assert time.monotonic() < deadline, f"timed out; alerts so far {seen}\n{worker_log()}"
+            assert time.monotonic() < deadline, (
+                f"timed out; alerts so far: {sorted(a.rule for a in alerts())}, webhook "
+                f"received {len(receiver.received)}, expected {expected_rules}:\n{worker_log()}"
+            )
             await read_all(consumer, seen)
+
+    expected_rules = 0
 
     def alerts() -> list[AlertRecord]:
         return [AlertRecord.model_validate_json(v) for v in seen.get(ALERTS.name(kafka), [])]
 
     try:
-        await produce(kafka, seed + [kharkiv_event(i) for i in range(1, 6)])
-        expected_rules = len(current) + 2
-        await until(lambda: len(alerts()) >= expected_rules and receiver.received != [], 120)
+        kharkiv = [kharkiv_event(i) for i in range(1, 6)]
+        await produce(kafka, seed + kharkiv)
+        expected_rules = len(current) + len(kharkiv) + 2
+        await until(lambda: len(alerts()) >= expected_rules and receiver.received != [], 90)
         await asyncio.sleep(3)  # anything extra (a repeat, a late duplicate) would show now
         await read_all(consumer, seen)
 
@@ -221,9 +227,13 @@ async def test_rules_fire_window_suppresses_webhook_retries(
         assert fired.record_ids == casualty and fired.article_ids == [seed_article.id]
         assert "killed 4, injured 30" in fired.summary
         fired_ids = {i for a in by_rule["every-current-assault"] for i in a.record_ids}
-        assert fired_ids == current and not fired_ids & background
+        assert fired_ids == current | {e["id"] for e in kharkiv}
+        assert not fired_ids & background
         [cluster] = by_rule["kharkiv-cluster"]
-        assert cluster.record_ids == ["evt_kharkiv_1", "evt_kharkiv_2", "evt_kharkiv_3"]
+        # the third of five matching events fires (which three depends on the order the
+        # partitions are read in); the other two fall in the suppression window
+        assert len(cluster.record_ids) == 3
+        assert set(cluster.record_ids) < {e["id"] for e in kharkiv}
         assert cluster.window_key == "Kharkiv"
 
         assert receiver.attempts == 3
