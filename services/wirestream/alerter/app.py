@@ -202,8 +202,13 @@ def create_service(
             await svc.on_hit(value)
 
     async def deliver_alerts(stream: Any) -> None:
-        async for event in stream.events():
-            await svc.on_alert(event.value, event.message)
+        try:
+            async for event in stream.events():
+                await svc.on_alert(event.value, event.message)
+        finally:
+            if svc.session is not None:
+                await svc.session.close()
+                svc.session = None
 
     svc.match_agent = app.agent(record_topic, name="match")(match)
     svc.evaluate_agent = app.agent(hits_topic, name="evaluate")(evaluate)

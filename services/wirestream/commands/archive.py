@@ -34,6 +34,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "json_extract_string(speaker, '$.name') = 'Dmitry Peskov'\""
         ),
     )
+    query.epilog = (
+        "Every current ASSAULT event in Ukraine in one week, with its article's date: "
+        "SELECT e.id, json_extract_string(e.location, '$.name') AS place, a.published_at "
+        "FROM events e JOIN articles a USING (article_id) WHERE e.type = 'ASSAULT' AND "
+        "e.timeframe = 'current' AND json_extract_string(e.location, '$.country') = 'UA' AND "
+        "a.published_at >= '2024-07-22' AND a.published_at < '2024-07-29'"
+    )
     query.add_argument("sql", help="one SQL statement")
     query.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="default: table"
