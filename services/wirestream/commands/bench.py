@@ -54,6 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from wirestream.commands.eval import command_line
     from wirestream.core.extraction.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
     from wirestream.errors import ConfigurationError
     from wirestream.evaluation import bench, data, report
@@ -103,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         charts.extend(kafka.get("charts", []))
 
     payload: dict[str, Any] = {
-        "command": "wirestream bench " + " ".join(sys.argv[2:]),
+        "command": command_line(args),
         "created_at": report.now(),
         "machine": report.machine(),
         "versions": report.versions(DEFAULT_MODEL, _model_version(DEFAULT_MODEL)),

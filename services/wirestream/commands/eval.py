@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     extractor = Extractor.load()
     results: list[tasks.TaskResult] = []
     for task, files in found.items():
+        started = time.perf_counter()
         if task == "entities":
             results.append(tasks.run_entities(extractor, files["conll2003"], options))
         elif task == "quotes":
@@ -80,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
             results.append(tasks.run_casualties(extractor, files["casualties_gva"], options))
         else:
             results.append(tasks.run_events(extractor, files, options))
+        results[-1].metrics["seconds"] = round(time.perf_counter() - started, 1)
+        _print_result(results[-1])
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -92,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
     files_used = sorted({Path(p) for r in results for p in r.datasets.values()})
     payload: dict[str, Any] = {
-        "command": "wirestream eval " + " ".join(sys.argv[2:]),
+        "command": command_line(args),
         "created_at": report.now(),
         "machine": report.machine(),
         "versions": report.versions(DEFAULT_MODEL, extractor.nlp.meta.get("version")),
@@ -103,17 +107,35 @@ def run(args: argparse.Namespace) -> int:
     }
     report.write_json(out / "eval.json", payload)
 
-    for result in results:
-        print(f"\n## {result.task}\n")
-        print(report.markdown_table(result.header, result.rows))
-        skipped = ", ".join(f"{k}: {v}" for k, v in sorted(result.skipped.items())) or "none"
-        print(
-            f"\n{result.scored} of {result.documents} documents scored; skipped {skipped}; "
-            f"failed {len(result.failed)}."
-        )
-        for note in result.notes:
-            print(f"Note: {note}.")
-        for failure in result.failed[:5]:
-            print(f"failed: {failure}", file=sys.stderr)
     print(f"\nWrote {out / 'eval.json'} and {len(charts)} chart(s) in {out}/.")
     return 0
+
+
+def _print_result(result: Any) -> None:
+    from wirestream.evaluation import report
+
+    print(f"\n## {result.task}\n")
+    print(report.markdown_table(result.header, result.rows))
+    skipped = ", ".join(f"{k}: {v}" for k, v in sorted(result.skipped.items())) or "none"
+    print(
+        f"\n{result.scored} of {result.documents} documents scored; skipped {skipped}; "
+        f"failed {len(result.failed)}."
+    )
+    for note in result.notes:
+        print(f"Note: {note}.")
+    for failure in result.failed[:5]:
+        print(f"failed: {failure}", file=sys.stderr)
+    sys.stdout.flush()
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command as typed, rebuilt from the parsed options (for the JSON report)."""
+    parts = [f"wirestream {args.command}"]
+    for name in ("data", "only", "limit", "rounds", "out"):
+        value = getattr(args, name, None)
+        if value is not None:
+            parts.append(f"--{name} {value}")
+    for flag in ("kafka", "no_progress"):
+        if getattr(args, flag, False):
+            parts.append("--" + flag.replace("_", "-"))
+    return " ".join(parts)
