@@ -60,6 +60,9 @@ def test_meeting_in_a_city(extractor: Extractor) -> None:
         "The company struck a deal with its suppliers.",  # not a physical strike
         "The troops left the occupied areas.",  # participle as adjective
         "Neither the driver nor the passengers were injured.",  # negated casualties
+        "The planned meeting between the two leaders has no date yet.",  # future
+        "The dollar hit its highest level in three months.",  # business sense, no context
+        "A prolonged drought has killed crops.",  # no people among the victims
     ],
 )
 def test_no_false_events(extractor: Extractor, body: str) -> None:

@@ -311,6 +311,10 @@ def _generic_noun(token: Token, lex: EventLexicon) -> bool:
     dets = {c.lower_ for c in token.children if c.dep_ in ("det", "predet")}
     if dets & lex.generic_determiners:
         return True
+    if any(
+        c.dep_ in ("amod", "compound") and c.lower_ in lex.future_modifiers for c in token.children
+    ):
+        return True  # "the planned meeting", "a possible offensive": not (yet) an event
     head = token.head
     if token.dep_ in ("nsubj", "dobj") and head.lemma_.lower() in lex.aspectual_heads:
         return True

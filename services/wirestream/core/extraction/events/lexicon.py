@@ -80,6 +80,7 @@ class EventLexicon:
     aspectual_heads: frozenset[str]
     generic_determiners: frozenset[str]
     scare_quote_markers: tuple[str, ...]
+    future_modifiers: frozenset[str]
     recent_days: int
     dataset_type_map: dict[str, dict[str, str | None]]
     needs_context: dict[str, frozenset[str]]
@@ -231,6 +232,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
             _str_list(background_path, background, "generic_determiners")
         ),
         scare_quote_markers=tuple(_str_list(background_path, background, "scare_quote_markers")),
+        future_modifiers=frozenset(_str_list(background_path, background, "future_modifiers")),
         recent_days=recent_days,
         dataset_type_map=type_map,
     )
