@@ -152,6 +152,9 @@ async def test_match_then_evaluate_then_deliver(
     casualty = next(v for _, v in sent(service, "alerts") if b'"rule":"casualties"' in v)
     assert receiver.received == [casualty]  # the cluster rule has no webhook
     assert sent(service, "dlq") == [] and service.delivered == 1
+    metrics = service.metrics.render().decode()
+    assert 'wirestream_alerter_alerts_total{rule="cluster",severity="critical"} 1.0' in metrics
+    assert 'wirestream_alerter_webhook_deliveries_total{outcome="delivered"} 1.0' in metrics
 
 
 async def test_failed_delivery_is_dead_lettered(

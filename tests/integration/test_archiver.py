@@ -250,6 +250,16 @@ def test_crash_replay_and_schema_evolution(
     wait_caught_up(ws_kafka, group)
     rows = raw_rows(archive)
     assert len(rows) == n and len(set(rows)) == n, worker.log()
+    with urllib.request.urlopen(f"http://127.0.0.1:{worker.port}/ready", timeout=5) as resp:
+        assert resp.status == 200
+    with urllib.request.urlopen(f"http://127.0.0.1:{worker.port}/metrics", timeout=5) as resp:
+        metrics = resp.read().decode()
+    archived = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("wirestream_archiver_records_total{")
+    )
+    assert archived >= n  # this worker's own writes (more if a rebalance made it rewrite)
 
     # 3. the same records published again (a replay upstream): archived, read once
     asyncio.run(produce(ws_kafka, seed_values))

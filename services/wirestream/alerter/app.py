@@ -29,6 +29,7 @@ import faust
 import orjson
 
 from wirestream.alerter.engine import Evaluator, Hit, Matcher
+from wirestream.alerter.metrics import AlerterMetrics
 from wirestream.alerter.rules import Rule, check_webhooks, load_rules
 from wirestream.alerter.settings import AlerterSettings
 from wirestream.alerter.webhooks import DeliveryOptions, Policy, deliver, new_session
@@ -82,6 +83,7 @@ class AlerterService:
     dead_lettered: int = 0
     skipped: int = 0
     sleep: Any = field(default=asyncio.sleep)
+    metrics: AlerterMetrics = field(default_factory=AlerterMetrics)
 
     async def on_record(self, value: bytes | None, timestamp_s: float | None) -> int:
         """Step 1 for one message; returns the number of hits sent."""
@@ -91,11 +93,13 @@ class AlerterService:
             record = None
         if not isinstance(record, dict):
             self.skipped += 1
+            self.metrics.skipped.inc()
             logger.warning("skipped a message that is not a JSON record")
             return 0
         ts = int((timestamp_s or 0.0) * 1000)
         hits = self.matcher.hits(record, ts)
         for hit in hits:
+            self.metrics.hits.labels(hit.rule).inc()
             await self.sinks["hits"].send(key=hit.key.encode(), value=jsonio.dumps(hit.to_dict()))
         return len(hits)
 
@@ -104,6 +108,7 @@ class AlerterService:
         hit = Hit.from_dict(orjson.loads(value))
         alert = self.evaluator.on_hit(hit, self.windows, self.suppressed)
         if alert is not None:
+            self.metrics.alerts.labels(alert.rule, alert.severity).inc()
             logger.info("alert", extra={"rule": alert.rule, "alert_id": alert.id})
             await self.sinks["alerts"].send(key=alert.rule.encode(), value=jsonio.dumps(alert))
         return alert
@@ -122,9 +127,11 @@ class AlerterService:
                     self.session, self.policy, url, value, alert.id, self.options, sleep=self.sleep
                 )
                 self.delivered += 1
+                self.metrics.deliveries.labels("delivered").inc()
                 logger.info("delivered", extra={"url": url, "attempts": attempts, "id": alert.id})
             except DeliveryError as exc:
                 self.dead_lettered += 1
+                self.metrics.deliveries.labels("dead_letter").inc()
                 logger.error(
                     "webhook gave up; dead-lettered", extra={"url": url, "error": str(exc)}
                 )
@@ -217,6 +224,10 @@ def create_service(
     @app.page("/health")
     async def health(web: Any, request: Any) -> Any:
         return web.json({"status": "ok"})
+
+    @app.page("/metrics")
+    async def metrics(web: Any, request: Any) -> Any:
+        return web.bytes(svc.metrics.render(), content_type="text/plain")
 
     @app.page("/alerter/")
     async def status(web: Any, request: Any) -> Any:

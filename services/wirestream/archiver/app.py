@@ -80,6 +80,15 @@ def build(kafka: KafkaSettings, settings: ArchiverSettings) -> tuple[faust.App, 
     async def health(web: Any, request: Any) -> Any:
         return web.json({"status": "ok"})
 
+    @app.page("/ready")
+    async def ready(web: Any, request: Any) -> Any:
+        ok = archiver.ready()
+        return web.json({"ready": ok}, status=200 if ok else 503)
+
+    @app.page("/metrics")
+    async def metrics(web: Any, request: Any) -> Any:
+        return web.bytes(archiver.metrics.render(), content_type="text/plain")
+
     @app.page("/archiver/")
     async def status(web: Any, request: Any) -> Any:
         return web.json(

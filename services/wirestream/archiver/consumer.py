@@ -23,6 +23,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 
 from wirestream.archiver.batches import Batcher, PartitionBuffer, discard_uncommitted, write_rows
+from wirestream.archiver.metrics import ArchiverMetrics
 from wirestream.archiver.parquet import Message, safe
 from wirestream.archiver.settings import ArchiverSettings
 from wirestream.archiver.store import ArchiveStore
@@ -73,6 +74,7 @@ class Archiver:
         self.kinds = topic_kinds(kafka)
         self.batcher = Batcher(store, self.kinds, settings.flush_records, settings.flush_seconds)
         self.on_written = on_written
+        self.metrics = ArchiverMetrics()
         self.consumer: AIOKafkaConsumer | None = None
         self._stopping = asyncio.Event()
         self._lock = asyncio.Lock()
@@ -105,6 +107,7 @@ class Archiver:
                     committed,
                 )
                 if removed:
+                    self.metrics.discarded.inc(len(removed))
                     logger.warning(
                         "discarded files written but never committed; they are rewritten now",
                         extra={"topic": tp.topic, "partition": tp.partition, "files": removed},
@@ -134,6 +137,7 @@ class Archiver:
         try:
             await self.consumer.commit({tp: next_offset})
         except (CommitFailedError, KafkaError) as exc:
+            self.metrics.commit_failures.inc()
             logger.warning(
                 "commit failed; the files stay uncommitted and are rewritten by the partition's "
                 "next owner",
@@ -142,6 +146,9 @@ class Archiver:
             return
         self.files_written += len(written)
         self.records_written += len(rows)
+        self.metrics.files.inc(len(written))
+        for row in rows:
+            self.metrics.records.labels(row.kind).inc()
         logger.info(
             "archived",
             extra={
@@ -188,6 +195,10 @@ class Archiver:
         finally:
             await self.consumer.stop()
             self.consumer = None
+
+    def ready(self) -> bool:
+        """True when the consumer has partitions assigned."""
+        return self.consumer is not None and bool(self.consumer.assignment())
 
     def stop(self) -> None:
         self._stopping.set()
