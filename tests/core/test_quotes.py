@@ -173,6 +173,16 @@ def test_mixed_when_quoted_words_carry_the_claim(extractor: Extractor) -> None:
     assert '"a betrayal of working families"' in quote.text
 
 
+def test_belief_verbs_report_speech_only_with_quoted_words(extractor: Extractor) -> None:
+    assert (
+        _quotes(extractor, "The new figures suggest that prices will fall again in spring.") == []
+    )
+    body = 'Economist Lena Ward suggested the plan was "a bad bargain for everyone involved".'
+    (quote,) = _quotes(extractor, body)
+    assert quote.type == "mixed"
+    assert quote.cue is not None and quote.cue.lemma == "suggest"
+
+
 def test_according_to_attributes_the_clause(extractor: Extractor) -> None:
     body = "According to the fire department, three homes were destroyed in the blaze overnight."
     (quote,) = _quotes(extractor, body)

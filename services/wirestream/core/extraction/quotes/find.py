@@ -231,17 +231,22 @@ class _Finder:
         stripped = rest.lstrip(" ,")
         if not stripped:
             return None
-        if content.endswith(".") and not stripped[0].islower():
-            return None
         if stripped[0] in "-(":
             return None
+        # after a closed sentence ('"…?" He now calls it…') only a bare 'Smith said.' attributes
+        limit = 4 if content[-1:] in _END and not stripped[0].islower() else _TRAILER_TOKENS
+        found = None
         for count, i in enumerate(self._tokens_in(after, stop)):
             token = self.doc[i]
-            if token.text in _END or token.text == ";" or count > _TRAILER_TOKENS:
+            if token.text in _END or token.text == ";":
                 break
-            if self._verb(token, direct=True):
-                return token
-        return None
+            if count > limit:
+                return None if limit == 4 else found
+            if found is None and self._verb(token, direct=True):
+                found = token
+                if limit != 4:
+                    return found
+        return found
 
     def _lead_cue(self, start: int, stop: int, *, strict: bool) -> Token | None:
         tokens = [self.doc[i] for i in self._tokens_in(start, stop)]
@@ -481,6 +486,10 @@ class _Finder:
             if q.start < cand.start < q.end and q.open_at >= self.paras[cand.para][0]:
                 cand.start = q.open_at
 
+    def needs_quoted(self, lemma: str) -> bool:
+        entry = self.lex.verbs.get(lemma)
+        return entry is not None and entry.needs_quoted
+
     def quoted_words(self, start: int, end: int) -> int:
         words = 0
         for n, q in enumerate(self.quoted):
@@ -530,6 +539,8 @@ def find_quotes(
         finder.cover_quoted(cand)
         if finder.quoted_words(cand.start, cand.end) >= MIXED_MIN_QUOTED_WORDS:
             cand.type = "mixed"
+        elif cand.cue is not None and finder.needs_quoted(cand.cue[2]):
+            continue  # "the data suggest that ...": an inference, not speech
         reported.append(cand)
     candidates = _drop_nested(direct + reported, finder)
     candidates += finder.fragments(candidates)

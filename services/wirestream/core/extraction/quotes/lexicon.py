@@ -17,12 +17,12 @@ from wirestream.errors import LexiconError
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "quotes"
 """Where the quote lexicons are read from (shipped with the package)."""
 
-Speech = Literal["direct", "indirect", "both"]
+Speech = Literal["direct", "indirect", "both", "quoted"]
 Complement = Literal["ccomp", "xcomp", "dobj"]
 SpeakerKind = Literal["person", "organisation", "group"]
 PronounKind = Literal["person", "thing", "plural", "first"]
 
-_SPEECH: frozenset[str] = frozenset({"direct", "indirect", "both"})
+_SPEECH: frozenset[str] = frozenset({"direct", "indirect", "both", "quoted"})
 _COMPLEMENTS: frozenset[str] = frozenset({"ccomp", "xcomp", "dobj"})
 _SPEAKER_KINDS: frozenset[str] = frozenset({"person", "organisation", "group"})
 _PRONOUN_KINDS: frozenset[str] = frozenset({"person", "thing", "plural", "first"})
@@ -36,6 +36,8 @@ class ReportingVerb:
     direct: bool
     indirect: bool
     complements: frozenset[Complement]
+    needs_quoted: bool = False
+    """Its reported clause is speech only when it carries quoted words (``suggest``, ``believe``)."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,9 @@ def _verbs() -> dict[str, ReportingVerb]:
     verbs: dict[str, ReportingVerb] = {}
     for number, parts in _lines(name):
         if len(parts) != 3 or parts[1] not in _SPEECH:
-            raise _fail(name, number, "expected 'lemma<TAB>direct|indirect|both<TAB>complements'")
+            raise _fail(
+                name, number, "expected 'lemma<TAB>direct|indirect|both|quoted<TAB>complements'"
+            )
         complements = frozenset(c.strip() for c in parts[2].split(","))
         if not complements <= _COMPLEMENTS:
             raise _fail(name, number, f"complements must be among {sorted(_COMPLEMENTS)}")
@@ -85,9 +89,10 @@ def _verbs() -> dict[str, ReportingVerb]:
             raise _fail(name, number, f"{lemma!r} is listed twice")
         verbs[lemma] = ReportingVerb(
             lemma=lemma,
-            direct=parts[1] in ("direct", "both"),
-            indirect=parts[1] in ("indirect", "both"),
+            direct=parts[1] != "indirect",
+            indirect=parts[1] != "direct",
             complements=complements,  # type: ignore[arg-type]
+            needs_quoted=parts[1] == "quoted",
         )
     return verbs
 
