@@ -208,37 +208,47 @@ def test_two_workers_200_articles_and_bad_input(
     assert workers[0].get("/health")[0] == 200
 
 
-def test_sigkill_mid_stream_loses_nothing_and_replays_identically(
+def test_sigterm_then_sigkill_mid_stream_lose_nothing_and_replay_identically(
     ws_kafka: KafkaSettings,
     workers: list[WorkerProcess],
     tmp_path: Path,
     unique_name: Callable[[str], str],
 ) -> None:
+    """A worker stopped with SIGTERM mid-stream exits cleanly; its successor is killed with
+    SIGKILL mid-stream; a third finishes. Nothing is lost and no record id has two versions."""
     kafka = ws_kafka
     articles = [make_article(1000 + i) for i in range(150)]
     ids = [str(a["id"]) for a in articles]
     app_id = unique_name("extractor")
     env = {"WIRESTREAM_EXTRACTOR_SESSION_TIMEOUT": "6"}
-    first = start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / "a", extra_env=env)
-    workers.extend(first)
 
-    async def kill_mid_stream() -> None:
+    def start(name: str) -> WorkerProcess:
+        worker = start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / name, extra_env=env)
+        workers.extend(worker)
+        return worker[0]
+
+    async def interrupt_mid_stream(worker: WorkerProcess, after: int, how: str) -> None:
         collector = RecordCollector(kafka)
         await collector.start()
         try:
-            await publish(
-                kafka, [(i.encode(), jsonio.dumps(a)) for i, a in zip(ids, articles, strict=True)]
-            )
-            while len([i for i in ids if i not in collector.missing(ids)]) < 30:
+            if how == "sigterm":
+                await publish(
+                    kafka,
+                    [(i.encode(), jsonio.dumps(a)) for i, a in zip(ids, articles, strict=True)],
+                )
+            while len(ids) - len(collector.missing(ids)) < after:
                 await collector.poll()
-            first[0].kill()
-            assert collector.missing(ids), "the worker finished before it could be killed"
+            if how == "sigterm":
+                assert worker.stop(timeout=30) == 0, "SIGTERM must end the worker cleanly"
+            else:
+                worker.kill()
+            assert collector.missing(ids), f"the worker finished before the {how}"
         finally:
             await collector.stop()
 
-    asyncio.run(kill_mid_stream())
-    assert not first[0].alive()
-    workers.extend(start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / "b", extra_env=env))
+    asyncio.run(interrupt_mid_stream(start("a"), 25, "sigterm"))
+    asyncio.run(interrupt_mid_stream(start("b"), 70, "sigkill"))
+    start("c")
     collector = asyncio.run(collect(kafka, ids, 0, 240.0))
     assert collector.conflicting_ids() == {}
     assert collector.raw_values["raw_dlq"] == []
