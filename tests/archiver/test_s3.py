@@ -40,6 +40,17 @@ def entity(n: int, **extra: object) -> bytes:
     )
 
 
+def test_the_writer_creates_its_bucket(endpoint: str) -> None:
+    store = ArchiveStore(
+        "s3://fresh-bucket/prefix", S3Options(endpoint=endpoint, access_key="t", secret_key="t")
+    )
+    store.ensure_root()
+    store.ensure_root()  # idempotent
+    rows = [decode(Message("t.e", 0, 0, 0, entity(1)), "entity")]
+    assert write_rows(store, rows) == ["kind=entity/date=1970-01-01/part-t.e-0-0-0.parquet"]
+    assert store.exists("kind=entity/date=1970-01-01/part-t.e-0-0-0.parquet")
+
+
 def test_write_discard_compact_and_query_on_s3(endpoint: str) -> None:
     store = ArchiveStore(
         "s3://archive-bucket/wirestream",

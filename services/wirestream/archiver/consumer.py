@@ -164,6 +164,7 @@ class Archiver:
 
     async def run(self) -> None:
         """Consume until :meth:`stop`; flushes what is buffered before returning."""
+        await asyncio.to_thread(self.store.ensure_root)
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=self.kafka.bootstrap_servers,
             group_id=self.settings.group_id,

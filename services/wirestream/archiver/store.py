@@ -42,6 +42,7 @@ class ArchiveStore:
             if opts.access_key and opts.secret_key:
                 kwargs["access_key"] = opts.access_key
                 kwargs["secret_key"] = opts.secret_key
+            kwargs["allow_bucket_creation"] = True  # only ensure_root() creates one
             self.fs: pafs.FileSystem = pafs.S3FileSystem(**kwargs)
             self.root = url[len("s3://") :].rstrip("/")
             if not self.root:
@@ -55,6 +56,16 @@ class ArchiveStore:
             self.root = str(Path(path).resolve())
             self.fs = pafs.LocalFileSystem()
             self.local = True
+
+    def ensure_root(self) -> None:
+        """Create the local directory, or the S3 bucket when it does not exist (the writer calls
+        this at start-up; a fresh MinIO then needs no separate bucket-creation step)."""
+        if self.local:
+            Path(self.root).mkdir(parents=True, exist_ok=True)
+            return
+        bucket = self.root.split("/", 1)[0]
+        if self.fs.get_file_info(bucket).type == pafs.FileType.NotFound:
+            self.fs.create_dir(bucket)
 
     def full(self, rel: str) -> str:
         return f"{self.root}/{rel}" if rel else self.root
