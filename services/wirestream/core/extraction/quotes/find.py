@@ -312,7 +312,10 @@ class _Finder:
             if entity is not None and entity.type in ("PERSON", "ORGANIZATION"):
                 return token
             if token.lower_ in _SUBJECT_PRONOUNS or (
-                token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.speaker_nouns
+                token.pos_ == "NOUN"
+                and (
+                    token.lower_ in self.lex.speaker_nouns or token.lemma_ in self.lex.speaker_nouns
+                )
             ):
                 return token
         return None
