@@ -12,6 +12,15 @@ same timestamp, so it gets the same ``duplicate_of`` again - even though its own
 copies are in the store by then.
 
 The store is any mutable mapping: a dict in tests, a faust table in the worker.
+
+Limits (worker): the faust table is partitioned (``use_partitioner``: band keys hash to changelog
+partitions), and each worker holds what it wrote plus the changelog partitions of the raw
+partitions it owns. With one worker every copy is compared with every earlier one; with several,
+a copy is only matched against earlier copies this worker has seen, and after a restart or
+rebalance a replayed article can in rare cases get a different ``duplicate_of`` than the first
+time (its earlier copy's entries live in a changelog partition the new owner did not recover).
+Entity, quote and event records never depend on the store. faust's GlobalTable would give every
+worker the whole table, but is unreliable with several workers (faust-streaming issue #283).
 """
 
 from __future__ import annotations
