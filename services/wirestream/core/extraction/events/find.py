@@ -213,6 +213,8 @@ def _lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, boo
         return None
     if token.pos_ == "ADJ" and token.lower_ == "dead":
         return "ASSAULT", None, True
+    if token.pos_ == "NOUN" and lemma in lex.wound_nouns and _wound_victim(token, lex) is not None:
+        return "ASSAULT", None, True
     if token.pos_ in ("NOUN", "PROPN"):
         entry = lex.triggers.get((lemma, "NOUN"))
         if entry is not None and not (lemma == "talk" and token.lower_ != "talks"):
@@ -650,6 +652,41 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
     if draft.killed is not None and draft.injured is not None:
         return
     numbers = find_numbers(draft.segment, lex)
+    for noun in draft.segment:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.wound_nouns:
+            continue
+        victim = _wound_victim(noun, lex)
+        if victim is None:
+            continue
+        fatal = any(c.lemma_.lower() in lex.fatal_modifiers for c in noun.children)
+        counted = next(
+            (
+                n
+                for n in numbers
+                for c in victim.children
+                if c.dep_ == "nummod" and n.first <= c.i <= n.last
+            ),
+            None,
+        )
+        if counted is not None:
+            value, qualifier = counted.value, counted.qualifier
+        else:
+            found = _victim_count(victim, lex, numbers)
+            if found is None:
+                continue
+            value, qualifier = found[0], "exact"
+        start, end = syntax.np_bounds(victim, with_of=False)
+        count = Count(
+            value=value,
+            qualifier=qualifier,
+            of=victim.lemma_.lower(),
+            span=body_span(body, start, end),
+        )
+        if fatal and draft.killed is None:
+            draft.killed = count
+        elif not fatal and draft.injured is None:
+            draft.injured = count
+            pass  # an injury stated as such
     for verb in draft.segment:
         if verb.pos_ not in ("VERB", "ADJ"):
             continue
@@ -695,7 +732,10 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
             if conj_kill:
                 continue  # the conjoined "killed" counts the same victims
             kind = "killed" if fatal else "injured"
-            draft.injured_from_shot = draft.injured_from_shot or kind == "injured"
+            survived = any(t.lemma_.lower() == "survive" for t in draft.segment)
+            draft.injured_from_shot = draft.injured_from_shot or (
+                kind == "injured" and not survived
+            )
         elif lemma in lex.killed_verbs or lemma == "die" or verb.lower_ == "dead":
             kind = "killed"
         else:
@@ -866,8 +906,47 @@ def _quote_claim(draft: _Draft, ctx: _Context) -> Claim | None:
 # --------------------------------------------------------------------------- assembly
 
 
+def _is_person(head: Token, lex: EventLexicon) -> bool:
+    return (
+        head.lemma_.lower() in lex.person_nouns
+        or head.ent_type_ == "PERSON"
+        or (head.pos_ == "PRON" and head.lower_ in ("he", "she", "him", "her", "they", "them"))
+    )
+
+
+def _wound_victim(noun: Token, lex: EventLexicon) -> Token | None:
+    """Whose wound it is: "a man with a gunshot wound", "she suffered injuries"."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "with":
+        if _is_person(head.head, lex):
+            return head.head
+        if head.head.pos_ == "VERB":
+            # "left a man with a gunshot wound", "the victim walked in with two gunshot wounds"
+            for dep in ("dobj", "nsubj", "nsubjpass"):
+                for child in head.head.children:
+                    if child.dep_ == dep and _is_person(child, lex):
+                        return child
+        return None
+    if noun.dep_ == "pobj" and head.lower_ in ("from", "for"):
+        verb = head.head
+    elif noun.dep_ == "dobj":
+        verb = head
+    else:
+        return None
+    if verb.lemma_.lower() not in lex.wound_verbs:
+        return None
+    if verb.dep_ == "acl" and _is_person(verb.head, lex):
+        return verb.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and _is_person(child, lex):
+            return child
+    return None
+
+
 def _person_victim(verb: Token, lex: EventLexicon) -> bool:
     """A casualty verb counts when its victims are people (or a number of them)."""
+    if verb.pos_ == "NOUN":
+        return _wound_victim(verb, lex) is not None
     deps = ("dobj", "nsubjpass", "nsubj") if verb.pos_ != "ADJ" else ("nsubj", "nsubjpass")
     heads = [c for c in verb.children if c.dep_ in deps]
     if verb.pos_ == "ADJ" or (not heads and verb.dep_ in ("conj", "xcomp", "oprd", "acomp")):
@@ -1058,6 +1137,17 @@ def _quote_links(events: list[EventRecord], quotes: list[QuoteRecord]) -> dict[s
     return links
 
 
+def _shot_victims_who_died(drafts: list[_Draft]) -> None:
+    """ "A man was shot" says nothing of survival: when the article reports as many or more
+    people killed in its current attacks, those shot are taken to be the dead, not injured.
+    Injuries stated as such ("wounded", "injuries", "shot but survived") are kept."""
+    current = [d for d in drafts if d.type == "ASSAULT" and not d.background]
+    killed = max((d.killed.value for d in current if d.killed is not None), default=0)
+    for draft in current:
+        if draft.injured_from_shot and draft.injured is not None and draft.injured.value <= killed:
+            draft.injured = None
+
+
 def find_events(
     doc: Doc,
     body: str,
@@ -1119,6 +1209,7 @@ def find_events(
         for _, claim in claims:
             if lemmas & _EVIDENCE_NOUNS:
                 last_evidence_claim = (index, lemmas, claim)
+    _shot_victims_who_died(drafts)
     merged: list[_Draft] = []
     for draft in drafts:
         target = next((m for m in reversed(merged) if _mergeable(m, draft)), None)

@@ -74,6 +74,9 @@ class EventLexicon:
     injured_words: frozenset[str]
     shot_verbs: frozenset[str]
     person_nouns: frozenset[str]
+    wound_nouns: frozenset[str]
+    fatal_modifiers: frozenset[str]
+    wound_verbs: frozenset[str]
     preceding_cues: tuple[str, ...]
     history_words: frozenset[str]
     irrealis_heads: frozenset[str]
@@ -224,6 +227,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
         injured_words=frozenset(_str_list(casualties_path, casualties, "injured_state")),
         shot_verbs=frozenset(_str_list(casualties_path, casualties, "shot_verbs")),
         person_nouns=frozenset(_str_list(casualties_path, casualties, "person_nouns")),
+        wound_nouns=frozenset(_str_list(casualties_path, casualties, "wound_nouns")),
+        fatal_modifiers=frozenset(_str_list(casualties_path, casualties, "fatal_modifiers")),
+        wound_verbs=frozenset(_str_list(casualties_path, casualties, "wound_verbs")),
         preceding_cues=tuple(_str_list(background_path, background, "preceding_cues")),
         history_words=frozenset(_str_list(background_path, background, "history_words")),
         irrealis_heads=frozenset(_str_list(background_path, background, "irrealis_heads")),
