@@ -16,6 +16,9 @@ One linear pass over the quote marks and one over the tokens, on the parse spaCy
    stance a verb restates ("restated Ukraine's position that …") or "according to X". The content is
    *mixed* when it carries at least three quoted words (``MIXED_MIN_QUOTED_WORDS``), else *indirect*.
 5. **Speakers** (:mod:`.speakers`), resolved in text order so "he added" finds the previous speaker.
+
+There are no settings and no environment variables: the thresholds below are module constants and
+the lexicons ship with the package (``lexicons/quotes/``, read once per process).
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ HEADLINE_MAX_WORDS = 20
 """A paragraph of at most this many words without closing punctuation is a headline or sub-head."""
 _TRAILER_TOKENS = 16
 _END = frozenset(".!?")
-_COMPLEMENT_DEPS = {"ccomp": "ccomp", "xcomp": "xcomp", "dobj": "dobj"}
+_COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj"})
 _CLAUSE_DEPS = frozenset({"acl", "ccomp", "relcl"})
 _CHANNEL_PREPS = frozenset({"on", "via", "in"})
 _STRIP = " \t\n,;:-."
@@ -61,7 +64,6 @@ class _Candidate:
     order: int
     cue: tuple[int, int, str] | None = None  # start, end, lemma
     subject: Token | None = None
-    according: bool = False
     floating: bool = False
     closed: bool = True
     chain: int | None = None
@@ -88,6 +90,8 @@ class _Finder:
         )
         quoted = [q for q in find_quoted(self.text) if self._readable(q)]
         self.quoted = quoted
+        self.embedded: list[Quoted] = []
+        """Quoted stretches inside a sentence with no cue of their own (set by :meth:`direct`)."""
         self.in_quote = [False] * len(doc)
         self.label = [self._is_label(q) for q in quoted]
         for q in quoted:
@@ -126,7 +130,7 @@ class _Finder:
             for seq in self.lex.label_signals
         )
 
-    def _words(self, start: int, end: int) -> int:
+    def words(self, start: int, end: int) -> int:
         return sum(1 for i in self._tokens_in(start, end) if self.doc[i].is_alpha)
 
     # ---- cues -----------------------------------------------------------------------------
@@ -159,12 +163,11 @@ class _Finder:
 
     def direct(self) -> list[_Candidate]:
         out: list[_Candidate] = []
-        self.embedded: list[Quoted] = []
         chain = 0
         for n, q in enumerate(self.quoted):
             if self.label[n]:
                 continue
-            if q.mark == "'" and self._words(q.start, q.end) < MIN_DIRECT_WORDS:
+            if q.mark == "'" and self.words(q.start, q.end) < MIN_DIRECT_WORDS:
                 continue
             para = self.para_of(q.start)
             lo, hi = self.paras[para]
@@ -191,7 +194,7 @@ class _Finder:
                 verb = self._trailer_cue(q, content, nxt_start)
                 if verb is None and after_cue:
                     verb = self._lead_cue(prev_end, q.open_at, strict=False)
-            words = self._words(q.start, q.end)
+            words = self.words(q.start, q.end)
             if verb is None and words < MIN_DIRECT_WORDS:
                 continue
             if _title_case(content) and words < 8:
@@ -334,8 +337,8 @@ class _Finder:
                 entry = self.lex.verbs[token.lemma_.lower()]
                 found = False
                 for child in token.children:
-                    kind = _COMPLEMENT_DEPS.get(child.dep_)
-                    if kind is None or kind not in entry.complements:
+                    kind = child.dep_
+                    if kind not in _COMPLEMENT_DEPS or kind not in entry.complements:
                         continue
                     if kind == "dobj" and child.lemma_.lower() not in self.lex.cue_nouns:
                         continue
@@ -381,8 +384,8 @@ class _Finder:
             if comp.i < cue.i:
                 return None
             start = cue.idx + len(cue)  # "wounds that authorities said did not appear ..."
-        start, end = self._trim(start, end)
-        if self._words(start, end) < 3:
+        start, end = self.trim(start, end)
+        if self.words(start, end) < 3:
             return None
         cand = _Candidate(
             start=start,
@@ -409,8 +412,8 @@ class _Finder:
         a_lo = verb.left_edge.idx
         a_hi = verb.right_edge.idx + len(verb.right_edge)
         out = []
-        for start, end in (self._trim(c_lo, a_lo), self._trim(a_hi, c_hi)):
-            if self._words(start, end) < 3 or any(
+        for start, end in (self.trim(c_lo, a_lo), self.trim(a_hi, c_hi)):
+            if self.words(start, end) < 3 or any(
                 self.in_quote[i] for i in self._tokens_in(start, end)
             ):
                 continue
@@ -440,9 +443,9 @@ class _Finder:
         a_lo, a_hi = token.left_edge.idx, to.right_edge.idx + len(to.right_edge)
         c_lo = max(s_lo, head.left_edge.idx)
         c_hi = min(s_hi, head.right_edge.idx + len(head.right_edge))
-        before, after = self._trim(c_lo, a_lo), self._trim(a_hi, c_hi)
-        start, end = max((before, after), key=lambda r: self._words(*r))
-        if self._words(start, end) < 3:
+        before, after = self.trim(c_lo, a_lo), self.trim(a_hi, c_hi)
+        start, end = max((before, after), key=lambda r: self.words(*r))
+        if self.words(start, end) < 3:
             return None
         cand = _Candidate(
             start=start,
@@ -451,12 +454,11 @@ class _Finder:
             order=min(start, token.idx),
             para=para,
             subject=pobj,
-            according=True,
         )
         cand.cue = (token.idx, to.idx + len(to), "according to")
         return cand
 
-    def _trim(self, start: int, end: int) -> tuple[int, int]:
+    def trim(self, start: int, end: int) -> tuple[int, int]:
         text = self.text
         while start < end and text[start] in _STRIP:
             start += 1
@@ -498,7 +500,7 @@ class _Finder:
         for n, q in enumerate(self.quoted):
             if q.end <= start or q.start >= end or self.label[n]:
                 continue
-            words += self._words(max(start, q.start), min(end, q.end))
+            words += self.words(max(start, q.start), min(end, q.end))
         return words
 
 
@@ -569,8 +571,8 @@ def _drop_nested(cands: list[_Candidate], finder: _Finder) -> list[_Candidate]:
             continue
         if outer.type == "direct" or not outer.start < cand.act < outer.end:
             continue
-        start, end = finder._trim(outer.start, cand.act)
-        if finder._words(start, end) < 3:
+        start, end = finder.trim(outer.start, cand.act)
+        if finder.words(start, end) < 3:
             continue
         outer.end = end
         if finder.quoted_words(outer.start, outer.end) < MIXED_MIN_QUOTED_WORDS:
