@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,6 +249,89 @@ async def test_rules_fire_window_suppresses_webhook_retries(
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def start_alerter(env: dict[str, str], tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    with (tmp_path / "alerter.log").open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "wirestream.cli", "worker", "alerter", "--web-port", str(port)],
+            env=env,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return process, port
+
+
+def metric(port: int, name: str) -> float:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as resp:
+            text = resp.read().decode()
+    except OSError:
+        return 0.0
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+
+
+@pytest.mark.integration
+async def test_window_counts_survive_a_restart(
+    kafka_bootstrap: str, unique_name: Callable[[str], str], tmp_path: Path
+) -> None:
+    """Two events, a graceful restart, a third event: the window (a faust table, recovered from
+    its changelog) still holds the first two, so the rule fires."""
+    kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap, topic_prefix=unique_name("ar") + ".")
+    await ensure_topics(kafka, [*RECORD_TOPICS.values(), ALERTS, ALERT_DEAD_LETTERS])
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES.replace("    webhooks: [HOOK]\n", ""))
+    env = worker_env(kafka, tmp_path, rules, unique_name("alerter"))
+    hits = 'wirestream_alerter_hits_total{rule="kharkiv-cluster"}'
+
+    async def wait(condition: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + 90
+        while not condition():
+            log = (tmp_path / "alerter.log").read_text(errors="replace")[-3000:]
+            assert process.poll() is None, f"the alerter exited:\n{log}"
+            assert time.monotonic() < deadline, f"timed out:\n{log}"
+            await asyncio.sleep(0.5)
+
+    first, port = start_alerter(env, tmp_path)
+    try:
+        await produce(kafka, [kharkiv_event(1), kharkiv_event(2)])
+        await wait(lambda: metric(port, hits) == 2, first)
+        await asyncio.sleep(3)  # the evaluate agent reads the hits and writes the table
+    finally:
+        first.terminate()
+        assert first.wait(60) == 0
+    second, port = start_alerter(env, tmp_path)
+    consumer = AIOKafkaConsumer(
+        ALERTS.name(kafka), bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    seen: dict[str, list[bytes]] = {}
+    try:
+        await produce(kafka, [kharkiv_event(3)])
+
+        def fired() -> list[AlertRecord]:
+            values = seen.get(ALERTS.name(kafka), [])
+            return [
+                a
+                for a in map(AlertRecord.model_validate_json, values)
+                if a.rule == "kharkiv-cluster"
+            ]
+
+        async def poll() -> None:
+            await read_all(consumer, seen)
+
+        deadline = time.monotonic() + 90
+        while not fired():
+            assert second.poll() is None and time.monotonic() < deadline
+            await poll()
+        [alert] = fired()
+        assert sorted(alert.record_ids) == ["evt_kharkiv_1", "evt_kharkiv_2", "evt_kharkiv_3"]
+    finally:
+        await consumer.stop()
+        second.terminate()
+        second.wait(60)
 
 
 BAD_RULES = """\
