@@ -7,8 +7,12 @@ Resolution, for a cue's subject token:
 - a pronoun ("he", "she") → the previous speaker when it was a person, else the nearest person named
   before it; "it" → the previous non-person speaker, else the nearest organisation or place in a
   subject before it; "they" → the previous group or organisation speaker; the span is the pronoun;
+- a bare surname or first name the entity stage left alone ("Price said") → the nearest person
+  named before it with that name;
 - a definite description ("the minister", "the spokesman") → the nearest person before it whose
-  roles mention the noun, else the previous person speaker;
+  roles mention the noun, else the previous person speaker; "the company", "the ministry" → the
+  nearest organisation before it; any other definite description ("the laid-back Cambridge
+  resident") → whoever spoke last;
 - a group ("Regional authorities", "The authorities in Kyiv") → that entity when its head is one,
   else a speaker without ``entity_id`` named by the phrase (without its leading article).
 """
@@ -118,6 +122,14 @@ class SpeakerResolver:
                 return found
         if subject.pos_ in ("PRON", "DET", "PUNCT", "SPACE"):
             return None
+        if kind is None and first == "the" and subject.tag_ == "NN":
+            # "the laid-back Cambridge resident said": a definite description of whoever spoke last
+            last = self.last
+            if last is not None and subject.idx - last.at < 3000:
+                span = body_span(self.body, *self._phrase_bounds(subject))
+                return Resolved(
+                    last.speaker.model_copy(update={"span": span}), last.person, subject.idx
+                )
         person = (kind == "person" and subject.tag_ != "NNS") or (
             kind is None and subject.pos_ == "PROPN"  # a name the entity stage did not catch
         )
@@ -147,16 +159,19 @@ class SpeakerResolver:
         return None
 
     def _surname(self, subject: Token) -> Resolved | None:
-        """A bare surname ("Price said") of a person named in full before it."""
+        """A bare surname or first name ("Price said", "Jordan said") of a person named in full
+        before it: the nearest such person, surnames first."""
         if subject.pos_ not in ("PROPN", "NOUN") or not subject.is_title:
             return None  # the tagger often calls a surname after a quote a common noun
-        i = bisect.bisect_left(self._person_starts, subject.idx) - 1
-        while i >= 0:
-            entity = self._persons[i][2]
-            if entity.name.split()[-1] == subject.text or subject.text in entity.aliases:
-                span = body_span(self.body, subject.idx, subject.idx + len(subject))
-                return Resolved(self._speaker(entity, span), True, subject.idx)
-            i -= 1
+        end = bisect.bisect_left(self._person_starts, subject.idx)
+        for last_word in (True, False):
+            for i in range(end - 1, -1, -1):
+                entity = self._persons[i][2]
+                words = entity.name.split()
+                hit = words[-1] == subject.text if last_word else subject.text in words[:-1]
+                if hit or (last_word and subject.text in entity.aliases):
+                    span = body_span(self.body, subject.idx, subject.idx + len(subject))
+                    return Resolved(self._speaker(entity, span), True, subject.idx)
         return None
 
     def _pronoun(self, subject: Token, kind: str) -> Resolved | None:
