@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from itertools import islice
 from pathlib import Path
 
@@ -155,6 +156,31 @@ def test_unbalanced_marks_never_lose_the_article(extractor: Extractor) -> None:
     texts = [q.text for q in quotes]
     assert "Prices will fall by summer" in texts
     assert any(t.startswith("the central bank would cut rates") for t in texts)
+
+
+_PIECES = ['"', "'", "\u201c", "\u201d", "\u2018", "\u2019", " ", "\n", "\n\n", ",", ".", ":", "x",
+           "He said", " she added", "The minister", " that ", "Russia's", " so-called ", "5'10\"",
+           "'90s", " told reporters: ", " according to officials"]  # fmt: skip
+
+
+def test_any_mix_of_marks_gives_valid_spans(extractor: Extractor) -> None:
+    rng = random.Random(7)
+    bodies = ["".join(rng.choice(_PIECES) for _ in range(rng.randint(5, 60))) for _ in range(150)]
+    articles = [
+        Article(id=f"f{i}", title=None, body=b, language="en") for i, b in enumerate(bodies)
+    ]
+    found = 0
+    for result in extractor.extract_many(articles):
+        body = result.article.body
+        for quote in result.quotes:
+            found += 1
+            assert quote.text.strip() and body[quote.span.start : quote.span.end] == quote.text
+            for span in (
+                quote.cue.span if quote.cue else None,
+                quote.speaker and quote.speaker.span,
+            ):
+                assert span is None or body[span.start : span.end] == span.text
+    assert found > 0
 
 
 # ---- indirect and mixed ----------------------------------------------------------------------

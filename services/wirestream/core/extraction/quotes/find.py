@@ -555,7 +555,8 @@ def find_quotes(
     return [
         _record(c, body, article_id)
         for c in candidates
-        if c.speaker is not None or c.type == "direct"  # reported speech of nobody is narration
+        if (c.speaker is not None or c.type == "direct")  # reported speech of nobody is narration
+        and finder.words(c.start, c.end) > 0
     ]
 
 
