@@ -582,18 +582,25 @@ def _drop_nested(cands: list[_Candidate], finder: _Finder) -> list[_Candidate]:
     return out
 
 
+def _unwritten(resolved: Resolved | None) -> Resolved | None:
+    """The same speaker, not written at this quote (no span)."""
+    if resolved is None:
+        return None
+    return replace(resolved, speaker=resolved.speaker.model_copy(update={"span": None}))
+
+
 def _resolve(cands: list[_Candidate], resolver: SpeakerResolver) -> None:
     by_chain: dict[int, _Candidate] = {}
     for cand in cands:
         if cand.chain is not None and cand.chain in by_chain and cand.cue is None:
             source = by_chain[cand.chain]
-            cand.cue, cand.subject, cand.floating = source.cue, source.subject, True
-        if cand.subject is not None:
+            cand.cue, cand.floating = source.cue, True
+            cand.speaker = _unwritten(source.speaker)
+        elif cand.subject is not None:
             cand.speaker = resolver.resolve(cand.subject)
             resolver.remember(cand.speaker)
-        elif cand.floating and resolver.last is not None:
-            last = resolver.last
-            cand.speaker = replace(last, speaker=last.speaker.model_copy(update={"span": None}))
+        elif cand.floating:
+            cand.speaker = _unwritten(resolver.last)  # a quote standing alone: the last speaker
         if cand.chain is not None and cand.cue is not None:
             by_chain.setdefault(cand.chain, cand)
     # a continued quote whose cue comes in a later part: give earlier parts that speaker
@@ -601,11 +608,7 @@ def _resolve(cands: list[_Candidate], resolver: SpeakerResolver) -> None:
         if cand.chain is not None and cand.cue is None and cand.chain in by_chain:
             source = by_chain[cand.chain]
             cand.cue = source.cue
-            if source.speaker is not None:
-                cand.speaker = replace(
-                    source.speaker,
-                    speaker=source.speaker.speaker.model_copy(update={"span": None}),
-                )
+            cand.speaker = _unwritten(source.speaker) or cand.speaker
 
 
 def _confidence(cand: _Candidate) -> float:
