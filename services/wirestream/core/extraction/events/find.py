@@ -632,6 +632,8 @@ def _victim_count(
             or (lemma in lex.person_nouns and h.tag_ in ("NN", "NNP"))
             or (h.pos_ == "PRON" and h.lower_ in ("he", "she", "him", "her", "himself", "herself"))
             or h.lower_ == "another"
+            or (h.lower_ == "one" and any(c.lower_ == "of" for c in h.children))
+            or h.lower_ in ("his", "her")
         ):
             total += 1
         else:
@@ -917,6 +919,9 @@ def _is_person(head: Token, lex: EventLexicon) -> bool:
 def _wound_victim(noun: Token, lex: EventLexicon) -> Token | None:
     """Whose wound it is: "a man with a gunshot wound", "she suffered injuries"."""
     head = noun.head
+    for child in noun.children:
+        if child.dep_ == "poss" and (_is_person(child, lex) or child.lower_ in ("his", "her")):
+            return child  # "his injuries were not life-threatening"
     if noun.dep_ == "pobj" and head.lower_ == "with":
         if _is_person(head.head, lex):
             return head.head
@@ -935,8 +940,8 @@ def _wound_victim(noun: Token, lex: EventLexicon) -> Token | None:
         return None
     if verb.lemma_.lower() not in lex.wound_verbs:
         return None
-    if verb.dep_ == "acl" and _is_person(verb.head, lex):
-        return verb.head
+    if verb.dep_ in ("acl", "relcl") and _is_person(verb.head, lex):
+        return verb.head  # "a man who had suffered critical injuries"
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass") and _is_person(child, lex):
             return child
