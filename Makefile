@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest schemas clean
+.PHONY: install demo test lint typecheck pytest schemas eval bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required: install it and/or set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -34,6 +34,12 @@ test: lint typecheck pytest ## everything CI runs: ruff, mypy, then every test t
 
 schemas: install ## regenerate schemas/ from the pydantic models and topic declarations
 	$(BIN)/python -m wirestream.schemagen
+
+eval: install ## score extraction on ../shared/data (wirestream eval --help for --data)
+	$(BIN)/wirestream eval
+
+bench: install ## speed against bare spaCy, offline and through the local broker
+	$(BIN)/wirestream bench --kafka
 
 demo: install ## start the local broker and run the pipeline demo
 	$(BIN)/wirestream demo
