@@ -17,6 +17,25 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION: Literal[1] = 1
 
 EntityType = Literal["PERSON", "ORGANIZATION", "LOCATION", "GROUP"]
+EventType = Literal[
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+]
+"""The PLOVER event types (PLOVER 0.8 manual)."""
 Qualifier = Literal["exact", "at_least", "about", "up_to", "more_than", "less_than"]
 
 
@@ -195,24 +214,7 @@ class EventRecord(_Model):
     schema_version: Literal[1] = SCHEMA_VERSION
     id: str
     article_id: str
-    type: Literal[
-        "AGREE",
-        "CONSULT",
-        "SUPPORT",
-        "CONCEDE",
-        "COOPERATE",
-        "AID",
-        "RETREAT",
-        "REQUEST",
-        "ACCUSE",
-        "REJECT",
-        "THREATEN",
-        "PROTEST",
-        "SANCTION",
-        "MOBILIZE",
-        "COERCE",
-        "ASSAULT",
-    ]
+    type: EventType
     mode: str | None
     trigger: Span
     evidence: Span = Field(description="The sentence the event was read from.")

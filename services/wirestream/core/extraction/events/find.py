@@ -45,13 +45,13 @@ from wirestream.core.contracts import (
     QuoteRecord,
     Span,
 )
+from wirestream.core.contracts.records import EventType
 from wirestream.core.extraction.cleaning import CleanText
 from wirestream.core.extraction.entities import EntityIndex
 from wirestream.core.extraction.events import syntax
 from wirestream.core.extraction.events.dates import DateMention, find_dates
 from wirestream.core.extraction.events.lexicon import (
     EventLexicon,
-    EventType,
     Modality,
     load_lexicon,
 )

@@ -13,29 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, cast
 
+from wirestream.core.contracts.records import EventType
 from wirestream.errors import LexiconError
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "events"
 """Default folder of the event data files (inside the installed package)."""
 
-EventType = Literal[
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-]
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 Modality = Literal["reported", "claimed", "alleged", "denied", "confirmed"]
 MODALITIES: frozenset[str] = frozenset(Modality.__args__)  # type: ignore[attr-defined]
