@@ -70,13 +70,14 @@ def test_extract_prints_records_and_reports_rejects(inputs: dict[str, Path]) -> 
     assert txt_article["title"] == "Talks in Geneva"
     assert txt_article["body"].startswith("Foreign Minister Dmytro Kuleba")
     # Each article's records follow it, and every span points into its own body.
-    body = ""
+    texts = {"body": "", "title": ""}
     for record in records:
         if record["kind"] == "article":
-            body = record["body"]
+            texts = {"body": record["body"], "title": record["title"] or ""}
             continue
         for mention in record.get("mentions", []):
-            assert body[mention["start"] : mention["end"]] == mention["text"]
+            text = texts[mention["field"]]
+            assert text[mention["start"] : mention["end"]] == mention["text"]
 
 
 def test_extract_output_matches_the_library_byte_for_byte(
