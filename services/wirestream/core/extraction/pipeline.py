@@ -154,11 +154,7 @@ def _extract_one(
             quotes=len(quotes),
             events=len(events),
         ),
-        fingerprint=fingerprint.to_hex(fingerprint.simhash(_unnoised(cleaned))),
+        fingerprint=fingerprint.to_hex(fingerprint.simhash(cleaned.text)),
         extractor_version=EXTRACTOR_VERSION,
     )
     return ArticleResult(article=record, entities=entities, quotes=quotes, events=events)
-
-
-def _unnoised(cleaned: CleanText) -> str:
-    return cleaned.text
