@@ -8,6 +8,11 @@ heartbeats, stay responsive), its records sent and *confirmed by the broker*, an
 source messages acked; faust commits acked offsets only. A batch in flight at SIGTERM is not acked
 and is processed again by whoever owns the partition next - with byte-identical records.
 
+Delivery is pipelined one batch deep: while batch N's records wait for the broker's
+acknowledgement (and N's source messages for their ack), batch N+1 is already being extracted;
+N+1's records are queued only after N is confirmed, so records keep their order. Without this the
+extraction thread sat idle for about a tenth of every batch.
+
 Web views on ``WIRESTREAM_EXTRACTOR_WEB_PORT`` (default 6066): ``/health`` (the process is up),
 ``/ready`` (partitions assigned, not rebalancing: 200, else 503) and ``/metrics`` (Prometheus).
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,7 +37,7 @@ from wirestream.extractor.metrics import ExtractorMetrics
 from wirestream.extractor.processing import BatchProcessor, Incoming, Outgoing
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.streaming.deadletters import position_of_message
-from wirestream.streaming.faustapp import build_app, run_worker
+from wirestream.streaming.faustapp import TopicSink, build_app, run_worker
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
     ARTICLES,
@@ -77,8 +83,8 @@ class ExtractorService:
     last_offsets: dict[Any, int] = field(default_factory=dict)
     sleep: Callable[[float], Any] = asyncio.sleep
 
-    async def handle(self, events: Sequence[Any]) -> None:
-        """Process one batch of faust events up to the broker's acknowledgement of every record."""
+    async def prepare(self, events: Sequence[Any]) -> list[Outgoing]:
+        """Decode, extract (in the extraction thread) and encode one batch: the messages to send."""
         batch = [
             Incoming(
                 value=bytes(event.value or b""),
@@ -91,7 +97,25 @@ class ExtractorService:
         slots = self.processor.decode(batch)
         loop = asyncio.get_running_loop()
         slots = await loop.run_in_executor(self.executor, self.processor.extract, slots)
-        await self.send(self.processor.outgoing(slots))
+        return self.processor.outgoing(slots)
+
+    async def deliver(
+        self, messages: Sequence[Outgoing], events: Sequence[Any], stream: Any
+    ) -> None:
+        """Send a prepared batch, wait for the broker, then ack its source messages."""
+        started = time.perf_counter()
+        await self.send(messages)
+        for event in events:
+            await stream.ack(event)
+        self.mark_done(events)
+        logger.debug(
+            "batch delivered",
+            extra={
+                "messages": len(events),
+                "records": len(messages),
+                "seconds": round(time.perf_counter() - started, 4),
+            },
+        )
 
     async def send(self, messages: Sequence[Outgoing]) -> None:
         """Send and wait for every acknowledgement; transient errors re-send the whole batch (the
@@ -152,6 +176,12 @@ class ExtractorService:
         return ready, {"ready": ready, "assigned": assigned, "rebalancing": rebalancing}
 
 
+def _log_delivery_failure(future: asyncio.Future[None]) -> None:
+    """Report a failed delivery at once (the agent re-raises it when it takes the next batch)."""
+    if not future.cancelled() and (exc := future.exception()) is not None:
+        logger.error("delivering a batch failed: %s: %s", type(exc).__name__, exc)
+
+
 def create_service(
     settings: ExtractorSettings,
     kafka: KafkaSettings,
@@ -176,15 +206,7 @@ def create_service(
         value_serializer="raw",
         partitions=RAW_ARTICLES.partitions,
     )
-    output_topics = {
-        spec.key: app.topic(
-            spec.name(kafka),
-            key_serializer="raw",
-            value_serializer="raw",
-            partitions=spec.partitions,
-        )
-        for spec in OUTPUT_TOPICS
-    }
+    output_topics = {spec.key: TopicSink(app, spec.name(kafka)) for spec in OUTPUT_TOPICS}
     table = app.Table(
         "dedup",
         partitions=RAW_ARTICLES.partitions,
@@ -212,11 +234,24 @@ def create_service(
     )
 
     async def extract(stream: Any) -> None:
-        async for events in stream.noack_take(settings.batch_size, within=settings.batch_window):
-            await service.handle(events)
-            for event in events:
-                await stream.ack(event)
-            service.mark_done(events)
+        delivering: asyncio.Future[None] | None = None
+        try:
+            async for events in stream.noack_take(
+                settings.batch_size, within=settings.batch_window
+            ):
+                messages = await service.prepare(events)
+                if delivering is not None:
+                    await delivering  # batch N confirmed and acked before N+1 is queued
+                delivering = asyncio.ensure_future(service.deliver(messages, events, stream))
+                delivering.add_done_callback(_log_delivery_failure)
+            if delivering is not None:
+                await delivering
+        finally:
+            # Stopping: let the batch in flight finish (its records are queued), or leave it
+            # unacked to be processed again by the partition's next owner.
+            if delivering is not None and not delivering.done():
+                await asyncio.wait({delivering}, timeout=settings.session_timeout / 3)
+                delivering.cancel()
 
     service.agent = app.agent(raw_topic, name="extract", concurrency=1)(extract)
 
@@ -272,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.provision_topics:
         asyncio.run(ensure_topics(kafka))
     extractor = Extractor.load(settings.model, batch_size=settings.batch_size)
+    started = time.perf_counter()
+    extractor.warm_up()
+    logger.info("extractor warmed up", extra={"seconds": round(time.perf_counter() - started, 3)})
     service = create_service(settings, kafka, extractor)
     asyncio.set_event_loop(asyncio.new_event_loop())
     return run_worker(service.app, log_level=settings.log_level)

@@ -45,6 +45,21 @@ EXTRACTOR_VERSION = f"wirestream-{__version__}+{DEFAULT_MODEL}-3.8.0"
 
 AnyRecord = ArticleRecord | EntityRecord | QuoteRecord | EventRecord
 
+WARM_UP_ARTICLE = Article(
+    id="wirestream-warm-up",
+    title="Ministers meet in Geneva",
+    body=(
+        "GENEVA (Wirestream) - The foreign minister of France met his German counterpart in "
+        'Geneva on Tuesday, officials said. "We agreed to keep talking," the minister told '
+        "reporters, adding that talks would resume in March. Police said two people were killed "
+        "and at least five injured in a separate attack near Lyon on Monday."
+    ),
+    published_at="2024-03-05T12:00:00+00:00",
+    language="en",
+)
+"""A short text written for :meth:`Extractor.warm_up`: it reaches every lazily loaded lexicon
+(gazetteer, titles, reporting verbs, event triggers, dates, casualty counts)."""
+
 
 def load_nlp(model: str = DEFAULT_MODEL) -> Language:
     """Load the spaCy pipeline by package name; a missing model says how to install it."""
@@ -85,6 +100,12 @@ class Extractor:
     @classmethod
     def load(cls, model: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Extractor:
         return cls(load_nlp(model), batch_size=batch_size)
+
+    def warm_up(self) -> None:
+        """Extract :data:`WARM_UP_ARTICLE` once, so that the lexicons and gazetteer the first
+        real article would load (about a second) are loaded now; a worker does this before it
+        reports ready."""
+        self.extract(WARM_UP_ARTICLE)
 
     def extract(self, article: Article) -> ArticleResult:
         """Extract one article."""
