@@ -153,6 +153,7 @@ _OF_RECIPIENT_NOUNS = frozenset(
         "siege",
     }
 )
+_SMALL_CLAUSE_HEADS = frozenset({"find", "leave", "discover", "locate"})
 _NON_PARTICIPANTS = frozenset({"one", "part", "some", "most", "many", "several", "all"})
 
 
@@ -183,7 +184,8 @@ class _Draft:
     claim: Claim | None = None
     background: bool = False
     anaphoric: bool = False
-    injured_from_shot: bool = False
+    unstated_survival: set[tuple[int, int]] = field(default_factory=set)
+    """Spans of injured counts that do not say whether the victims lived ("two people were shot")."""
     confidence: float = 0.5
 
 
@@ -208,7 +210,12 @@ def _lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, boo
         entry = lex.triggers.get((lemma, "VERB"))
         if entry is not None:
             return entry.type, entry.mode, False
-        if lemma in lex.killed_verbs or lemma in lex.injured_verbs or lemma == "die":
+        if (
+            lemma in lex.killed_verbs
+            or lemma in lex.injured_verbs
+            or lemma in lex.shot_verbs
+            or lemma == "die"
+        ):
             return "ASSAULT", None, True
         return None
     if token.pos_ == "ADJ" and token.lower_ == "dead":
@@ -503,11 +510,79 @@ def _counts_text(noun: Token, lex: EventLexicon) -> str:
     return " ".join([*names, lemma])
 
 
+def _hit_by_gunfire(verb: Token, lex: EventLexicon) -> bool:
+    """ "struck in the leg", "hit by a bullet", "a bullet struck her", "a shot, which hit him";
+    not "hit in the head with a bat" or "struck by the suspect's elbow"."""
+    for child in verb.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("with", "by"):
+            words = {t.lemma_.lower() for t in child.subtree} | {t.lower_ for t in child.subtree}
+            # "hit with a handgun", "struck by a stray bullet"; not "hit with a bat"
+            return bool(words & lex.firearm_nouns)
+    for child in verb.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("in", "on", "by", "to"):
+            for obj in child.children:
+                if obj.dep_ == "pobj" and (
+                    obj.lower_ in lex.body_parts
+                    or obj.lemma_.lower() in lex.body_parts
+                    or obj.lemma_.lower() in lex.projectile_nouns
+                ):
+                    return True
+        if child.dep_ == "nsubj":
+            subject = child
+            if child.lower_ in ("which", "that") and verb.dep_ == "relcl":
+                subject = verb.head
+            if subject.lemma_.lower() in lex.projectile_nouns:
+                return True
+    return False
+
+
+def _is_shot(verb: Token, lex: EventLexicon) -> bool:
+    """A verb that says someone was hit without saying whether they lived: "shot", "grazed",
+    "struck in the arm", "hit by a stray bullet"."""
+    lemma = verb.lemma_.lower()
+    return lemma in lex.shot_verbs or (lemma in lex.hit_verbs and _hit_by_gunfire(verb, lex))
+
+
+def _own_subject(verb: Token) -> bool:
+    """ "... and one of them was killed": a conjoined verb with victims of its own."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+def _fatal_adverb(verb: Token, lex: EventLexicon, own: Token | None = None) -> bool:
+    """ "shot dead", "fatally shot", "shot to death"; an adverb that belongs to another number
+    ("two people were shot, one fatally") does not make this one's victims dead."""
+    for c in verb.subtree:
+        if c.lower_ not in lex.killed_adverbs or c.dep_ not in (
+            "advmod",
+            "acomp",
+            "oprd",
+            "prep",
+            "pobj",
+        ):
+            continue
+        owner = next((a for a in c.ancestors if a.pos_ == "NUM" or a.i == verb.i), None)
+        if owner is None or owner.i == verb.i or (own is not None and owner.i == own.i):
+            return True
+    return False
+
+
 def _number_role(
     n: NumberMention, noun: Token | None, seg: SpacySpan, lex: EventLexicon
 ) -> str | None:
     role = _raw_number_role(n, noun, seg, lex)
     if role in ("killed", "injured"):
+        number = seg.doc[n.last]
+        if noun is None and (
+            number.dep_ in ("advmod", "npadvmod", "nummod", "quantmod", "compound")
+            and not any(c.lower_ in lex.killed_adverbs for c in number.children)
+        ):
+            return None  # "shot 16 times", "a 7 Eleven clerk": no count of people
+        if (
+            noun is None
+            and number.dep_ == "pobj"
+            and number.head.lower_ not in ("of", "by", "including")
+        ):
+            return None  # "shot in the leg around 8": a time, not a count of people
         if noun is not None and noun.lemma_.lower() not in lex.person_nouns:
             return None  # "3900 block", "two shootings": not a count of people
         verb = governing_verb(noun if noun is not None else seg.doc[n.last])
@@ -533,21 +608,56 @@ def _raw_number_role(
                 return "injured"
     verb = governing_verb(anchor)
     role = role_of(verb, lex)
-    if role is None and verb is not None and verb.lemma_.lower() in lex.shot_verbs:
-        fatal = any(
-            c.lower_ in lex.killed_adverbs
-            for c in verb.subtree
-            if c.dep_ in ("advmod", "acomp", "oprd", "prep", "pobj")
-        )
+    if verb is not None and _attackers(anchor, verb, lex):
+        return None  # "two masked men shot the clerk": the number counts the attackers
+    if role is None and verb is not None and _is_shot(verb, lex):
+        fatal = _fatal_adverb(verb, lex, number)
         conj_kill = any(
-            c.dep_ == "conj" and c.lemma_.lower() in lex.killed_verbs for c in verb.children
+            c.dep_ == "conj" and c.lemma_.lower() in lex.killed_verbs and not _own_subject(c)
+            for c in verb.children
         )
-        head_kill = verb.dep_ == "conj" and verb.head.lemma_.lower() in lex.killed_verbs
+        head_kill = (
+            verb.dep_ == "conj"
+            and verb.head.lemma_.lower() in lex.killed_verbs
+            and not _own_subject(verb)
+        )
         return "killed" if fatal or conj_kill or head_kill else "injured"
     if role is None and verb is not None and verb.dep_ == "conj":
         # "... and killed two" / "killed four and injured 30": the verb itself decides.
         role = role_of(verb, lex)
+    if role == "injured" and verb is not None and _fatal_adverb(verb, lex, number):
+        role = "killed"  # "fatally wounded two"
     return role
+
+
+def _attackers(anchor: Token, verb: Token, lex: EventLexicon) -> bool:
+    """The active subject of a verb that takes victims as its object is the attacker."""
+    if anchor.dep_ != "nsubj" or anchor.head.i != verb.i:
+        return False
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return False
+    aimed = any(
+        c.dep_ == "prep" and c.lower_ in ("at", "toward", "towards", "into") for c in verb.children
+    )
+    conj_objects = any(c.dep_ == "conj" and _objects(c) for c in verb.children)
+    if not (_objects(verb) or aimed or conj_objects):
+        return False  # "two teens shot outside a home" (a headline): the victims
+    lemma = verb.lemma_.lower()
+    if not (lemma in lex.killed_verbs or lemma in lex.injured_verbs or _is_shot(verb, lex)):
+        return False  # "two people died"
+    return not (
+        verb.dep_ in ("ccomp", "xcomp", "oprd") and verb.head.lemma_.lower() in _SMALL_CLAUSE_HEADS
+    )  # "found two men shot": the small clause's subject is the victim
+
+
+def _unstated_survival(
+    n: NumberMention, noun: Token | None, seg: SpacySpan, lex: EventLexicon
+) -> bool:
+    """True when the number counts people only said to be shot ("three people were shot")."""
+    number = seg.doc[n.last]
+    anchor = noun if noun is not None and number.dep_ in ("nummod", "quantmod") else number
+    verb = governing_verb(anchor)
+    return verb is not None and role_of(verb, lex) is None and _is_shot(verb, lex)
 
 
 def _quantities(draft: _Draft, ctx: _Context) -> None:
@@ -600,6 +710,8 @@ def _quantities(draft: _Draft, ctx: _Context) -> None:
             else:
                 continue
         span = body_span(body, n.start, n.end)
+        if role == "injured" and _unstated_survival(n, noun, seg, lex):
+            draft.unstated_survival.add((span.start, span.end))
         draft.quantities.append(
             Quantity(value=n.value, qualifier=n.qualifier, counts=counts, role=role, span=span)
         )
@@ -634,8 +746,14 @@ def _victim_count(
             or h.lower_ == "another"
             or (h.lower_ == "one" and any(c.lower_ == "of" for c in h.children))
             or h.lower_ in ("his", "her")
+            or (h.pos_ == "PROPN" and h.ent_type_ in ("", "PERSON") and h.tag_ == "NNP")
+            or (lemma == "couple" and not any(c.lower_ == "of" for c in h.children))
+            or (h.lower_ == "both" and h.dep_ == "nsubj")  # "found two men, both shot in the leg"
+            or (
+                h.lower_ == "old" and any(c.lemma_.lower() in ("year", "month") for c in h.children)
+            )  # "a 17-year-old was shot"
         ):
-            total += 1
+            total += 2 if lemma == "couple" or h.lower_ == "both" else 1
         else:
             return None
     return (total, head) if total else None
@@ -660,7 +778,11 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
         victim = _wound_victim(noun, lex)
         if victim is None:
             continue
-        fatal = any(c.lemma_.lower() in lex.fatal_modifiers for c in noun.children)
+        fatal = any(c.lemma_.lower() in lex.fatal_modifiers for c in noun.children) or (
+            noun.dep_ == "pobj"
+            and noun.head.lower_ in ("of", "from", "to")
+            and noun.head.head.lemma_.lower() in lex.fatal_wound_verbs
+        )  # "died of his injuries", "succumbed to his wounds"
         counted = next(
             (
                 n
@@ -689,12 +811,15 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
         elif not fatal and draft.injured is None:
             draft.injured = count
             pass  # an injury stated as such
+    injured_before = draft.injured
+    hurt: list[tuple[int, Token, bool]] = []  # (value, victim head, survival unstated)
     for verb in draft.segment:
         if verb.pos_ not in ("VERB", "ADJ"):
             continue
         lemma = verb.lemma_.lower()
+        shot = verb.pos_ == "VERB" and _is_shot(verb, lex)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        if lemma in lex.killed_verbs or lemma in lex.injured_verbs or lemma in lex.shot_verbs:
+        if lemma in lex.killed_verbs or lemma in lex.injured_verbs or shot:
             deps: tuple[str, ...] = ("nsubjpass",) if passive else ("dobj",)
         elif lemma == "die" or (verb.pos_ == "ADJ" and verb.lower_ == "dead"):
             deps = ("nsubj", "nsubjpass")
@@ -702,54 +827,145 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
             continue
         if _negated(verb) or _irrealis(verb, lex) or _neither(verb):
             continue
-        victims = [c for c in verb.children if c.dep_ in deps]
-        if not victims and verb.dep_ == "conj":
-            # "a man was shot and killed": the conjoined verbs share the passive subject
-            victims = [c for c in verb.head.children if c.dep_ in (*deps, "nsubjpass")]
-        if not victims and verb.pos_ == "ADJ":
-            victims = [c for c in verb.head.children if c.dep_ in deps]
-            victims += [c for c in verb.head.children if c.dep_ == "dobj"]  # "found him dead"
-        if not victims and verb.tag_ == "VBN":
-            # "found a man shot", "a man was found shot": the small clause's subject
-            victims = [c for c in verb.children if c.dep_ == "nsubj"]
-            if not victims and verb.dep_ in ("xcomp", "oprd", "ccomp"):
-                victims = [c for c in verb.head.children if c.dep_ in ("nsubjpass", "dobj")]
-        if not victims and verb.dep_ == "acl" and verb.tag_ == "VBN":
-            victims = [verb.head]  # "a juvenile shot in the 3000 block"
+        victims = _victims(verb, deps, passive, shot, lex)
         if not victims:
             continue
         found = _victim_count(victims[0], lex, numbers)
         if found is None:
             continue
         value, head = found
-        if lemma in lex.shot_verbs:
-            fatal = any(
-                c.lower_ in lex.killed_adverbs
-                for c in verb.subtree
-                if c.dep_ in ("advmod", "acomp", "oprd", "pobj", "prep")
-            )
+        unstated = False
+        if shot:
+            fatal = _fatal_adverb(verb, lex)
             conj_kill = any(
-                c.dep_ == "conj" and c.lemma_.lower() in lex.killed_verbs for c in verb.children
+                c.dep_ == "conj" and c.lemma_.lower() in lex.killed_verbs and not _own_subject(c)
+                for c in verb.children
             )
             if conj_kill:
                 continue  # the conjoined "killed" counts the same victims
             kind = "killed" if fatal else "injured"
             survived = any(t.lemma_.lower() == "survive" for t in draft.segment)
-            draft.injured_from_shot = draft.injured_from_shot or (
-                kind == "injured" and not survived
-            )
+            unstated = kind == "injured" and not survived
         elif lemma in lex.killed_verbs or lemma == "die" or verb.lower_ == "dead":
             kind = "killed"
+        elif _fatal_adverb(verb, lex):
+            kind = "killed"  # "fatally wounded"
         else:
             kind = "injured"
-        start, end = syntax.np_bounds(head, with_of=False)
-        span = body_span(body, start, end)
-        of = head.lemma_.lower() if head.ent_type_ != "PERSON" else "person"
-        count = Count(value=value, qualifier="exact", of=of, span=span)
+        count = _victim_count_record(head, value, body)
         if kind == "killed" and draft.killed is None:
             draft.killed = count
-        elif kind == "injured" and draft.injured is None:
-            draft.injured = count
+        elif kind == "injured":
+            hurt.append((value, head, unstated))
+    if injured_before is None and hurt:
+        total, first, unstated = _distinct_victims(hurt)
+        count = _victim_count_record(first, total, body)
+        draft.injured = count
+        if unstated:
+            draft.unstated_survival.add((count.span.start, count.span.end))
+    elif injured_before is not None:
+        # "one man was shot in the arm and another in the chest": "another" adds to the number
+        key = (injured_before.span.start, injured_before.span.end)
+        extra = [
+            (v, u)
+            for v, head, u in hurt
+            if _another(head) and syntax.np_bounds(head, with_of=False)[0] != key[0]
+        ]
+        if extra:
+            more = sum(v for v, _ in extra)
+            draft.injured = injured_before.model_copy(update={"value": injured_before.value + more})
+            if not all(u for _, u in extra):
+                draft.unstated_survival.discard(key)
+
+
+def _victim_count_record(head: Token, value: int, body: str) -> Count:
+    start, end = syntax.np_bounds(head, with_of=False)
+    of = head.lemma_.lower() if head.ent_type_ != "PERSON" else "person"
+    return Count(value=value, qualifier="exact", of=of, span=body_span(body, start, end))
+
+
+def _another(head: Token) -> bool:
+    """ "another", "another man", "a second victim"."""
+    return head.lower_ == "another" or any(
+        (c.dep_ == "det" and c.lower_ == "another")
+        or (c.dep_ == "amod" and c.lower_ in ("second", "third"))
+        for c in head.children
+    )
+
+
+_NEW_VICTIM_DETS = frozenset({"a", "an", "another", "one"})
+
+
+def _new_victim(head: Token) -> bool:
+    """A victim phrase that introduces someone ("a woman", "another man", "one teen", a name)
+    rather than picking someone up ("he", "the victim")."""
+    if head.lower_ in ("another", "one") or head.ent_type_ == "PERSON":
+        return True
+    if head.pos_ == "PROPN" and head.ent_type_ == "" and not head.is_sent_start:
+        return True  # a name the model did not label
+    return any(
+        (c.dep_ in ("det", "nummod") and c.lower_ in _NEW_VICTIM_DETS)
+        or (c.dep_ == "amod" and c.lower_ in ("second", "third", "other"))
+        for c in head.children
+    )
+
+
+def _distinct_victims(hurt: list[tuple[int, Token, bool]]) -> tuple[int, Token, bool]:
+    """Injured victims of one sentence: "one was shot in the arm and another in the chest" is
+    two; a pronoun or a definite phrase picks up someone already counted."""
+    value, first, unstated = hurt[0]
+    seen = {t.i for t in syntax.with_conjuncts(first)}
+    names = {first.lower_}
+    total = value
+    for v, head, u in hurt[1:]:
+        if head.i in seen or head.lower_ in names or not (_new_victim(head) and _new_victim(first)):
+            continue
+        seen.update(t.i for t in syntax.with_conjuncts(head))
+        names.add(head.lower_)
+        total += v
+        unstated = unstated and u
+    return total, first, unstated
+
+
+def _victims(
+    verb: Token, deps: tuple[str, ...], passive: bool, shot: bool, lex: EventLexicon
+) -> list[Token]:
+    """Who a casualty verb happened to."""
+    if shot and any(
+        c.dep_ == "prep" and c.lower_ == "at" and not any(g.dep_ == "pobj" for g in c.children)
+        for c in verb.children
+    ):
+        return []  # "the victim he shot at": fired at, not hit
+    victims = [c for c in verb.children if c.dep_ in deps]
+    if victims and victims[0].lower_ in ("who", "that", "whom") and verb.dep_ == "relcl":
+        return [verb.head]  # "a man who was shot"
+    own_subject = any(c.dep_ == "nsubj" for c in verb.children)
+    if not victims and verb.dep_ == "conj" and not own_subject:
+        # "a man was shot and killed": the conjoined verbs share the passive subject
+        victims = [c for c in verb.head.children if c.dep_ in (*deps, "nsubjpass")]
+    if not victims and verb.pos_ == "ADJ":
+        victims = [c for c in verb.head.children if c.dep_ in deps]
+        victims += [c for c in verb.head.children if c.dep_ == "dobj"]  # "found him dead"
+    if not victims and verb.tag_ == "VBN":
+        # "found a man shot", "a man was found shot": the small clause's subject
+        victims = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not victims and verb.dep_ in ("xcomp", "oprd", "ccomp"):
+            victims = [c for c in verb.head.children if c.dep_ in ("nsubjpass", "dobj")]
+    if not victims and verb.dep_ == "acl" and verb.tag_ == "VBN":
+        victims = [verb.head]  # "a juvenile shot in the 3000 block"
+    if not victims and passive and verb.dep_ in ("pcomp", "advcl"):
+        # "a man is in critical condition after being shot": the main clause's subject
+        head = verb.head.head if verb.dep_ == "pcomp" else verb.head
+        victims = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not victims and shot and not passive and not _objects(verb):
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        small_clause = (
+            verb.dep_ in ("ccomp", "xcomp", "oprd")
+            and verb.head.lemma_.lower() in _SMALL_CLAUSE_HEADS
+        )
+        if small_clause or _hit_by_gunfire(verb, lex):
+            victims = subjects  # "found a man shot in the chest", headline "Man shot in leg"
+    return victims
 
 
 # --------------------------------------------------------------------------- dates, time
@@ -945,6 +1161,11 @@ def _wound_victim(noun: Token, lex: EventLexicon) -> Token | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass") and _is_person(child, lex):
             return child
+    if verb.dep_ in ("xcomp", "advcl", "conj"):
+        # "appeared to suffer injuries", "arrived at a hospital suffering from a gunshot wound"
+        for child in verb.head.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and _is_person(child, lex):
+                return child
     return None
 
 
@@ -1023,6 +1244,7 @@ def _merge_into(target: _Draft, other: _Draft) -> None:
     target.quantities.extend(q for q in other.quantities if q not in target.quantities)
     target.killed = target.killed or other.killed
     target.injured = target.injured or other.injured
+    target.unstated_survival |= other.unstated_survival
     target.weapons.extend(w for w in other.weapons if w not in target.weapons)
     target.claim = target.claim or other.claim
     target.mode = target.mode or other.mode
@@ -1087,9 +1309,9 @@ def _record(draft: _Draft, ctx: _Context, article_id: str) -> EventRecord:
         last = max(particles, key=lambda t: t.i)
         trigger = body_span(ctx.body, trig.idx, last.idx + len(last.text))
     if (
-        draft.injured_from_shot
-        and draft.killed is not None
+        draft.killed is not None
         and draft.injured is not None
+        and (draft.injured.span.start, draft.injured.span.end) in draft.unstated_survival
         and draft.injured.value <= draft.killed.value
     ):
         draft.injured = None  # "a man was shot ... he died": the one shot is the one killed
@@ -1142,15 +1364,28 @@ def _quote_links(events: list[EventRecord], quotes: list[QuoteRecord]) -> dict[s
     return links
 
 
-def _shot_victims_who_died(drafts: list[_Draft]) -> None:
+def _others(count: Count, body: str) -> bool:
+    """ "four others were shot", "three more people": victims besides those already counted."""
+    words = body[count.span.start : count.span.end + 24].lower().split()
+    return bool({w.strip(",.;") for w in words[:4]} & {"other", "others", "more", "additional"})
+
+
+def _shot_victims_who_died(drafts: list[_Draft], body: str) -> None:
     """ "A man was shot" says nothing of survival: when the article reports as many or more
     people killed in its current attacks, those shot are taken to be the dead, not injured.
     Injuries stated as such ("wounded", "injuries", "shot but survived") are kept."""
     current = [d for d in drafts if d.type == "ASSAULT" and not d.background]
     killed = max((d.killed.value for d in current if d.killed is not None), default=0)
     for draft in current:
-        if draft.injured_from_shot and draft.injured is not None and draft.injured.value <= killed:
+        injured = draft.injured
+        if injured is None or (injured.span.start, injured.span.end) not in draft.unstated_survival:
+            continue
+        if injured.value <= killed:
             draft.injured = None
+        elif killed and not _others(injured, body):
+            # "three people were shot, one fatally": the dead are among those shot
+            draft.injured = injured.model_copy(update={"value": injured.value - killed})
+            draft.unstated_survival.discard((injured.span.start, injured.span.end))
 
 
 def find_events(
@@ -1214,7 +1449,7 @@ def find_events(
         for _, claim in claims:
             if lemmas & _EVIDENCE_NOUNS:
                 last_evidence_claim = (index, lemmas, claim)
-    _shot_victims_who_died(drafts)
+    _shot_victims_who_died(drafts, body)
     merged: list[_Draft] = []
     for draft in drafts:
         target = next((m for m in reversed(merged) if _mergeable(m, draft)), None)

@@ -60,6 +60,12 @@ class EventLexicon:
     wound_nouns: frozenset[str]
     fatal_modifiers: frozenset[str]
     wound_verbs: frozenset[str]
+    hit_verbs: frozenset[str]
+    projectile_nouns: frozenset[str]
+    body_parts: frozenset[str]
+    fatal_wound_verbs: frozenset[str]
+    condition_words: frozenset[str]
+    firearm_nouns: frozenset[str]
     preceding_cues: tuple[str, ...]
     history_words: frozenset[str]
     irrealis_heads: frozenset[str]
@@ -213,6 +219,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
         wound_nouns=frozenset(_str_list(casualties_path, casualties, "wound_nouns")),
         fatal_modifiers=frozenset(_str_list(casualties_path, casualties, "fatal_modifiers")),
         wound_verbs=frozenset(_str_list(casualties_path, casualties, "wound_verbs")),
+        hit_verbs=frozenset(_str_list(casualties_path, casualties, "hit_verbs")),
+        projectile_nouns=frozenset(_str_list(casualties_path, casualties, "projectile_nouns")),
+        body_parts=frozenset(_str_list(casualties_path, casualties, "body_parts")),
+        fatal_wound_verbs=frozenset(_str_list(casualties_path, casualties, "fatal_wound_verbs")),
+        condition_words=frozenset(_str_list(casualties_path, casualties, "condition_words")),
+        firearm_nouns=frozenset(_str_list(casualties_path, casualties, "firearm_nouns")),
         preceding_cues=tuple(_str_list(background_path, background, "preceding_cues")),
         history_words=frozenset(_str_list(background_path, background, "history_words")),
         irrealis_heads=frozenset(_str_list(background_path, background, "irrealis_heads")),

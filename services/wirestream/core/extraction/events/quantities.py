@@ -123,6 +123,60 @@ def _qualifier(sent: SpacySpan, first: int, lex: EventLexicon) -> tuple[str, int
     return "exact", first
 
 
+_AGE_CUES = frozenset({"age", "ages", "aged", "both", "all"})
+
+
+def _not_a_count(token: Token, sent: SpacySpan) -> bool:
+    """Digits that are a name, a range, an age or page furniture, not a count: "7-Eleven",
+    "16-18 times", "John Doe, 20,", "Jane Doe (28)", "ages 20 and 21", "Image 1 of / 29"."""
+    doc = sent.doc
+    prev = doc[token.i - 1] if token.i > sent.start else None
+    nxt = doc[token.i + 1] if token.i + 1 < sent.end else None
+    if prev is not None and prev.text in ("/", "|"):
+        return True
+    if nxt is not None and nxt.text in ("/", "|"):
+        return True
+    if (
+        nxt is not None
+        and nxt.lower_ == "of"
+        and token.i + 2 < sent.end
+        and doc[token.i + 2].text in ("/", "|")
+    ):
+        return True  # "Image 1 of / 29"
+    if (
+        prev is not None
+        and prev.text in ("-", "–")
+        and token.i - 2 >= sent.start
+        and _DIGITS.match(doc[token.i - 2].lower_)
+        and not doc[token.i - 2].whitespace_
+        and not prev.whitespace_
+    ):
+        return True  # "Eleven" in "7-Eleven", 18 in "16-18"
+    if (
+        _DIGITS.match(token.lower_)
+        and nxt is not None
+        and nxt.text in ("-", "–")
+        and not token.whitespace_
+        and not nxt.whitespace_
+    ):
+        return True  # "7-Eleven", "16-18": a name or a range
+    k = token.i - 1
+    while k > sent.start and (doc[k].like_num or doc[k].lower_ in (",", "and")):
+        k -= 1
+    if k >= sent.start and doc[k].lower_ in _AGE_CUES and _DIGITS.match(token.lower_):
+        return True  # "ages 20 and 21", "both 19"
+    if (
+        prev is not None
+        and prev.text in (",", "(")
+        and token.i - 2 >= sent.start
+        and (doc[token.i - 2].pos_ == "PROPN" or doc[token.i - 2].tag_ in ("NN", "NNS"))
+        and (nxt is None or nxt.text in (",", ")", ".", ";", "and"))
+        and _DIGITS.match(token.lower_)
+    ):
+        return True  # "John Doe, 20, was shot": an age in apposition
+    return bool(token.dep_ == "appos" and _DIGITS.match(token.lower_))
+
+
 def find_numbers(sent: SpacySpan, lex: EventLexicon) -> list[NumberMention]:
     """Number phrases in ``sent``, with their qualifiers; years, dates, times and money excluded."""
     doc = sent.doc
@@ -138,16 +192,26 @@ def find_numbers(sent: SpacySpan, lex: EventLexicon) -> list[NumberMention]:
         if not (_is_number_token(token, lex) or starts_with_article):
             i += 1
             continue
+        if _not_a_count(token, sent):
+            i += 1
+            continue
         j = i + 1
-        while j < sent.end and (
-            _is_number_token(doc[j], lex)
-            or doc[j].lower_ == "dozen"
-            or (
-                doc[j].text in ("-", "and")
-                and j + 1 < sent.end
-                and _is_number_token(doc[j + 1], lex)
-                and doc[j + 1].lower_ not in lex.multipliers
-                and doc[j].text == "-"
+        while (
+            j < sent.end
+            and (
+                not _DIGITS.match(token.lower_)  # "7 Eleven", "16 18": digits join no number word
+                or doc[j].lower_ in lex.multipliers
+            )
+            and (
+                _is_number_token(doc[j], lex)
+                or doc[j].lower_ == "dozen"
+                or (
+                    doc[j].text in ("-", "and")
+                    and j + 1 < sent.end
+                    and _is_number_token(doc[j + 1], lex)
+                    and doc[j + 1].lower_ not in lex.multipliers
+                    and doc[j].text == "-"
+                )
             )
         ):
             j += 1

@@ -1,0 +1,121 @@
+"""Article-level casualty counts on short texts written for these tests.
+
+The rule is the one the casualties evaluation documents (``lexicons/events/README.md``): the
+largest killed/injured count over the article's current ASSAULT events, 0 when there is none.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from wirestream.core.contracts import Article
+from wirestream.core.extraction import Extractor
+from wirestream.core.extraction.events.lexicon import load_lexicon
+from wirestream.core.extraction.events.quantities import find_numbers
+
+PUBLISHED = datetime(2024, 7, 24, 12, 0, tzinfo=UTC)
+
+
+def casualties(extractor: Extractor, body: str) -> tuple[int, int]:
+    article = Article(id="c", body=body, published_at=PUBLISHED, language="en")
+    killed = injured = 0
+    for event in extractor.extract(article).events:
+        if event.type != "ASSAULT" or event.timeframe != "current":
+            continue
+        for count in (event.casualties.killed, event.casualties.injured):
+            if count is not None:
+                assert body[count.span.start : count.span.end] == count.span.text
+        if event.casualties.killed is not None:
+            killed = max(killed, event.casualties.killed.value)
+        if event.casualties.injured is not None:
+            injured = max(injured, event.casualties.injured.value)
+    return killed, injured
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # shot, survival unstated: injured
+        ("A man was shot in the leg on Main Street.", (0, 1)),
+        ("Police found a 25-year-old man shot in the chest, an officer said.", (0, 1)),
+        ("A 16-year-old was shot in the arm on Friday night.", (0, 1)),
+        ("Carla Benton, 31, was grazed and survived.", (0, 1)),
+        ("Two teens shot outside a home on Elm Street.", (0, 2)),
+        # after being shot: the main clause's subject
+        ("A local man is in critical condition after being shot on Oak Avenue.", (0, 1)),
+        # relative clause: the noun it modifies
+        ("A woman who was shot in the hand drove herself to a hospital.", (0, 1)),
+        # a name the model may not know, and a relative as the object
+        ("Police said Marlow shot Tibbs in the face.", (0, 1)),
+        ("A man shot his stepfather with a shotgun late Friday.", (0, 1)),
+        # struck / hit by gunfire
+        ("During the shooting a bullet struck the clerk in the shoulder.", (0, 1)),
+        ("In the shooting, the robber was hit by two bullets, police said.", (0, 1)),
+        # partitive: the dead are among those shot
+        ("Two people were shot, one fatally.", (1, 1)),
+        ("Three men were shot and one of them was killed.", (1, 2)),
+        ("Four people were shot on Saturday. One of them died at the hospital.", (1, 3)),
+        # ... unless the others are said to be others
+        ("The shooting left two men dead. Four others were shot in the attack.", (2, 4)),
+        # several victims in one sentence
+        ("One person was shot in the arm and another was shot in the chest.", (0, 2)),
+        (
+            "Police found a man who had been shot in the back and a woman who had been shot in the leg.",
+            (0, 2),
+        ),
+        ("A married couple was injured in the shooting.", (0, 2)),
+        # a death from injuries is not an injury
+        (
+            "A man was shot on Sunday. He was taken to a hospital, where he died of his injuries.",
+            (1, 0),
+        ),
+        ("He was found fatally wounded in his car.", (1, 0)),
+        # stated injuries stay
+        ("A man was killed and a woman was wounded in the shooting.", (1, 1)),
+        ("The woman walked into a hospital, suffering from a gunshot wound.", (0, 1)),
+    ],
+)
+def test_casualty_patterns(extractor: Extractor, body: str, expected: tuple[int, int]) -> None:
+    assert casualties(extractor, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the number counts the attackers
+        ("Police said two masked men shot the clerk.", (0, 1)),
+        # names, ranges, ages, times and page furniture are not counts of people
+        ("A 7-Eleven clerk shot a robber in the leg.", (0, 1)),
+        ("Officers found two men, ages 20 and 21, both shot in the leg.", (0, 2)),
+        ("Jordan Hale, 19, was shot in the leg around 8 on Friday.", (0, 1)),
+        # fired at, not hit
+        ("The man he shot at was never found.", (0, 0)),
+        # hit with something that is not a gun
+        ("During a fight one teen hit another in the head with a bat.", (0, 0)),
+        # no one hit
+        ("Nobody was hurt when shots were fired at the house.", (0, 0)),
+    ],
+)
+def test_casualty_false_positives(
+    extractor: Extractor, body: str, expected: tuple[int, int]
+) -> None:
+    assert casualties(extractor, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("A 7-Eleven clerk was there.", []),  # a name
+        ("He was shot 16-18 times.", []),  # a range
+        ("Jordan Hale, 19, and Dana Cole (23) were shot.", []),  # ages in apposition
+        ("Two men, ages 20 and 21, were shot.", [2]),  # ages after "ages"
+        ("Image 1 of / 29 Caption Close", []),  # gallery furniture
+        ("Three people were shot.", [3]),
+    ],
+)
+def test_numbers_that_are_not_counts(extractor: Extractor, text: str, values: list[int]) -> None:
+    lex = load_lexicon()
+    doc = extractor.nlp(text)
+    assert [n.value for n in find_numbers(doc[:], lex)] == values
