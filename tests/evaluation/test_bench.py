@@ -66,3 +66,12 @@ def test_bench_says_what_is_missing(tmp_path: Path, capsys: pytest.CaptureFixtur
         main(["bench", "--data", str(tmp_path), "--out", str(tmp_path)])
     assert exit_.value.code == 2
     assert "no load-test articles" in capsys.readouterr().err
+
+
+def test_concurrent_spacy_runs_every_process_over_every_article() -> None:
+    articles, _ = bench.load_articles(DATA / "load", None)
+    ceiling = bench.run_concurrent_spacy(articles, processes=2, batch_size=2)
+    assert ceiling["processes"] == 2
+    per_process = ceiling["articles_per_second_per_process"]
+    assert len(per_process) == 2 and all(rate > 0 for rate in per_process)
+    assert ceiling["articles_per_second_total"] == pytest.approx(sum(per_process), abs=0.02)

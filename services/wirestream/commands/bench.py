@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     if args.kafka:
         import wirestream.evaluation.kafkabench as kafkabench
 
-        kafka = kafkabench.run(articles, out)
+        kafka = kafkabench.run(articles, out, spacy_rate=spacy_rate)
         charts.extend(kafka.get("charts", []))
 
     payload: dict[str, Any] = {

@@ -144,19 +144,12 @@ def run_offline(
     on_round: Callable[[int, Variant, float], None] | None = None,
 ) -> dict[Variant, VariantResult]:
     """Time both variants over ``articles``, ``rounds`` alternating rounds each."""
-    context = multiprocessing.get_context("spawn")
     pipes: dict[Variant, Connection] = {}
     processes = []
     results = {v: VariantResult(v) for v in VARIANTS}
     try:
         for variant in VARIANTS:
-            parent, child = context.Pipe()
-            process = context.Process(
-                target=_child, args=(variant, batch_size, articles, child), daemon=True
-            )
-            process.start()
-            child.close()
-            pipes[variant] = parent
+            process, pipes[variant] = _spawn(variant, batch_size, articles)
             processes.append(process)
         for variant, conn in pipes.items():
             _, rss = _receive(conn, variant)
@@ -181,6 +174,51 @@ def run_offline(
             if process.is_alive():
                 process.terminate()
     return results
+
+
+def run_concurrent_spacy(
+    articles: list[Article], *, processes: int = 2, batch_size: int = 8
+) -> dict[str, Any]:
+    """Bare spaCy ``nlp.pipe`` in ``processes`` child processes at the same time, each over all
+    ``articles``: the most that many CPU-bound workers can reach together on this machine (the
+    scale-out ceiling the Kafka benchmark's worker counts are read against). Returns the total
+    and per-process articles/s."""
+    children = [_spawn("spacy", batch_size, articles) for _ in range(processes)]
+    try:
+        for _, conn in children:
+            _receive(conn, "spacy")
+        for _, conn in children:
+            conn.send("run")
+        rates = []
+        for _, conn in children:
+            _, seconds, _ = _receive(conn, "spacy")
+            rates.append(len(articles) / seconds)
+        for _, conn in children:
+            conn.send("stop")
+            _receive(conn, "spacy")
+    finally:
+        for process, _ in children:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+    return {
+        "processes": processes,
+        "articles_per_second_total": round(sum(rates), 2),
+        "articles_per_second_per_process": [round(r, 2) for r in rates],
+    }
+
+
+def _spawn(
+    variant: Variant, batch_size: int, articles: list[Article]
+) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(
+        target=_child, args=(variant, batch_size, articles, child), daemon=True
+    )
+    process.start()
+    child.close()
+    return process, parent
 
 
 def _receive(conn: Connection, variant: str) -> tuple[Any, ...]:

@@ -12,6 +12,9 @@ For each worker count, on fresh topics (a unique prefix) and a fresh consumer gr
    record ids) at ``fraction`` (default 0.5) of the rate measured in step 1; latency per article =
    arrival of its last record - its send time (both ``time.time()`` on this machine).
 
+Before both, bare spaCy runs in two processes at once over the same texts (no Kafka): on a
+two-core machine that also hosts the broker, this is the ceiling for the two-worker run.
+
 Peak memory per worker is its ``VmHWM`` (Linux high-water mark of RSS) after both steps. The broker
 is ``$WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS`` (or ``$KAFKA_BOOTSTRAP_SERVERS``), default
 127.0.0.1:9092 as started by ``wirestream kafka start``.
@@ -32,7 +35,7 @@ from wirestream.core import jsonio
 from wirestream.core.contracts import Article
 from wirestream.errors import EnvironmentNotReadyError
 from wirestream.evaluation import report
-from wirestream.evaluation.bench import percentile
+from wirestream.evaluation.bench import percentile, run_concurrent_spacy
 
 WORKER_COUNTS = (1, 2)
 DEFAULT_FRACTION = 0.5
@@ -141,13 +144,33 @@ def _run_workers(count: int, articles: Sequence[Article], fraction: float) -> di
 
 
 def run(
-    articles: Sequence[Article], out: Path, *, fraction: float = DEFAULT_FRACTION
+    articles: Sequence[Article],
+    out: Path,
+    *,
+    spacy_rate: float,
+    fraction: float = DEFAULT_FRACTION,
 ) -> dict[str, Any]:
-    """Both worker counts; returns the numbers, the Markdown rows and the chart file names."""
+    """Both worker counts, read against ``spacy_rate`` (bare spaCy, one process, measured in the
+    same run) and against bare spaCy in as many processes at once as the most workers (the
+    machine's own ceiling: the broker, publisher and collector share its cores too). Returns the
+    numbers, the Markdown rows and the chart file names."""
+    most = max(WORKER_COUNTS)
+    print(f"kafka: bare spaCy in {most} processes at once (the scale-out ceiling)", file=sys.stderr)
+    ceiling = run_concurrent_spacy(list(articles), processes=most)
     runs = [_run_workers(n, articles, fraction) for n in WORKER_COUNTS]
+    one_worker = runs[0]["max_rate_articles_per_second"]
+    for r in runs:
+        rate = r["max_rate_articles_per_second"]
+        r["ratio_to_bare_spacy"] = round(rate / spacy_rate, 3) if spacy_rate else None
+        r["ratio_per_worker_to_bare_spacy"] = (
+            round(rate / r["workers"] / spacy_rate, 3) if spacy_rate else None
+        )
+        r["ratio_to_one_worker"] = round(rate / one_worker, 3) if one_worker else None
     header = [
         "Kafka end to end",
         "max articles/s",
+        "per worker x bare spaCy",
+        "x 1 worker",
         f"latency p50/p90/p99 (s) at {fraction:.0%} of max",
         "peak RSS per worker (MiB)",
     ]
@@ -158,10 +181,23 @@ def run(
             [
                 f"{r['workers']} worker(s)",
                 f"{r['max_rate_articles_per_second']:.2f}",
+                f"{r['ratio_per_worker_to_bare_spacy']:.2f}",
+                f"{r['ratio_to_one_worker']:.2f}",
                 f"{lat['p50']:.2f} / {lat['p90']:.2f} / {lat['p99']:.2f}",
                 ", ".join(f"{p:.0f}" for p in r["peak_rss_mib_per_worker"] if p is not None),
             ]
         )
+    total = ceiling["articles_per_second_total"]
+    rows.append(
+        [
+            f"bare spaCy, {most} processes at once (no Kafka)",
+            f"{total:.2f}",
+            f"{total / most / spacy_rate:.2f}" if spacy_rate else "",
+            f"{total / spacy_rate:.2f} (x 1 process)" if spacy_rate else "",
+            "",
+            "",
+        ]
+    )
     report.panels(
         out / "bench-kafka-throughput.png",
         f"Kafka end to end ({len(articles)} articles)",
@@ -186,6 +222,8 @@ def run(
     )
     return {
         "runs": runs,
+        "bare_spacy_articles_per_second": spacy_rate,
+        "concurrent_bare_spacy": ceiling,
         "articles": len(articles),
         "header": header,
         "rows": rows,
