@@ -64,7 +64,6 @@ class EventLexicon:
     projectile_nouns: frozenset[str]
     body_parts: frozenset[str]
     fatal_wound_verbs: frozenset[str]
-    condition_words: frozenset[str]
     firearm_nouns: frozenset[str]
     preceding_cues: tuple[str, ...]
     history_words: frozenset[str]
@@ -223,7 +222,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
         projectile_nouns=frozenset(_str_list(casualties_path, casualties, "projectile_nouns")),
         body_parts=frozenset(_str_list(casualties_path, casualties, "body_parts")),
         fatal_wound_verbs=frozenset(_str_list(casualties_path, casualties, "fatal_wound_verbs")),
-        condition_words=frozenset(_str_list(casualties_path, casualties, "condition_words")),
         firearm_nouns=frozenset(_str_list(casualties_path, casualties, "firearm_nouns")),
         preceding_cues=tuple(_str_list(background_path, background, "preceding_cues")),
         history_words=frozenset(_str_list(background_path, background, "history_words")),
