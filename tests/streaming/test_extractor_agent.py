@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article, DeadLetter
@@ -28,12 +28,15 @@ from wirestream.streaming.settings import KafkaSettings
 @dataclass
 class RecordingTopic:
     """Stands in for an output topic: keeps what was sent; can fail the first ``failures`` sends
-    with a transient broker error."""
+    with a transient broker error, or refuse every send with ``refuse``."""
 
     sent: list[tuple[bytes | None, bytes]] = field(default_factory=list)
     failures: int = 0
+    refuse: Exception | None = None
 
     async def send(self, *, key: bytes | None, value: bytes) -> asyncio.Future[None]:
+        if self.refuse is not None:
+            raise self.refuse
         if self.failures:
             self.failures -= 1
             raise KafkaConnectionError("broker unavailable (test)")
@@ -150,3 +153,26 @@ async def test_transient_send_errors_are_retried_not_dead_lettered(
     assert len(sent(service, "articles")) == 1
     assert sent(service, "raw_dlq") == []
     assert "wirestream_extractor_send_retries_total 2.0" in service.metrics.render().decode()
+
+
+async def test_records_the_broker_refuses_are_dead_lettered_and_acked(
+    service: ExtractorService, seed_article: Article
+) -> None:
+    events_sink = service.output_topics["events"]
+    assert isinstance(events_sink, RecordingTopic)
+    events_sink.refuse = MessageSizeTooLargeError("record too large (test)")
+    raw = article_bytes(seed_article)
+    async with service.agent.test_context() as agent:
+        event = await agent.put(raw, key=b"seed", wait=False)
+        await wait_for(lambda: event.message.acked)
+    letters = [DeadLetter.model_validate(json.loads(v)) for _, v in sent(service, "raw_dlq")]
+    assert [(letter.stage, letter.error_type) for letter in letters] == [
+        ("publish", "MessageSizeTooLargeError")
+    ]
+    assert base64.b64decode(letters[0].original_b64) == raw
+    assert sent(service, "raw_dlq")[0][0] == b"seed"
+    metrics = service.metrics.render().decode()
+    assert (
+        'wirestream_extractor_dead_letters_total{reason="MessageSizeTooLargeError",'
+        'stage="publish"} 1.0'
+    ) in metrics

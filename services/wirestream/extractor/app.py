@@ -64,6 +64,16 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, KafkaError) and bool(getattr(exc, "retriable", False))
 
 
+@dataclass(frozen=True)
+class PreparedBatch:
+    """One batch between extraction and delivery: its faust events, their raw messages and the
+    messages to publish for them."""
+
+    events: Sequence[Any]
+    incoming: Sequence[Incoming]
+    messages: Sequence[Outgoing]
+
+
 @dataclass
 class ExtractorService:
     """The built app and the parts tests and views reach: topics, table, agent, metrics."""
@@ -83,7 +93,7 @@ class ExtractorService:
     last_offsets: dict[Any, int] = field(default_factory=dict)
     sleep: Callable[[float], Any] = asyncio.sleep
 
-    async def prepare(self, events: Sequence[Any]) -> list[Outgoing]:
+    async def prepare(self, events: Sequence[Any]) -> PreparedBatch:
         """Decode, extract (in the extraction thread) and encode one batch: the messages to send."""
         batch = [
             Incoming(
@@ -97,22 +107,35 @@ class ExtractorService:
         slots = self.processor.decode(batch)
         loop = asyncio.get_running_loop()
         slots = await loop.run_in_executor(self.executor, self.processor.extract, slots)
-        return self.processor.outgoing(slots)
+        return PreparedBatch(events, batch, self.processor.outgoing(slots))
 
-    async def deliver(
-        self, messages: Sequence[Outgoing], events: Sequence[Any], stream: Any
-    ) -> None:
-        """Send a prepared batch, wait for the broker, then ack its source messages."""
+    async def deliver(self, batch: PreparedBatch, stream: Any) -> None:
+        """Send a prepared batch, wait for the broker, then ack its source messages.
+
+        Transient broker errors are retried until they pass (:meth:`send`). An error that will
+        not pass (the broker refuses the records: too large, not authorised) dead-letters every
+        message of the batch with stage ``publish``, and the batch is acked once the dead letters
+        are confirmed; if even they cannot be sent, the error propagates and nothing is acked.
+        """
         started = time.perf_counter()
-        await self.send(messages)
-        for event in events:
+        try:
+            await self.send(batch.messages)
+        except Exception as exc:  # noqa: BLE001 - not transient: send() retried those itself
+            logger.error(
+                "the broker refused a batch's records; dead-lettering its %d messages (%s: %s)",
+                len(batch.incoming),
+                type(exc).__name__,
+                exc,
+            )
+            await self.send(self.processor.unpublishable(batch.incoming, exc))
+        for event in batch.events:
             await stream.ack(event)
-        self.mark_done(events)
+        self.mark_done(batch.events)
         logger.debug(
             "batch delivered",
             extra={
-                "messages": len(events),
-                "records": len(messages),
+                "messages": len(batch.events),
+                "records": len(batch.messages),
                 "seconds": round(time.perf_counter() - started, 4),
             },
         )
@@ -239,10 +262,10 @@ def create_service(
             async for events in stream.noack_take(
                 settings.batch_size, within=settings.batch_window
             ):
-                messages = await service.prepare(events)
+                prepared = await service.prepare(events)
                 if delivering is not None:
                     await delivering  # batch N confirmed and acked before N+1 is queued
-                delivering = asyncio.ensure_future(service.deliver(messages, events, stream))
+                delivering = asyncio.ensure_future(service.deliver(prepared, stream))
                 delivering.add_done_callback(_log_delivery_failure)
             if delivering is not None:
                 await delivering

@@ -158,6 +158,22 @@ class BatchProcessor:
             self.metrics.articles.labels(outcome).inc()
         return out
 
+    def unpublishable(self, batch: Sequence[Incoming], error: BaseException) -> list[Outgoing]:
+        """Dead letters (stage ``publish``) for every message of a batch whose records the broker
+        refused for good; some of the batch's records may have been published before it did."""
+        out = []
+        for incoming in batch:
+            letter = self._dead_letter(incoming, error, "publish")
+            out.append(
+                Outgoing(
+                    RAW_DEAD_LETTERS.key,
+                    deadletters.dead_letter_key(letter.source),
+                    deadletters.encode(letter),
+                )
+            )
+            self.metrics.dead_letters.labels(letter.stage, letter.error_type).inc()
+        return out
+
     def _dead_letter(self, incoming: Incoming, error: BaseException, stage: str) -> DeadLetter:
         logger.warning(
             "dead-lettering message",

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from wirestream.core import jsonio
 from wirestream.core.contracts import DeadLetter, SourcePosition
-
-Stage = Literal["decode", "validate", "extract", "deliver"]
+from wirestream.core.contracts.deadletter import DeadLetterStage as Stage
 
 MAX_ERROR_MESSAGE_CHARS = 2_000
 """Error messages longer than this are cut (a pydantic error can quote the whole input)."""

@@ -17,6 +17,10 @@ class SourcePosition(BaseModel):
     timestamp_ms: int | None = Field(default=None, description="The original message's timestamp.")
 
 
+DeadLetterStage = Literal["decode", "validate", "extract", "publish", "deliver"]
+"""Where a message failed; see :attr:`DeadLetter.stage`."""
+
+
 class DeadLetter(BaseModel):
     """One message that failed, and why. Nothing is lost: ``original_b64`` is the exact bytes."""
 
@@ -24,8 +28,9 @@ class DeadLetter(BaseModel):
 
     kind: Literal["dead_letter"] = "dead_letter"
     schema_version: Literal[1] = 1
-    stage: Literal["decode", "validate", "extract", "deliver"] = Field(
+    stage: DeadLetterStage = Field(
         description="decode: not UTF-8 JSON; validate: not an article; extract: extraction raised; "
+        "publish: the broker refused its records for good (not a passing outage); "
         "deliver: a downstream delivery (webhook) gave up."
     )
     error_type: str = Field(description="Exception class name, e.g. 'ValidationError'.")
