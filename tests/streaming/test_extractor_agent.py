@@ -46,9 +46,15 @@ class RecordingTopic:
         return future
 
 
-@pytest.fixture
-async def service(extractor: Extractor) -> AsyncIterator[ExtractorService]:
-    settings = ExtractorSettings(web_port=6999, batch_size=8, batch_window=0.05)
+@pytest.fixture(params=[40_000, 0], ids=["on-the-loop", "in-the-thread"])
+async def service(
+    extractor: Extractor, request: pytest.FixtureRequest
+) -> AsyncIterator[ExtractorService]:
+    """The agent with small batches extracted on the event loop, and with every batch handed to
+    the extraction thread (``inline_max_chars=0``)."""
+    settings = ExtractorSettings(
+        web_port=6999, batch_size=8, batch_window=0.05, inline_max_chars=request.param
+    )
     kafka = KafkaSettings(topic_prefix="test-agent.")
     svc = create_service(settings, kafka, extractor)
     app = svc.app

@@ -93,7 +93,12 @@ class BatchProcessor:
             slots.append(slot)
         return slots
 
-    # -- stage 2: extraction (CPU-bound: the app runs it in a worker thread) --------------------
+    # -- stage 2: extraction (CPU-bound: on the event loop or a worker thread, see the app) ------
+    @staticmethod
+    def text_size(slots: Sequence[_Slot]) -> int:
+        """Characters of article text a batch holds (what extraction time grows with)."""
+        return sum(len(slot.article.body) for slot in slots if slot.article is not None)
+
     def extract(self, slots: list[_Slot]) -> list[_Slot]:
         """Fill ``result`` (or ``failure``) of every decoded slot; returns ``slots``."""
         todo = [slot for slot in slots if slot.article is not None]
