@@ -38,8 +38,9 @@ schemas: install ## regenerate schemas/ from the pydantic models and topic decla
 eval: install ## score extraction on ../shared/data (wirestream eval --help for --data)
 	$(BIN)/wirestream eval
 
-bench: install ## speed against bare spaCy, offline and through the local broker
-	$(BIN)/wirestream bench --kafka
+bench: install ## speed against bare spaCy, offline and through the local broker (~12 min)
+	$(BIN)/wirestream kafka start
+	$(BIN)/wirestream bench --kafka --limit 1000 --rounds 1
 
 demo: install ## start the local broker and run the pipeline demo
 	$(BIN)/wirestream demo
