@@ -128,16 +128,8 @@ class BatchProcessor:
         out: list[Outgoing] = []
         for slot in slots:
             if slot.failure is not None:
-                letter = slot.failure
-                out.append(
-                    Outgoing(
-                        RAW_DEAD_LETTERS.key,
-                        deadletters.dead_letter_key(letter.source),
-                        deadletters.encode(letter),
-                    )
-                )
+                out.append(self._letter_message(slot.failure))
                 self.metrics.articles.labels("dead_letter").inc()
-                self.metrics.dead_letters.labels(letter.stage, letter.error_type).inc()
                 continue
             result = slot.result
             assert result is not None
@@ -166,18 +158,19 @@ class BatchProcessor:
     def unpublishable(self, batch: Sequence[Incoming], error: BaseException) -> list[Outgoing]:
         """Dead letters (stage ``publish``) for every message of a batch whose records the broker
         refused for good; some of the batch's records may have been published before it did."""
-        out = []
-        for incoming in batch:
-            letter = self._dead_letter(incoming, error, "publish")
-            out.append(
-                Outgoing(
-                    RAW_DEAD_LETTERS.key,
-                    deadletters.dead_letter_key(letter.source),
-                    deadletters.encode(letter),
-                )
-            )
-            self.metrics.dead_letters.labels(letter.stage, letter.error_type).inc()
-        return out
+        return [
+            self._letter_message(self._dead_letter(incoming, error, "publish"))
+            for incoming in batch
+        ]
+
+    def _letter_message(self, letter: DeadLetter) -> Outgoing:
+        """The dead-letter topic's message for ``letter`` (and the dead-letter count)."""
+        self.metrics.dead_letters.labels(letter.stage, letter.error_type).inc()
+        return Outgoing(
+            RAW_DEAD_LETTERS.key,
+            deadletters.dead_letter_key(letter.source),
+            deadletters.encode(letter),
+        )
 
     def _dead_letter(self, incoming: Incoming, error: BaseException, stage: str) -> DeadLetter:
         logger.warning(
