@@ -154,6 +154,21 @@ def tail(path: Path, lines: int = 40) -> str:
     return "\n".join(data.splitlines()[-lines:])
 
 
+def _how_it_ended(process: subprocess.Popen[bytes] | None) -> str:
+    """`` (exit status 1)``, `` (killed by SIGTERM)``, or how the broker's start was lost."""
+    if process is None:
+        return " (not started by this process)"
+    code = process.poll()
+    if code is None:
+        return (
+            f" (its process {process.pid} still runs, but it is no longer the broker this "
+            "pid file names: the pid file was removed or rewritten)"
+        )
+    if code < 0:
+        return f" (killed by {signal.Signals(-code).name})"
+    return f" (exit status {code})"
+
+
 def _process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -381,10 +396,11 @@ class LocalBroker:
         limit = self.settings.start_timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         while True:
+            process = self._process
             if self.pid() is None:
                 raise EnvironmentNotReadyError(
-                    f"the local Kafka broker exited during start-up; see {self.log_file}. Its "
-                    f"last lines:\n{tail(self.log_file)}"
+                    f"the local Kafka broker exited during start-up{_how_it_ended(process)}; see "
+                    f"{self.log_file}. Its last lines:\n{tail(self.log_file)}"
                 )
             remaining = deadline - time.monotonic()
             if probe_metadata(self.bootstrap_servers, max(1.0, min(5.0, remaining))) is not None:
