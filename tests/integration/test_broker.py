@@ -173,6 +173,36 @@ def test_a_broker_that_does_not_become_ready_is_stopped_with_its_log(
     assert local.pid() is None, "the half-started broker was stopped"
 
 
+@pytest.mark.integration
+def test_a_broker_that_exits_during_start_up_says_how_it_ended(
+    broker: SessionBroker, tmp_path: Path
+) -> None:
+    """A "java" that formats storage but whose broker exits at once (status 3)."""
+    java = tmp_path / "java"
+    java.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in\n'
+        "  *-version*) echo 'openjdk version \"17.0.15\" 2025-04-15' >&2; exit 0 ;;\n"
+        '  *kafka.Kafka*) echo "the broker gives up (test)"; exit 3 ;;\n'
+        "esac\n"
+        "exit 0\n"
+    )
+    java.chmod(0o755)
+    settings = LocalKafkaSettings(
+        java=str(java),
+        port=free_port(),
+        controller_port=free_port(),
+        data_dir=tmp_path / "kafka",
+    )
+    local = LocalBroker(settings)
+    with pytest.raises(EnvironmentNotReadyError) as error:
+        local.start()
+    message = str(error.value)
+    assert "exited during start-up (exit status 3)" in message
+    assert "the broker gives up (test)" in message
+    assert local.pid() is None
+
+
 # -- a bad environment: clear errors, no broker needed -------------------------------------------
 
 

@@ -155,15 +155,11 @@ def tail(path: Path, lines: int = 40) -> str:
 
 
 def _how_it_ended(process: subprocess.Popen[bytes] | None) -> str:
-    """`` (exit status 1)``, `` (killed by SIGTERM)``, or how the broker's start was lost."""
-    if process is None:
-        return " (not started by this process)"
-    code = process.poll()
+    """`` (exit status 1)`` or `` (killed by SIGTERM)`` for the broker process this object
+    started; nothing for one it did not start."""
+    code = process.poll() if process is not None else None
     if code is None:
-        return (
-            f" (its process {process.pid} still runs, but it is no longer the broker this "
-            "pid file names: the pid file was removed or rewritten)"
-        )
+        return ""
     if code < 0:
         return f" (killed by {signal.Signals(-code).name})"
     return f" (exit status {code})"
@@ -220,8 +216,14 @@ class LocalBroker:
     # -- state ---------------------------------------------------------------------------------
 
     def pid(self) -> int | None:
-        """The broker's process id when it runs, else None (a stale pid file is removed)."""
-        if self._process is not None and self._process.poll() is not None:
+        """The broker's process id when it runs, else None (a stale pid file is removed).
+
+        A broker this object started is known by its process handle; one started by another
+        process (``wirestream kafka start``, then ``stop`` in a later command) by the pid file,
+        checked against the process's command line."""
+        if self._process is not None:
+            if self._process.poll() is None:
+                return self._process.pid
             self._process = None
         try:
             pid = int(self.pid_file.read_text("ascii").strip())
