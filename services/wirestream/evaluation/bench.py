@@ -169,10 +169,7 @@ def run_offline(
             _, peak = _receive(conn, variant)
             results[variant].peak_rss_mib = peak / 1024
     finally:
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.terminate()
+        _reap(processes)
     return results
 
 
@@ -197,10 +194,7 @@ def run_concurrent_spacy(
             conn.send("stop")
             _receive(conn, "spacy")
     finally:
-        for process, _ in children:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.terminate()
+        _reap([process for process, _ in children])
     return {
         "processes": processes,
         "articles_per_second_total": round(sum(rates), 2),
@@ -219,6 +213,14 @@ def _spawn(
     process.start()
     child.close()
     return process, parent
+
+
+def _reap(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
+    """Wait for benchmark children to exit (30 s each), then terminate any that hang."""
+    for process in processes:
+        process.join(timeout=30)
+        if process.is_alive():
+            process.terminate()
 
 
 def _receive(conn: Connection, variant: str) -> tuple[Any, ...]:

@@ -164,7 +164,6 @@ def run(
     one_worker = runs[0]["max_rate_articles_per_second"]
     for r in runs:
         rate = r["max_rate_articles_per_second"]
-        r["ratio_to_bare_spacy"] = round(rate / spacy_rate, 3) if spacy_rate else None
         r["ratio_per_worker_to_bare_spacy"] = (
             round(rate / r["workers"] / spacy_rate, 3) if spacy_rate else None
         )

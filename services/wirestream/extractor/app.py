@@ -100,7 +100,8 @@ class ExtractorService:
     sleep: Callable[[float], Any] = asyncio.sleep
 
     async def prepare(self, events: Sequence[Any]) -> PreparedBatch:
-        """Decode, extract (in the extraction thread) and encode one batch: the messages to send."""
+        """Decode, extract (on the event loop or in the extraction thread, by the batch's text
+        size) and encode one batch: the messages to send."""
         batch = [
             Incoming(
                 value=bytes(event.value or b""),

@@ -548,6 +548,21 @@ def _own_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
+def _conjoined_kill(verb: Token, lex: EventLexicon) -> bool:
+    """ "was shot and killed": a conjoined killing verb that shares this verb's victims."""
+    return any(
+        c.dep_ == "conj" and c.lemma_.lower() in lex.killed_verbs and not _own_subject(c)
+        for c in verb.children
+    )
+
+
+def _in_small_clause(verb: Token) -> bool:
+    """ "found two men shot", "left him wounded": the verb's subject is the one it happened to."""
+    return (
+        verb.dep_ in ("ccomp", "xcomp", "oprd") and verb.head.lemma_.lower() in _SMALL_CLAUSE_HEADS
+    )
+
+
 def _fatal_adverb(verb: Token, lex: EventLexicon, own: Token | None = None) -> bool:
     """ "shot dead", "fatally shot", "shot to death"; an adverb that belongs to another number
     ("two people were shot, one fatally") does not make this one's victims dead."""
@@ -612,10 +627,7 @@ def _raw_number_role(
         return None  # "two masked men shot the clerk": the number counts the attackers
     if role is None and verb is not None and _is_shot(verb, lex):
         fatal = _fatal_adverb(verb, lex, number)
-        conj_kill = any(
-            c.dep_ == "conj" and c.lemma_.lower() in lex.killed_verbs and not _own_subject(c)
-            for c in verb.children
-        )
+        conj_kill = _conjoined_kill(verb, lex)
         head_kill = (
             verb.dep_ == "conj"
             and verb.head.lemma_.lower() in lex.killed_verbs
@@ -645,9 +657,7 @@ def _attackers(anchor: Token, verb: Token, lex: EventLexicon) -> bool:
     lemma = verb.lemma_.lower()
     if not (lemma in lex.killed_verbs or lemma in lex.injured_verbs or _is_shot(verb, lex)):
         return False  # "two people died"
-    return not (
-        verb.dep_ in ("ccomp", "xcomp", "oprd") and verb.head.lemma_.lower() in _SMALL_CLAUSE_HEADS
-    )  # "found two men shot": the small clause's subject is the victim
+    return not _in_small_clause(verb)  # "found two men shot": the subject is the victim
 
 
 def _unstated_survival(
@@ -837,11 +847,7 @@ def _casualties(draft: _Draft, ctx: _Context) -> None:
         unstated = False
         if shot:
             fatal = _fatal_adverb(verb, lex)
-            conj_kill = any(
-                c.dep_ == "conj" and c.lemma_.lower() in lex.killed_verbs and not _own_subject(c)
-                for c in verb.children
-            )
-            if conj_kill:
+            if _conjoined_kill(verb, lex):
                 continue  # the conjoined "killed" counts the same victims
             kind = "killed" if fatal else "injured"
             survived = any(t.lemma_.lower() == "survive" for t in draft.segment)
@@ -959,11 +965,7 @@ def _victims(
         victims = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not victims and shot and not passive and not _objects(verb):
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-        small_clause = (
-            verb.dep_ in ("ccomp", "xcomp", "oprd")
-            and verb.head.lemma_.lower() in _SMALL_CLAUSE_HEADS
-        )
-        if small_clause or _hit_by_gunfire(verb, lex):
+        if _in_small_clause(verb) or _hit_by_gunfire(verb, lex):
             victims = subjects  # "found a man shot in the chest", headline "Man shot in leg"
     return victims
 
