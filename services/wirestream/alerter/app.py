@@ -14,6 +14,10 @@ faust acks an event when the agent moves past it and commits acked offsets, so e
 at-least-once: a crash re-delivers, with the same (deterministic) alert id for receivers to drop
 repeats (``X-Wirestream-Alert-Id``). Records that are not JSON objects are logged and skipped: they
 are the extractor's output, already validated there.
+
+Web views on ``WIRESTREAM_ALERTER_WEB_PORT`` (default 6068): ``/health`` (the process is up),
+``/ready`` (partitions assigned, tables recovered, not rebalancing: 200, else 503), ``/metrics``
+(Prometheus) and ``/alerter/`` (delivery counts).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from wirestream.logs import configure
 from wirestream.streaming.deadletters import build_dead_letter, encode, position_of_message
 from wirestream.streaming.faustapp import build_app, run_worker
 from wirestream.streaming.provision import ensure_topics
+from wirestream.streaming.readiness import group_readiness
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, RECORD_TOPICS
 
@@ -223,6 +228,13 @@ def create_service(
     @app.page("/health")
     async def health(web: Any, request: Any) -> Any:
         return web.json({"status": "ok"})
+
+    served = {*record_topic.topics, hits_topic.get_topic_name(), alerts_topic.get_topic_name()}
+
+    @app.page("/ready")
+    async def ready(web: Any, request: Any) -> Any:
+        ok, body = group_readiness(app, served)
+        return web.json(body, status=200 if ok else 503)
 
     @app.page("/metrics")
     async def metrics(web: Any, request: Any) -> Any:

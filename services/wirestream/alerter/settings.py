@@ -44,7 +44,8 @@ class AlerterSettings(BaseSettings):
       app id: consumer group and table changelog prefix).
     - ``data_dir`` — ``WIRESTREAM_ALERTER_DATA_DIR``; default ``var/alerter`` (faust's data directory,
       created at start-up).
-    - ``web_port`` — ``WIRESTREAM_ALERTER_WEB_PORT``; default 6068.
+    - ``web_port`` — ``WIRESTREAM_ALERTER_WEB_PORT``; default 6068 (``/health``, ``/ready``,
+      ``/metrics``, ``/alerter/``).
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")

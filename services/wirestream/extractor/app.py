@@ -44,6 +44,7 @@ from wirestream.extractor.processing import BatchProcessor, Incoming, Outgoing
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.streaming.deadletters import position_of_message
 from wirestream.streaming.faustapp import TopicSink, build_app, run_worker
+from wirestream.streaming.readiness import group_readiness
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
     ARTICLES,
@@ -195,18 +196,7 @@ class ExtractorService:
             self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
-        app = self.app
-        try:
-            assigned = sorted(
-                f"{tp.topic}[{tp.partition}]"
-                for tp in app.consumer.assignment()
-                if tp.topic == self.raw_topic.get_topic_name()
-            )
-        except Exception:  # noqa: BLE001 - consumer not started yet: simply not ready
-            assigned = []
-        rebalancing = bool(app.rebalancing)
-        ready = bool(assigned) and not rebalancing and app.flow_control.is_active()
-        return ready, {"ready": ready, "assigned": assigned, "rebalancing": rebalancing}
+        return group_readiness(self.app, {self.raw_topic.get_topic_name()})
 
 
 def _log_delivery_failure(future: asyncio.Future[None]) -> None:
