@@ -90,7 +90,6 @@ async def service(hook: tuple[Hook, str]) -> AsyncIterator[AlerterService]:
     app = svc.app
     app.loop = asyncio.get_running_loop()
     app.finalize()
-    app.conf.store = "memory://"
     app.flow_control.resume()
     svc.sinks = {name: RecordingTopic() for name in svc.sinks}
     svc.windows, svc.suppressed = {}, {}

@@ -10,7 +10,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from wirestream import schemagen
-from wirestream.streaming.topics import ALL_TOPICS
+from wirestream.streaming.topics import ALL_TOPICS, TopicSpec
 
 SCHEMAS = schemagen.SCHEMAS_DIR
 
@@ -28,7 +28,7 @@ def test_no_stale_schema_files() -> None:
 
 
 @pytest.mark.parametrize("topic", ALL_TOPICS, ids=lambda t: t.key)
-def test_every_topic_has_a_valid_example(topic: schemagen.TopicSpec) -> None:
+def test_every_topic_has_a_valid_example(topic: TopicSpec) -> None:
     example_path = SCHEMAS / "examples" / f"{topic.key}.json"
     assert example_path.exists(), f"no example message for topic {topic.key}: run 'make schemas'"
     example = json.loads(example_path.read_text("utf-8"))

@@ -23,7 +23,7 @@ def test_given_id_is_kept() -> None:
 
 
 def test_published_at_accepts_rfc3339_z() -> None:
-    article = Article(body="x", published_at="2024-07-24T15:00:00Z")  # type: ignore[arg-type]
+    article = Article(body="x", published_at="2024-07-24T15:00:00Z")
     assert article.published_at is not None
     assert article.published_at.utcoffset() is not None
     assert article.published_at.isoformat() == "2024-07-24T15:00:00+00:00"

@@ -177,7 +177,7 @@ def test_any_mix_of_marks_gives_valid_spans(extractor: Extractor) -> None:
             assert quote.text.strip() and body[quote.span.start : quote.span.end] == quote.text
             for span in (
                 quote.cue.span if quote.cue else None,
-                quote.speaker and quote.speaker.span,
+                quote.speaker.span if quote.speaker else None,
             ):
                 assert span is None or body[span.start : span.end] == span.text
     assert found > 0

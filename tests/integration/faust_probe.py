@@ -16,8 +16,9 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
+
+import faust
 
 from wirestream.streaming.faustapp import build_app, run_worker
 from wirestream.streaming.settings import KafkaSettings
@@ -40,7 +41,7 @@ def main() -> int:
     seen: list[bytes] = []
 
     @app.agent(source)
-    async def upper(stream: AsyncIterator[bytes]) -> None:
+    async def upper(stream: faust.StreamT[bytes]) -> None:
         async for value in stream:
             await sink.send(value=value.upper())
             seen.append(value)

@@ -119,7 +119,7 @@ def workers() -> Iterator[list[Worker]]:
 
 @pytest.fixture(scope="module")
 def seed_values(extractor: Extractor, seed_article: Article) -> list[tuple[str, bytes]]:
-    out = []
+    out: list[tuple[str, bytes]] = []
     for result in extractor.extract_many([seed_article]):
         out += [(r.kind, jsonio.dumps(r)) for r in result.records]
     return out

@@ -60,7 +60,6 @@ async def service(
     app = svc.app
     app.loop = asyncio.get_running_loop()
     app.finalize()
-    app.conf.store = "memory://"
     app.flow_control.resume()
     svc.output_topics = {key: RecordingTopic() for key in svc.output_topics}
     assert svc.processor.dedup is not None
