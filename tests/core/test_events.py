@@ -90,6 +90,63 @@ def test_casualties(
     assert (k, i) == (killed, injured)
 
 
+@pytest.mark.parametrize(
+    ("body", "etype", "trigger"),
+    [
+        ("The opposition called on citizens to take to the streets.", "REQUEST", "called"),
+        (
+            "Two Ulster politicians called for the immediate resumption of internment.",
+            "REQUEST",
+            "called",
+        ),
+        ("The opposition responded by asking citizens to march on Sunday.", "REQUEST", "asking"),
+        ("The general ordered the troops to leave the city.", "REQUEST", "ordered"),
+        ("There were urgent demands last night for a new inquiry.", "REQUEST", "demands"),
+        ("Opponents are begging voters to sit out the election.", "REQUEST", "begging"),
+        ("In May, the activist was arrested and charged with treason.", "ACCUSE", "charged"),
+        ("He pleaded not guilty to charges of lying to investigators.", "ACCUSE", "charges"),
+        ("Five officers were indicted on Monday.", "ACCUSE", "indicted"),
+        ("The suspect was charged with murdering two people.", "ACCUSE", "charged"),
+        ("Kyiv requested more air defence systems.", "REQUEST", "requested"),
+        ("The prosecutor opened a probe into the explosion.", "ACCUSE", "probe"),
+        ("Workers were given an ultimatum by their bosses.", "THREATEN", "ultimatum"),
+    ],
+)
+def test_triggers_known_by_their_complements(
+    extractor: Extractor, body: str, etype: str, trigger: str
+) -> None:
+    assert (etype, trigger) in {(e.type, e.trigger.text) for e in events_of(extractor, body)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "A group called the Syrian Observatory reported the figure.",  # a name, not a request
+        '"Why now?" he asked.',  # a question
+        "She asked whether the vote would go ahead.",  # a question
+        "The official, who asked not to be named, gave no details.",  # anonymity
+        "The company charged customers $5 for delivery.",  # a price
+        "Police charged the crowd with batons.",  # a physical charge (no ACCUSE)
+        "The officer in charge of the unit was promoted.",  # "in charge"
+        "The navy dropped depth charges.",  # explosives
+        "Oil demand fell sharply in March.",  # economics
+        "He ordered three pizzas.",  # a purchase
+        "The average forecast called for a 2% rise in prices.",  # a document "calls for"
+        "The strategist, who requested anonymity, said prices would fall.",  # anonymity
+        "The commission was charged with overseeing the election.",  # a task
+        'On Friday, the president called the explosion an "attack".',  # naming; "on" is a date
+    ],
+)
+def test_complements_rule_out_other_senses(extractor: Extractor, body: str) -> None:
+    found = {(e.type, e.trigger.text) for e in events_of(extractor, body)}
+    assert not {t for t in found if t[0] in ("REQUEST", "ACCUSE", "THREATEN")}, found
+
+
+def test_attempting_is_not_wounding(extractor: Extractor) -> None:
+    body = "He fired at the man, attempting to wound him in the shoulder."
+    assert all(e.casualties.injured is None for e in events_of(extractor, body))
+
+
 def test_claim_modalities(extractor: Extractor) -> None:
     body = (
         "Russia denied that its forces attacked the market. "
@@ -147,6 +204,12 @@ def test_malformed_lexicon_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(LexiconError, match=r"triggers\.tsv:\d+"):
         load_lexicon(folder)
     (folder / "triggers.tsv").write_text((LEXICON_DIR / "triggers.tsv").read_text("utf-8"), "utf-8")
+    context = json.loads((LEXICON_DIR / "context.json").read_text("utf-8"))
+    context["complement_frames"]["call/VERB"]["any"] = ["prep:for", "near:the"]
+    (folder / "context.json").write_text(json.dumps(context), "utf-8")
+    with pytest.raises(LexiconError, match=r"context\.json.*call/VERB.*'near:the'"):
+        load_lexicon(folder)
+    (folder / "context.json").write_text((LEXICON_DIR / "context.json").read_text("utf-8"), "utf-8")
     (folder / "background.json").write_text(json.dumps({"recent_days": 0}), "utf-8")
     with pytest.raises(LexiconError, match=r"background\.json"):
         load_lexicon(folder)

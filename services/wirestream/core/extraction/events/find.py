@@ -233,9 +233,50 @@ def _objects(token: Token) -> list[Token]:
     return [c for c in token.children if c.dep_ in ("dobj", "obj")]
 
 
+def _complement_cues(token: Token) -> set[str]:
+    """The cues of ``context.json`` ``complement_frames`` that ``token`` shows: its preposition
+    and particle children, its subject and object, an infinitival clause, plural number, the
+    lemma it hangs from, its compound and adjective modifiers, what a "with" child introduces
+    ("charged with *murder*", "with *overseeing*") and the verb of a "to" clause ("asked not to
+    be *named*")."""
+    cues = {f"head:{token.head.lemma_.lower()}"} if token.head is not token else set()
+    if token.tag_ in ("NNS", "NNPS"):
+        cues.add("plural")
+    for child in token.children:
+        if child.dep_ in ("prep", "agent", "dative"):
+            objects = [o for o in child.children if o.dep_ == "pobj"]
+            if not (objects and all(o.ent_type_ in ("DATE", "TIME") for o in objects)):
+                cues.add(f"prep:{child.lower_}")  # a time ("on Friday") is no complement
+            if child.lower_ == "with":
+                cues.update(
+                    f"with:{o.lemma_.lower()}"
+                    for o in child.children
+                    if o.dep_ in ("pobj", "pcomp")
+                )
+        elif child.dep_ == "prt":
+            cues.add(f"prt:{child.lower_}")
+        elif child.dep_ in ("nsubj", "nsubjpass"):
+            cues.add(f"subj:{child.lemma_.lower()}")
+        elif child.dep_ in ("dobj", "obj"):
+            cues.add(f"obj:{child.lemma_.lower()}")
+        elif child.dep_ in ("compound", "amod"):
+            cues.add(f"mod:{child.lemma_.lower()}")
+        elif child.dep_ in ("xcomp", "ccomp") and any(
+            g.dep_ == "aux" and g.lower_ == "to" for g in child.children
+        ):
+            cues.update(("to-clause", f"clause:{child.lemma_.lower()}"))
+    return cues
+
+
 def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
-    """Senses the lexicon cannot tell apart by lemma alone ("struck a deal", "shot down")."""
+    """Senses the lexicon cannot tell apart by lemma alone ("struck a deal", "shot down", "a group
+    called IS" against "called for talks")."""
     lemma = token.lemma_.lower()
+    frame = lex.complement_frames.get((lemma, "VERB" if token.pos_ == "VERB" else "NOUN"))
+    if frame is not None:
+        cues = _complement_cues(token)
+        if (frame.any and not cues & frame.any) or cues & frame.none:
+            return True
     objects = _objects(token)
     obj_lemmas = {o.lemma_.lower() for o in objects}
     if lemma in ("shoot", "shot") and "down" in particles(token):
@@ -280,6 +321,13 @@ def _negated(token: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
 
 
+def _irrealis_head(token: Token, lex: EventLexicon) -> bool:
+    """``token`` is a head of ``irrealis_heads``: by lemma, or by ``lemma/POS`` for a word that is
+    irrealis in one part of speech only ("open/ADJ": "open to talks", not "opened a probe")."""
+    lemma = token.lemma_.lower()
+    return lemma in lex.irrealis_heads or f"{lemma}/{token.pos_.lower()}" in lex.irrealis_heads
+
+
 def _irrealis(token: Token, lex: EventLexicon) -> bool:
     """Under a modal, a condition or an irrealis head ("ready to", "would include", "seek")."""
     current = token
@@ -289,7 +337,7 @@ def _irrealis(token: Token, lex: EventLexicon) -> bool:
                 return True
             if child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS:
                 return True
-        if current is not token and current.lemma_.lower() in lex.irrealis_heads:
+        if current is not token and _irrealis_head(current, lex):
             return True
         if current.dep_ in ("relcl", "ROOT") or current.head is current:
             return False

@@ -36,6 +36,19 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class ComplementFrame:
+    """When a trigger lemma is an event: one cue of ``any`` present (when ``any`` lists some) and
+    none of ``none`` (cue syntax in ``context.json`` ``complement_frames``)."""
+
+    any: frozenset[str]
+    none: frozenset[str]
+
+
+CUE_KINDS = frozenset({"prep", "prt", "head", "mod", "with", "clause", "subj", "obj"})
+"""Cue prefixes that take a word (``prep:for``); ``to-clause`` and ``plural`` stand alone."""
+
+
+@dataclass(frozen=True)
 class EventLexicon:
     """Everything the event stage looks words up in."""
 
@@ -78,6 +91,9 @@ class EventLexicon:
     """type -> trigger lemmas that count only with a word of that type's context nearby."""
     context_words: dict[str, frozenset[str]]
     aid_objects: frozenset[str]
+    complement_frames: dict[tuple[str, str], ComplementFrame]
+    """(lemma, VERB|NOUN) -> the complements that make it an event ("called *for*", "charged
+    *with*"); see :func:`wirestream.core.extraction.events.find._complement_cues`."""
 
 
 def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
@@ -126,6 +142,33 @@ def _int_map(path: Path, data: dict[str, object], key: str) -> dict[str, int]:
         msg = f"{path}: {key!r} must map words to integers"
         raise LexiconError(msg)
     return {str(k).lower(): int(v) for k, v in value.items()}
+
+
+def _complement_frames(
+    path: Path, data: dict[str, object]
+) -> dict[tuple[str, str], ComplementFrame]:
+    raw = data.get("complement_frames")
+    if not isinstance(raw, dict):
+        msg = f"{path}: 'complement_frames' must map 'lemma/POS' to {{'any': [...], 'none': [...]}}"
+        raise LexiconError(msg)
+    frames: dict[tuple[str, str], ComplementFrame] = {}
+    for key, frame in raw.items():
+        if key.startswith("_"):
+            continue
+        lemma, _, pos = key.partition("/")
+        if pos not in ("VERB", "NOUN") or not lemma or not isinstance(frame, dict):
+            msg = f"{path}: complement_frames[{key!r}]: expected 'lemma/VERB' or 'lemma/NOUN' -> object"
+            raise LexiconError(msg)
+        cues = {part: _str_list(path, frame, part) for part in ("any", "none")}
+        for cue in (*cues["any"], *cues["none"]):
+            kind, sep, word = cue.partition(":")
+            if not (cue in ("to-clause", "plural") or (sep and kind in CUE_KINDS and word)):
+                msg = f"{path}: complement_frames[{key!r}]: unknown cue {cue!r}"
+                raise LexiconError(msg)
+        frames[(lemma.lower(), pos)] = ComplementFrame(
+            frozenset(cues["any"]), frozenset(cues["none"])
+        )
+    return frames
 
 
 def _triggers(path: Path) -> dict[tuple[str, str], Trigger]:
@@ -199,6 +242,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
         needs_context=needs,
         context_words=words,
         aid_objects=frozenset(_str_list(context_path, context, "aid_objects")),
+        complement_frames=_complement_frames(context_path, context),
         triggers=_triggers(directory / "triggers.tsv"),
         mode_cues={k.lower(): v for _, (k, v) in _rows(directory / "modes.tsv", 2)},
         weapons={k.lower(): v for _, (k, v) in _rows(directory / "weapons.tsv", 2)},
