@@ -24,6 +24,7 @@ import pytest
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from fixtures.workers import log_excerpt, wait_ready
 from wirestream.alerter.webhooks import SIGNATURE_HEADER, verify
 from wirestream.core import jsonio
 from wirestream.core.contracts import AlertRecord, Article
@@ -134,35 +135,6 @@ async def read_all(consumer: AIOKafkaConsumer, out: dict[str, list[bytes]]) -> N
         out.setdefault(tp.topic, []).extend(m.value for m in messages)
 
 
-STARTUP_TIMEOUT = 240.0
-"""Seconds a worker gets to answer ``/ready``: room for a start-up request that hits faust's 90 s
-broker request timeout twice on a loaded CI machine (the rule timeouts count from readiness)."""
-
-
-def log_excerpt(path: Path) -> str:
-    """The head (start-up) and the tail of a worker's log, for failure messages."""
-    text = path.read_text(errors="replace")
-    return text if len(text) <= 9000 else f"{text[:3000]}\n[...]\n{text[-6000:]}"
-
-
-async def wait_ready(process: subprocess.Popen[bytes], port: int, log: Path) -> float:
-    """Until the alerter answers 200 on ``/ready``; returns the seconds it took."""
-    started = time.monotonic()
-    while True:
-        assert process.poll() is None, f"the alerter exited:\n{log_excerpt(log)}"
-        elapsed = time.monotonic() - started
-        assert elapsed < STARTUP_TIMEOUT, (
-            f"the alerter was not ready after {STARTUP_TIMEOUT:.0f}s:\n{log_excerpt(log)}"
-        )
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as resp:
-                if resp.status == 200:
-                    return elapsed
-        except OSError:  # not listening yet, or 503 (HTTPError is an OSError)
-            pass
-        await asyncio.sleep(0.3)
-
-
 def worker_env(kafka: KafkaSettings, tmp_path: Path, rules: Path, group: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -243,7 +215,7 @@ async def test_rules_fire_window_suppresses_webhook_retries(
         return [AlertRecord.model_validate_json(v) for v in seen.get(ALERTS.name(kafka), [])]
 
     try:
-        await wait_ready(process, port, tmp_path / "alerter.log")
+        await asyncio.to_thread(wait_ready, process, port, tmp_path / "alerter.log")
         kharkiv = [kharkiv_event(i) for i in range(1, 6)]
         await produce(kafka, seed + kharkiv)
         expected_rules = len(current) + len(kharkiv) + 2
@@ -326,7 +298,7 @@ async def test_window_counts_survive_a_restart(
 
     first, port = start_alerter(env, tmp_path)
     try:
-        await wait_ready(first, port, tmp_path / "alerter.log")
+        await asyncio.to_thread(wait_ready, first, port, tmp_path / "alerter.log")
         await produce(kafka, [kharkiv_event(1), kharkiv_event(2)])
         await wait(lambda: metric(port, hits) == 2, first)
         await asyncio.sleep(3)  # the evaluate agent reads the hits and writes the table
@@ -340,7 +312,7 @@ async def test_window_counts_survive_a_restart(
     await consumer.start()
     seen: dict[str, list[bytes]] = {}
     try:
-        await wait_ready(second, port, tmp_path / "alerter.log")
+        await asyncio.to_thread(wait_ready, second, port, tmp_path / "alerter.log")
         await produce(kafka, [kharkiv_event(3)])
 
         def fired() -> list[AlertRecord]:

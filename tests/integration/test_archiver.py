@@ -22,6 +22,7 @@ import duckdb
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from fixtures.workers import wait_ready
 from wirestream.archiver.consumer import committed_offsets
 from wirestream.archiver.parquet import safe
 from wirestream.core import jsonio
@@ -76,20 +77,10 @@ class Worker:
     def log(self) -> str:
         return (self.cwd / f"{self.name}.log").read_text(errors="replace")[-4000:]
 
-    def wait_up(self, timeout: float = 240.0) -> None:
-        """Until ``/ready`` answers 200 (partitions assigned): a group join that hits a request
-        timeout on a loaded machine then costs start-up time, not the catch-up's timeout."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise AssertionError(f"{self.name} exited {self.process.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/ready", timeout=1):
-                    return
-            except OSError:  # not listening yet, or 503 (HTTPError is an OSError)
-                time.sleep(0.3)
-        raise AssertionError(f"{self.name} not ready in {timeout}s:\n{self.log()}")
+    def wait_up(self) -> None:
+        """Until ``/ready`` answers 200 (partitions assigned), within the start-up budget."""
+        assert self.process is not None
+        wait_ready(self.process, self.port, self.cwd / f"{self.name}.log")
 
     def stop(self) -> int | None:
         if self.process is None or self.process.poll() is not None:

@@ -11,8 +11,10 @@ Where extraction runs: a batch of at most ``inline_max_chars`` characters of art
 extracted on the event loop itself; a larger one in a single extraction thread, so that the
 consumer keeps heartbeating and the web views keep answering through a long article. Handing every
 batch to a thread cost about 7 % more CPU per article (the event loop and the thread contend for
-the GIL), which showed most when two workers share two cores (1.60 x one worker against 1.76). A batch in flight at SIGTERM is not acked
-and is processed again by whoever owns the partition next - with byte-identical records.
+the GIL), which showed most when two workers share two cores (1.60 x one worker against 1.76).
+
+A batch in flight at SIGTERM is not acked and is processed again by whoever owns the partition
+next - with byte-identical records.
 
 Delivery is pipelined one batch deep: while batch N's records wait for the broker's
 acknowledgement (and N's source messages for their ack), batch N+1 is already being extracted;

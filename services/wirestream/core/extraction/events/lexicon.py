@@ -157,7 +157,10 @@ def _complement_frames(
             continue
         lemma, _, pos = key.partition("/")
         if pos not in ("VERB", "NOUN") or not lemma or not isinstance(frame, dict):
-            msg = f"{path}: complement_frames[{key!r}]: expected 'lemma/VERB' or 'lemma/NOUN' -> object"
+            msg = (
+                f"{path}: complement_frames[{key!r}]: expected 'lemma/VERB' or 'lemma/NOUN' "
+                "mapped to an object"
+            )
             raise LexiconError(msg)
         cues = {part: _str_list(path, frame, part) for part in ("any", "none")}
         for cue in (*cues["any"], *cues["none"]):
