@@ -23,7 +23,13 @@ import yaml
 from pydantic import BaseModel
 
 from wirestream.core import jsonio
-from wirestream.core.contracts import AlertRecord, Article, DeadLetter, SourcePosition
+from wirestream.core.contracts import (
+    AlertRecord,
+    Article,
+    DeadLetter,
+    FingerprintEntry,
+    SourcePosition,
+)
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import ALL_TOPICS, TopicSpec
 
@@ -68,7 +74,7 @@ def _channel(topic: TopicSpec, settings: KafkaSettings) -> dict[str, Any]:
         "topic": topic.name(settings),
         "partitions": topic.partitions,
         "topicConfiguration": {
-            "cleanup.policy": ["compact" if topic.compacted else "delete"],
+            "cleanup.policy": topic.config()["cleanup.policy"].split(","),
             "retention.ms": topic.retention_ms,
             "max.message.bytes": int(topic.config()["max.message.bytes"]),
         },
@@ -171,8 +177,12 @@ def example_messages() -> dict[str, Any]:
         article_ids=[article.id],
         fired_at="2024-03-04T09:31:02Z",
     )
+    fingerprint = FingerprintEntry(
+        article_id=article.id, fingerprint=result.article.fingerprint, timestamp=1709544600.0
+    )
     out: dict[str, Any] = {
         "raw": jsonio.loads(raw),
+        "fingerprints": fingerprint.model_dump(mode="json"),
         "raw_dlq": dead.model_dump(mode="json"),
         "alerts": alert.model_dump(mode="json"),
         "alerts_dlq": dead.model_copy(

@@ -116,9 +116,11 @@ def test_one_failing_article_does_not_take_its_batch_down(
     bad = Article(id="bad", body="The EXPLODE test article from Lviv.", language="en")
     batch = [good[0], bad, good[1], good[2]]
     processor = BatchProcessor(exploding_extractor)
-    out = processor.process(
+    processed = processor.process(
         [incoming(jsonio.dumps(a.model_dump(mode="json")), i) for i, a in enumerate(batch)]
     )
+    assert [p.outcome for p in processed] == ["extracted", "dead_letter", "extracted", "extracted"]
+    out = [message for p in processed for message in p.messages]
     letters = [DeadLetter.model_validate_json(o.value) for o in out if o.topic == "raw_dlq"]
     assert len(letters) == 1
     assert letters[0].stage == "extract" and letters[0].error_type == "RuntimeError"

@@ -11,16 +11,17 @@ order, where the timestamp is the Kafka message's, not the wall clock. A replaye
 same timestamp, so it gets the same ``duplicate_of`` again - even though its own entry and later
 copies are in the store by then.
 
-The store is any mutable mapping: a dict in tests, a faust table in the worker.
+The store is any mutable mapping (a dict in the worker). What survives a restart is the
+fingerprint changelog (:data:`~wirestream.streaming.topics.EXTRACTOR_FINGERPRINTS`): every
+article's entry is written in the same Kafka transaction as its records, to the partition of the
+raw message it came from, and a worker assigned a raw partition reads that changelog partition back
+(:meth:`DuplicateIndex.remember`) before processing it, within a bounded time.
 
-Limits (worker): the faust table is partitioned (``use_partitioner``: band keys hash to changelog
-partitions), and each worker holds what it wrote plus the changelog partitions of the raw
-partitions it owns. With one worker every copy is compared with every earlier one; with several,
-a copy is only matched against earlier copies this worker has seen, and after a restart or
-rebalance a replayed article can in rare cases get a different ``duplicate_of`` than the first
-time (its earlier copy's entries live in a changelog partition the new owner did not recover).
-Entity, quote and event records never depend on the store. faust's GlobalTable would give every
-worker the whole table, but is unreliable with several workers (faust-streaming issue #283).
+Limits: a worker compares an article with what it has seen and read back - the fingerprints of
+the raw partitions it owns or owned since it started. With one worker every copy is compared with
+every earlier one; with several, a copy is only matched against earlier copies on this worker's
+partitions, and after a rebalance a replayed article can get a different ``duplicate_of`` than
+the first time. Entity, quote and event records never depend on the store.
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ class DuplicateIndex:
         self.per_band = per_band
         self.bands = max_distance(threshold) + 1
 
+    def remember(self, article_id: str, fingerprint_hex: str, timestamp: float) -> None:
+        """Add an entry read back from the changelog, without looking for duplicates."""
+        fingerprint = from_hex(fingerprint_hex)
+        self._store_entry(
+            band_keys(fingerprint, self.bands), article_id, fingerprint_hex, timestamp
+        )
+
     def observe(self, article_id: str, fingerprint_hex: str, timestamp: float) -> Duplicate | None:
         """Record the article and return the earliest earlier near-duplicate, if any."""
         fingerprint = from_hex(fingerprint_hex)
@@ -98,6 +106,14 @@ class DuplicateIndex:
                 score = similarity(fingerprint, from_hex(other_hex))
                 if score >= self.threshold and (best is None or other < best[0]):
                     best = (other, score)
+        self._store_entry(keys, article_id, fingerprint_hex, timestamp)
+        if best is None:
+            return None
+        return Duplicate(of=best[0][1], similarity=round(best[1], 6))
+
+    def _store_entry(
+        self, keys: list[str], article_id: str, fingerprint_hex: str, timestamp: float
+    ) -> None:
         for key in keys:
             entries = [
                 entry
@@ -107,6 +123,3 @@ class DuplicateIndex:
             entries.append([article_id, fingerprint_hex, timestamp])
             entries.sort(key=lambda entry: (float(entry[2]), str(entry[0])))
             self.store[key] = entries[-self.per_band :]
-        if best is None:
-            return None
-        return Duplicate(of=best[0][1], similarity=round(best[1], 6))

@@ -26,7 +26,8 @@ class ExtractorMetrics:
         )
         self.dead_letters = Counter(
             "wirestream_extractor_dead_letters",
-            "Messages dead-lettered, by stage (decode, validate, extract) and error type.",
+            "Messages dead-lettered, by stage (decode, validate, extract, encode, publish) and error "
+            "type.",
             ["stage", "reason"],
             registry=self.registry,
         )
@@ -44,14 +45,38 @@ class ExtractorMetrics:
         )
         self.send_retries = Counter(
             "wirestream_extractor_send_retries",
-            "Sends retried after a transient broker error.",
+            "Batches retried after a failed transaction (the partition was reset to its "
+            "committed offset and processed again).",
             registry=self.registry,
         )
         self.lag = Gauge(
             "wirestream_extractor_consumer_lag",
-            "Messages in the partition after the last one this worker finished (high water - 1 "
-            "- last processed offset).",
+            "Messages of an assigned raw partition not committed yet (high water - committed "
+            "offset).",
             ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.stalled = Gauge(
+            "wirestream_extractor_partition_stalled_seconds",
+            "Seconds an assigned raw partition has had lag without its committed offset moving "
+            "(0 without lag).",
+            ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.healthy = Gauge(
+            "wirestream_extractor_healthy",
+            "1 when /health answers 200, else 0.",
+            registry=self.registry,
+        )
+        self.transactions = Counter(
+            "wirestream_extractor_transactions",
+            "Transactions (one per raw partition per batch), by outcome (committed, failed).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.restarts = Counter(
+            "wirestream_extractor_loop_restarts",
+            "Times the processing loop reset its state after a failure outside one message.",
             registry=self.registry,
         )
 

@@ -1,10 +1,15 @@
-"""What the extractor does with a batch of raw messages, without faust or Kafka.
+"""What the extractor does with a batch of raw messages, without Kafka.
 
 decode + validate each message (:func:`wirestream.inputs.decode_article`) → extract the valid ones
-in one batch (on failure, one by one, so only the bad article is dead-lettered) → mark
-near-duplicates on the article record → the messages to send: each article's records to the topic
-of their kind keyed by article id, or one dead letter. The app sends them, waits for the broker's
-acknowledgement, and only then acks the source messages.
+in one batch (on failure, one by one, so only the bad article is dead-lettered) → for each
+message, on its own: mark near-duplicates, build and serialise its records, check their sizes →
+a :class:`Processed` per message: the messages to send for it (its records to the topic of their
+kind keyed by article id, and its fingerprint entry to the changelog partition of its source), or
+one dead letter. Any exception in one message's processing after decode dead-letters that message
+with its stage and cause; its neighbours are not touched.
+
+The loop (:mod:`wirestream.extractor.loop`) sends each partition's messages and commits the
+source offsets in one Kafka transaction.
 """
 
 from __future__ import annotations
@@ -12,22 +17,37 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wirestream.core import jsonio
-from wirestream.core.contracts import Article, DeadLetter, SourcePosition
+from wirestream.core.contracts import Article, DeadLetter, FingerprintEntry, SourcePosition
+from wirestream.core.contracts.deadletter import DeadLetterStage
 from wirestream.core.extraction import Extractor
 from wirestream.core.extraction.pipeline import AnyRecord, ArticleResult
-from wirestream.errors import InputError
+from wirestream.errors import InputError, WirestreamError
 from wirestream.extractor.dedup import DuplicateIndex
+from wirestream.extractor.faults import FaultInjector
 from wirestream.extractor.metrics import ExtractorMetrics
 from wirestream.inputs import decode_article
 from wirestream.streaming import deadletters
-from wirestream.streaming.topics import RAW_DEAD_LETTERS, RECORD_TOPICS
+from wirestream.streaming.topics import (
+    EXTRACTOR_FINGERPRINTS,
+    MAX_MESSAGE_BYTES,
+    RAW_DEAD_LETTERS,
+    RECORD_TOPICS,
+)
 
 logger = logging.getLogger(__name__)
 
 SERVICE = "extractor"
+RECORD_MAX_BYTES = MAX_MESSAGE_BYTES - 64 * 1024
+"""Largest serialised record sent; a larger one dead-letters its article (stage ``encode``)
+instead of being refused by the broker (the topics' ``max.message.bytes`` less room for the
+record batch's own framing)."""
+
+
+class RecordTooLargeError(WirestreamError):
+    """A record would exceed the topics' message size limit."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,7 @@ class Incoming:
     source: SourcePosition
     key: bytes | None
     timestamp: float
+    headers: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def location(self) -> str:
@@ -46,11 +67,24 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to send: ``topic`` is a declared topic key (``entities``, ``raw_dlq`` ...)."""
+    """One message to send: ``topic`` is a declared topic key (``entities``, ``raw_dlq`` ...);
+    ``partition`` None lets the producer's partitioner choose by key."""
 
     topic: str
     key: bytes | None
     value: bytes
+    partition: int | None = None
+
+
+@dataclass(frozen=True)
+class Processed:
+    """One raw message's outcome: ``extracted``, ``duplicate`` or ``dead_letter``, and what to
+    send for it. ``stall`` is set only by an injected fault (:mod:`.faults`)."""
+
+    incoming: Incoming
+    outcome: str
+    messages: list[Outgoing]
+    stall: bool = False
 
 
 @dataclass
@@ -61,24 +95,19 @@ class _Slot:
     failure: DeadLetter | None = None
 
 
+@dataclass
 class BatchProcessor:
     """Turns raw messages into the messages to publish; see the module docstring.
 
-    ``dedup`` is optional (no near-duplicate marking without it).
+    ``dedup`` is optional (no near-duplicate marking without it); ``faults`` injects faults only
+    when configured with a marker.
     """
 
-    def __init__(
-        self,
-        extractor: Extractor,
-        *,
-        dedup: DuplicateIndex | None = None,
-        metrics: ExtractorMetrics | None = None,
-        service: str = SERVICE,
-    ) -> None:
-        self.extractor = extractor
-        self.dedup = dedup
-        self.metrics = metrics or ExtractorMetrics()
-        self.service = service
+    extractor: Extractor
+    dedup: DuplicateIndex | None = None
+    metrics: ExtractorMetrics = field(default_factory=ExtractorMetrics)
+    faults: FaultInjector = field(default_factory=FaultInjector)
+    service: str = SERVICE
 
     # -- stage 1: decode and validate (cheap, on the event loop) --------------------------------
     def decode(self, batch: Sequence[Incoming]) -> list[_Slot]:
@@ -88,16 +117,20 @@ class BatchProcessor:
             try:
                 slot.article = decode_article(incoming.value, incoming.location)
             except InputError as exc:
-                stage = "decode" if exc.stage == "decode" else "validate"
-                slot.failure = self._dead_letter(incoming, exc, stage)
+                stage: DeadLetterStage = "decode" if exc.stage == "decode" else "validate"
+                slot.failure = self.dead_letter(incoming, exc, stage)
             slots.append(slot)
         return slots
 
-    # -- stage 2: extraction (CPU-bound: on the event loop or a worker thread, see the app) ------
+    # -- stage 2: extraction (CPU-bound: on the event loop or a worker thread, see the loop) -----
     @staticmethod
     def text_size(slots: Sequence[_Slot]) -> int:
         """Characters of article text a batch holds (what extraction time grows with)."""
         return sum(len(slot.article.body) for slot in slots if slot.article is not None)
+
+    def _extract(self, articles: list[Article]) -> list[ArticleResult]:
+        self.faults.check_batch(articles)
+        return self.extractor.extract_batch(articles)
 
     def extract(self, slots: list[_Slot]) -> list[_Slot]:
         """Fill ``result`` (or ``failure``) of every decoded slot; returns ``slots``."""
@@ -106,7 +139,7 @@ class BatchProcessor:
             return slots
         started = time.perf_counter()
         try:
-            results = self.extractor.extract_batch([s.article for s in todo if s.article])
+            results = self._extract([s.article for s in todo if s.article])
             for slot, result in zip(todo, results, strict=True):
                 slot.result = result
         except Exception:  # noqa: BLE001 - any failure: retry one by one to isolate the culprit
@@ -114,56 +147,90 @@ class BatchProcessor:
             for slot in todo:
                 assert slot.article is not None
                 try:
-                    slot.result = self.extractor.extract_batch([slot.article])[0]
-                except Exception as exc:  # dead-lettered with its type and message
+                    slot.result = self._extract([slot.article])[0]
+                except Exception as exc:
                     logger.exception("extraction failed", extra={"article_id": slot.article.id})
-                    slot.failure = self._dead_letter(slot.incoming, exc, "extract")
+                    slot.failure = self.dead_letter(slot.incoming, exc, "extract")
         self.metrics.extraction_seconds.observe(time.perf_counter() - started)
         self.metrics.batch_size.observe(len(todo))
         return slots
 
-    # -- stage 3: duplicates and outgoing messages ---------------------------------------------
-    def outgoing(self, slots: list[_Slot]) -> list[Outgoing]:
-        """The messages to send, in source order; marks duplicates in the dedup store."""
-        out: list[Outgoing] = []
+    # -- stage 3: duplicates and outgoing messages, one message at a time -----------------------
+    def outgoing(self, slots: list[_Slot]) -> list[Processed]:
+        """Each message's outcome and messages, in source order; marks duplicates."""
+        out = []
         for slot in slots:
-            if slot.failure is not None:
-                out.append(self._letter_message(slot.failure))
-                self.metrics.articles.labels("dead_letter").inc()
-                continue
-            result = slot.result
-            assert result is not None
-            article = result.article
-            outcome = "extracted"
-            if self.dedup is not None:
-                duplicate = self.dedup.observe(
-                    article.article_id, article.fingerprint, slot.incoming.timestamp
-                )
-                if duplicate is not None:
-                    outcome = "duplicate"
-                    article = article.model_copy(
-                        update={
-                            "duplicate_of": duplicate.of,
-                            "duplicate_similarity": duplicate.similarity,
-                        }
+            if slot.failure is None:
+                try:
+                    processed = self._records(slot)
+                except Exception as exc:
+                    logger.exception(
+                        "building records failed", extra={"at": slot.incoming.location}
                     )
-            key = article.article_id.encode("utf-8")
-            records: list[AnyRecord] = [article, *result.entities, *result.quotes, *result.events]
-            for record in records:
-                out.append(Outgoing(RECORD_TOPICS[record.kind].key, key, jsonio.dumps(record)))
-                self.metrics.records.labels(record.kind).inc()
-            self.metrics.articles.labels(outcome).inc()
+                    slot.failure = self.dead_letter(slot.incoming, exc, "encode")
+                else:
+                    out.append(processed)
+                    continue
+            out.append(Processed(slot.incoming, "dead_letter", [self.letter_message(slot.failure)]))
+        for processed in out:
+            self.metrics.articles.labels(processed.outcome).inc()
         return out
 
-    def unpublishable(self, batch: Sequence[Incoming], error: BaseException) -> list[Outgoing]:
-        """Dead letters (stage ``publish``) for every message of a batch whose records the broker
-        refused for good; some of the batch's records may have been published before it did."""
-        return [
-            self._letter_message(self._dead_letter(incoming, error, "publish"))
-            for incoming in batch
-        ]
+    def _records(self, slot: _Slot) -> Processed:
+        result = slot.result
+        assert result is not None and slot.article is not None
+        article = result.article
+        outcome = "extracted"
+        if self.dedup is not None:
+            duplicate = self.dedup.observe(
+                article.article_id, article.fingerprint, slot.incoming.timestamp
+            )
+            if duplicate is not None:
+                outcome = "duplicate"
+                article = article.model_copy(
+                    update={
+                        "duplicate_of": duplicate.of,
+                        "duplicate_similarity": duplicate.similarity,
+                    }
+                )
+        key = article.article_id.encode("utf-8")
+        records: list[AnyRecord] = [article, *result.entities, *result.quotes, *result.events]
+        messages = [self._encode(RECORD_TOPICS[r.kind].key, key, r) for r in records]
+        entry = FingerprintEntry(
+            article_id=article.article_id,
+            fingerprint=article.fingerprint,
+            timestamp=slot.incoming.timestamp,
+        )
+        messages.append(
+            Outgoing(
+                EXTRACTOR_FINGERPRINTS.key,
+                key,
+                jsonio.dumps(entry),
+                partition=slot.incoming.source.partition,
+            )
+        )
+        for record in records:
+            self.metrics.records.labels(record.kind).inc()
+        return Processed(slot.incoming, outcome, messages, stall=self.faults.stalls(slot.article))
 
-    def _letter_message(self, letter: DeadLetter) -> Outgoing:
+    @staticmethod
+    def _encode(topic: str, key: bytes, record: AnyRecord) -> Outgoing:
+        value = jsonio.dumps(record)
+        if len(value) > RECORD_MAX_BYTES:
+            raise RecordTooLargeError(
+                f"the {record.kind} record {record.id} is {len(value):,} bytes, over the "
+                f"{RECORD_MAX_BYTES:,}-byte limit of the record topics: shorten the article"
+            )
+        return Outgoing(topic, key, value)
+
+    def unpublishable(self, incoming: Incoming, error: BaseException) -> Processed:
+        """The dead letter (stage ``publish``) of a message whose records the broker refused for
+        good (none of them is visible: they were sent in an aborted transaction)."""
+        letter = self.letter_message(self.dead_letter(incoming, error, "publish"))
+        self.metrics.articles.labels("dead_letter").inc()
+        return Processed(incoming, "dead_letter", [letter])
+
+    def letter_message(self, letter: DeadLetter) -> Outgoing:
         """The dead-letter topic's message for ``letter`` (and the dead-letter count)."""
         self.metrics.dead_letters.labels(letter.stage, letter.error_type).inc()
         return Outgoing(
@@ -172,19 +239,17 @@ class BatchProcessor:
             deadletters.encode(letter),
         )
 
-    def _dead_letter(self, incoming: Incoming, error: BaseException, stage: str) -> DeadLetter:
+    def dead_letter(
+        self, incoming: Incoming, error: BaseException, stage: DeadLetterStage
+    ) -> DeadLetter:
         logger.warning(
             "dead-lettering message",
             extra={"stage": stage, "error_type": type(error).__name__, "at": incoming.location},
         )
         return deadletters.build_dead_letter(
-            incoming.value,
-            error,
-            stage,  # type: ignore[arg-type]
-            incoming.source,
-            self.service,
+            incoming.value, error, stage, incoming.source, self.service
         )
 
-    def process(self, batch: Sequence[Incoming]) -> list[Outgoing]:
+    def process(self, batch: Sequence[Incoming]) -> list[Processed]:
         """All three stages in the calling thread (tests, benchmarks)."""
         return self.outgoing(self.extract(self.decode(batch)))

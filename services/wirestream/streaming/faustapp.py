@@ -32,14 +32,9 @@ import faust
 from faust.transport.drivers.aiokafka import Producer as _AIOKafkaProducer
 
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import MAX_MESSAGE_BYTES
+from wirestream.streaming.topics import MAX_REQUEST_BYTES as MAX_REQUEST_BYTES
 
 logger = logging.getLogger(__name__)
-
-REQUEST_HEADROOM = 1024 * 1024
-"""Bytes added to MAX_MESSAGE_BYTES for the producer request and consumer fetch sizes."""
-MAX_REQUEST_BYTES = MAX_MESSAGE_BYTES + REQUEST_HEADROOM
-"""The producer's ``max_request_size`` and the consumer's fetch size per partition."""
 
 PRODUCER_LINGER = 0.01
 """Seconds the producer waits to fill a batch before sending (aiokafka ``linger_ms`` 10)."""

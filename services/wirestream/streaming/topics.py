@@ -19,6 +19,7 @@ from wirestream.core.contracts import (
     DeadLetter,
     EntityRecord,
     EventRecord,
+    FingerprintEntry,
     QuoteRecord,
 )
 from wirestream.streaming.settings import KafkaSettings
@@ -27,6 +28,11 @@ DAY_MS = 24 * 3600 * 1000
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 """Largest message any topic accepts: a 1,000,000-character body is up to 4 MB of UTF-8, and its
 article record carries the body too."""
+REQUEST_HEADROOM = 1024 * 1024
+"""Bytes added to MAX_MESSAGE_BYTES for the producer request and consumer fetch sizes."""
+MAX_REQUEST_BYTES = MAX_MESSAGE_BYTES + REQUEST_HEADROOM
+"""Producers' ``max_request_size`` and consumers' fetch size per partition: a message the topics
+accept can be sent and fetched."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class TopicSpec:
     partitions: int
     retention_ms: int
     compacted: bool = False
+    expires: bool = False
+    """With ``compacted``: also delete entries older than ``retention_ms`` (``compact,delete``)."""
     dead_letter: str | None = None
     raw_bytes_in: bool = False
     """True when producers may send anything: the consumer validates and dead-letters."""
@@ -52,7 +60,9 @@ class TopicSpec:
     def config(self) -> dict[str, str]:
         """Topic-level configuration for provisioning."""
         return {
-            "cleanup.policy": "compact" if self.compacted else "delete",
+            "cleanup.policy": (
+                ("compact,delete" if self.expires else "compact") if self.compacted else "delete"
+            ),
             "retention.ms": str(self.retention_ms),
             "max.message.bytes": str(MAX_MESSAGE_BYTES),
         }
@@ -143,6 +153,21 @@ ALERT_DEAD_LETTERS = TopicSpec(
     retention_ms=30 * DAY_MS,
 )
 
+EXTRACTOR_FINGERPRINTS = TopicSpec(
+    key="fingerprints",
+    suffix="extractor.fingerprints",
+    description="Internal: the extractor's near-duplicate state (one fingerprint per article), "
+    "written in the same transaction as the article's records to the raw message's partition, "
+    "read back when a worker is assigned that partition.",
+    message_key="article id",
+    value=FingerprintEntry,
+    schema_version=1,
+    partitions=RAW_ARTICLES.partitions,
+    retention_ms=2 * DAY_MS,
+    compacted=True,
+    expires=True,
+)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     RAW_ARTICLES,
     RAW_DEAD_LETTERS,
@@ -152,6 +177,7 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     EVENTS,
     ALERTS,
     ALERT_DEAD_LETTERS,
+    EXTRACTOR_FINGERPRINTS,
 )
 BY_KEY: dict[str, TopicSpec] = {t.key: t for t in ALL_TOPICS}
 RECORD_TOPICS: dict[str, TopicSpec] = {

@@ -29,6 +29,7 @@ from wirestream.core.contracts.records import (
     Span,
     Speaker,
 )
+from wirestream.core.contracts.state import FingerprintEntry
 
 __all__ = [
     "MAX_BODY_CHARS",
@@ -46,6 +47,7 @@ __all__ = [
     "EventDate",
     "EventLocation",
     "EventRecord",
+    "FingerprintEntry",
     "Geo",
     "NoiseSpan",
     "Participant",

@@ -17,7 +17,7 @@ class SourcePosition(BaseModel):
     timestamp_ms: int | None = Field(default=None, description="The original message's timestamp.")
 
 
-DeadLetterStage = Literal["decode", "validate", "extract", "publish", "deliver"]
+DeadLetterStage = Literal["decode", "validate", "extract", "encode", "publish", "deliver"]
 """Where a message failed; see :attr:`DeadLetter.stage`."""
 
 

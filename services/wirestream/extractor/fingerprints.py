@@ -1,0 +1,91 @@
+"""Read the fingerprint changelog back into the near-duplicate index, within a bounded time.
+
+When a worker is assigned raw partitions, it reads the same partitions of
+:data:`~wirestream.streaming.topics.EXTRACTOR_FINGERPRINTS` from the beginning up to their last
+stable offset (``read_committed``: entries of aborted batches never come back) and remembers each
+entry. The changelog is compacted (one entry per article) and expires entries older than the
+near-duplicate window, so it stays small; should reading it still take longer than
+``timeout`` seconds (``WIRESTREAM_EXTRACTOR_RESTORE_TIMEOUT``, default 10), processing starts with
+what was read - near-duplicate marks may then be missed, records are never held back.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Collection
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+from pydantic import ValidationError
+
+from wirestream.core.contracts import FingerprintEntry
+from wirestream.extractor.dedup import DuplicateIndex
+
+logger = logging.getLogger(__name__)
+
+
+async def restore(
+    make_consumer: Callable[[], AIOKafkaConsumer],
+    topic: str,
+    partitions: Collection[int],
+    index: DuplicateIndex,
+    *,
+    timeout: float,
+) -> int:
+    """Remember every entry of ``partitions`` of ``topic``; returns how many were read."""
+    if not partitions or timeout <= 0:
+        return 0
+    started = time.monotonic()
+    consumer = make_consumer()
+    read = 0
+    try:
+        await consumer.start()
+        tps = [TopicPartition(topic, p) for p in partitions]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        remaining = {tp for tp in tps if ends.get(tp, 0) > 0}
+        while remaining:
+            left = timeout - (time.monotonic() - started)
+            if left <= 0:
+                logger.warning(
+                    "fingerprint restore stopped at its time limit; near-duplicates of older "
+                    "articles may go unmarked",
+                    extra={"read": read, "timeout": timeout},
+                )
+                break
+            batches = await consumer.getmany(timeout_ms=int(min(left, 1.0) * 1000))
+            for messages in batches.values():
+                for message in messages:
+                    read += _remember(index, message.value)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    except KafkaError as exc:
+        logger.warning(
+            "fingerprint restore failed (%s: %s); continuing without", type(exc).__name__, exc
+        )
+    finally:
+        await consumer.stop()
+    logger.info(
+        "fingerprints restored",
+        extra={
+            "partitions": sorted(partitions),
+            "entries": read,
+            "seconds": round(time.monotonic() - started, 3),
+        },
+    )
+    return read
+
+
+def _remember(index: DuplicateIndex, value: bytes | None) -> int:
+    if not value:
+        return 0
+    try:
+        entry = FingerprintEntry.model_validate_json(value)
+    except ValidationError:
+        logger.warning("skipping an unreadable fingerprint entry")
+        return 0
+    index.remember(entry.article_id, entry.fingerprint, entry.timestamp)
+    return 1

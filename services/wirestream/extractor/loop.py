@@ -1,0 +1,584 @@
+"""The extractor's consume → extract → produce loop: exactly-once with Kafka transactions.
+
+One consumer in the group ``<prefix><app id>`` reads the raw topic (``read_committed``, offsets
+never auto-committed). Each batch (up to ``batch_size`` messages, see :meth:`ExtractorLoop.fetch`)
+is decoded, extracted and encoded (:class:`~wirestream.extractor.processing.BatchProcessor`), then
+every raw partition's share of it is committed by that partition's
+:class:`~wirestream.extractor.transactions.PartitionWriter` in one transaction: the records, the
+dead letters, the fingerprint entries *and the consumed offset*. A ``read_committed`` consumer sees
+each raw message's outputs exactly once, whatever crashes, restarts or rebalances happen.
+
+Why no offset is ever committed past an unprocessed message: the only offsets committed are those
+of transactions carrying the outputs of every message before them on that partition. A batch is
+taken from the consumer's position, which moves only forward through messages the loop has in
+hand; if a transaction fails, the partition is *reset* (:meth:`ExtractorLoop.recover`): messages
+of it already fetched or prepared are dropped (its generation changes), a new producer fences and
+aborts what was open, the committed offset is read back from the group and the consumer is
+sought there. Messages after a failed one are therefore never committed before it.
+
+Delivery is pipelined one batch deep: while batch N's transactions commit, batch N+1 is being
+extracted; N+1 is sent only after N is done, so a partition's records keep their order.
+
+Where extraction runs: a batch of at most ``inline_max_chars`` characters of article text is
+extracted on the event loop; a larger one in a single extraction thread, so that heartbeats and
+web views go on through a long article.
+
+This loop replaced a faust agent. faust's own consumer bookkeeping skipped a message after a
+takeover and its table recovery could hold a survivor for minutes (issue 12, docs/DELIVERY.md);
+faust-streaming's transaction support shares that consumer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidTopicError,
+    KafkaError,
+    MessageSizeTooLargeError,
+    ProducerFenced,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    UnsupportedForMessageFormatError,
+)
+
+from wirestream.extractor.faults import InjectedFault
+from wirestream.extractor.fingerprints import restore
+from wirestream.extractor.metrics import ExtractorMetrics
+from wirestream.extractor.processing import BatchProcessor, Incoming, Outgoing, Processed
+from wirestream.extractor.progress import LoopState, Progress
+from wirestream.extractor.settings import ExtractorSettings
+from wirestream.extractor.transactions import PartitionWriter
+from wirestream.streaming.deadletters import source_position
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.topics import (
+    ARTICLES,
+    ENTITIES,
+    EVENTS,
+    EXTRACTOR_FINGERPRINTS,
+    MAX_REQUEST_BYTES,
+    QUOTES,
+    RAW_ARTICLES,
+    RAW_DEAD_LETTERS,
+)
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_TOPICS = (ARTICLES, ENTITIES, QUOTES, EVENTS, RAW_DEAD_LETTERS, EXTRACTOR_FINGERPRINTS)
+RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
+"""Seconds before a reset partition is tried again (the last delay repeats)."""
+PRODUCER_LINGER_MS = 10
+"""The producers wait this long to fill a batch (an article's dozen records go in one request)."""
+PRODUCER_BATCH_BYTES = 256 * 1024
+REFUSED = (
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    RecordListTooLargeError,
+    CorruptRecordException,
+    InvalidTopicError,
+    UnsupportedForMessageFormatError,
+)
+"""Errors with which the broker (or the producer) refuses a message's records for good: that
+message is dead-lettered (stage ``publish``). Any other failure resets the partition and tries
+again - a broker outage passes, and a partition that cannot make progress shows in ``/health``."""
+
+
+@dataclass
+class Fetched:
+    """A batch as taken from the consumer: messages grouped by partition, with the partition's
+    generation at the time (a reset or a new assignment changes it and voids the batch)."""
+
+    messages: dict[int, list[Incoming]]
+    generations: dict[int, int]
+
+    def all(self) -> list[Incoming]:
+        return [m for p in sorted(self.messages) for m in self.messages[p]]
+
+
+@dataclass
+class ExtractorLoop:
+    """The processing loop of one extractor worker; see the module docstring."""
+
+    settings: ExtractorSettings
+    kafka: KafkaSettings
+    processor: BatchProcessor
+    metrics: ExtractorMetrics
+    progress: Progress
+    clock: Callable[[], float] = time.monotonic
+    writers: dict[int, PartitionWriter] = field(default_factory=dict)
+    generation: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    recovering: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="extract")
+    )
+    consumer: AIOKafkaConsumer | None = None
+    delivering: asyncio.Task[None] | None = None
+
+    @property
+    def group_id(self) -> str:
+        return self.kafka.topic_prefix + self.settings.app_id
+
+    @property
+    def raw_topic(self) -> str:
+        return RAW_ARTICLES.name(self.kafka)
+
+    def tp(self, partition: int) -> TopicPartition:
+        return TopicPartition(self.raw_topic, partition)
+
+    # -- clients ---------------------------------------------------------------------------------
+    def make_consumer(self) -> AIOKafkaConsumer:
+        session_ms = int(self.settings.session_timeout * 1000)
+        return AIOKafkaConsumer(
+            bootstrap_servers=self.kafka.bootstrap_servers,
+            group_id=self.group_id,
+            client_id=f"{self.group_id}-consumer",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            session_timeout_ms=session_ms,
+            heartbeat_interval_ms=max(1000, session_ms // 10),
+            max_partition_fetch_bytes=MAX_REQUEST_BYTES,
+            fetch_max_bytes=MAX_REQUEST_BYTES * 2,
+        )
+
+    def make_producer(self, transactional_id: str) -> AIOKafkaProducer:
+        return AIOKafkaProducer(
+            bootstrap_servers=self.kafka.bootstrap_servers,
+            client_id=transactional_id,
+            transactional_id=transactional_id,
+            transaction_timeout_ms=int(self.settings.transaction_timeout * 1000),
+            max_request_size=MAX_REQUEST_BYTES,
+            linger_ms=PRODUCER_LINGER_MS,
+            max_batch_size=PRODUCER_BATCH_BYTES,
+        )
+
+    def make_state_reader(self) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            bootstrap_servers=self.kafka.bootstrap_servers,
+            client_id=f"{self.group_id}-restore",
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            max_partition_fetch_bytes=MAX_REQUEST_BYTES,
+        )
+
+    def writer(self, partition: int) -> PartitionWriter:
+        return PartitionWriter(
+            tp=self.tp(partition),
+            transactional_id=f"{self.group_id}-{self.raw_topic}-{partition}",
+            group_id=self.group_id,
+            topic_names={spec.key: spec.name(self.kafka) for spec in OUTPUT_TOPICS},
+            factory=self.make_producer,
+        )
+
+    # -- the loop ----------------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Consume until :meth:`stop`; then finish the batch in flight within the shutdown bound."""
+        await self.start_consumer()
+        self.progress.set_state(LoopState.RUNNING, self.clock())
+        try:
+            while not self.stopping.is_set():
+                try:
+                    await self.step()
+                except Exception as exc:  # noqa: BLE001 - not one message's fault: reset, go on
+                    await self.restart(exc)
+        finally:
+            await self.shutdown()
+
+    async def start_consumer(self) -> None:
+        """Start the consumer, trying again while the broker cannot be reached."""
+        attempt = 0
+        while not self.stopping.is_set():
+            consumer = self.make_consumer()
+            consumer.subscribe([self.raw_topic], listener=_Listener(self))
+            try:
+                await consumer.start()
+            except KafkaError as exc:
+                await consumer.stop()
+                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+                attempt += 1
+                logger.warning(
+                    "cannot reach the broker at %s yet (%s); retrying in %.1fs",
+                    self.kafka.bootstrap_servers,
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                continue
+            self.consumer = consumer
+            return
+
+    async def step(self) -> None:
+        """Fetch one batch, prepare it, and hand it to delivery once the previous one is done."""
+        fetched = await self.fetch()
+        if fetched is None:
+            await self.wait_delivered()
+            return
+        prepared = await self.prepare(fetched)
+        await self.wait_delivered()
+        self.delivering = asyncio.ensure_future(self.deliver(fetched, prepared))
+
+    async def fetch(self) -> Fetched | None:
+        """Up to ``batch_size`` messages: what is there, plus what arrives within
+        ``batch_window`` seconds when the batch is not full."""
+        assert self.consumer is not None
+        size = self.settings.batch_size
+        got = await self.consumer.getmany(timeout_ms=500, max_records=size)
+        count = sum(map(len, got.values()))
+        if 0 < count < size:
+            more = await self.consumer.getmany(
+                timeout_ms=int(self.settings.batch_window * 1000), max_records=size - count
+            )
+            for tp, records in more.items():
+                got.setdefault(tp, []).extend(records)
+        if not got:
+            return None
+        messages = {
+            tp.partition: [_incoming(record) for record in records]
+            for tp, records in got.items()
+            if records
+        }
+        now = self.clock()
+        for partition in messages:
+            self.progress.high_water(partition, self.consumer.highwater(self.tp(partition)), now)
+        generations = {p: self.generation[p] for p in messages}
+        return Fetched(messages, generations)
+
+    async def prepare(self, fetched: Fetched) -> list[Processed]:
+        """Decode, extract (on the loop or in the thread, by text size) and encode."""
+        slots = self.processor.decode(fetched.all())
+        if self.processor.text_size(slots) <= self.settings.inline_max_chars:
+            slots = self.processor.extract(slots)
+        else:
+            loop = asyncio.get_running_loop()
+            slots = await loop.run_in_executor(self.executor, self.processor.extract, slots)
+        return self.processor.outgoing(slots)
+
+    async def wait_delivered(self) -> None:
+        if self.delivering is not None:
+            task, self.delivering = self.delivering, None
+            await task
+
+    async def deliver(self, fetched: Fetched, prepared: Sequence[Processed]) -> None:
+        """Commit every partition's share of a batch, each in its own transaction."""
+        by_partition: dict[int, list[Processed]] = defaultdict(list)
+        for processed in prepared:
+            by_partition[processed.incoming.source.partition].append(processed)
+        await asyncio.gather(
+            *(
+                self.deliver_partition(p, items, fetched.generations[p])
+                for p, items in by_partition.items()
+            )
+        )
+
+    def current(self, partition: int, generation: int) -> bool:
+        """Whether a batch taken at ``generation`` may still be committed for ``partition``."""
+        return (
+            generation == self.generation[partition]
+            and partition in self.writers
+            and partition not in self.recovering
+        )
+
+    async def deliver_partition(
+        self, partition: int, items: list[Processed], generation: int
+    ) -> None:
+        """One transaction for the partition's messages; on a refusal that is not transient,
+        one transaction per message so only the refused one is dead-lettered; on any other
+        failure the partition is reset and its messages processed again."""
+        if not self.current(partition, generation):
+            return  # revoked or reset since it was fetched: it will be fetched again
+        writer = self.writers[partition]
+        try:
+            if any(item.stall for item in items):
+                raise InjectedFault(f"stall injected on partition {partition} (fault run)")
+            await self.commit(writer, items)
+        except Exception as exc:  # noqa: BLE001 - classified below; nothing of it is visible
+            self.metrics.transactions.labels("failed").inc()
+            if not isinstance(exc, REFUSED):
+                self.reset(partition, exc)
+            elif len(items) == 1:
+                await self.dead_letter_refused(writer, partition, items[0], exc)
+            else:
+                logger.warning(
+                    "a transaction was refused (%s: %s); committing its %d messages one by one",
+                    type(exc).__name__,
+                    exc,
+                    len(items),
+                )
+                for item in items:
+                    if not self.current(partition, generation):
+                        return
+                    await self.deliver_partition(partition, [item], generation)
+
+    async def commit(self, writer: PartitionWriter, items: Sequence[Processed]) -> None:
+        messages: list[Outgoing] = [m for item in items for m in item.messages]
+        next_offset = items[-1].incoming.source.offset + 1
+        await writer.commit(messages, next_offset)
+        self.metrics.transactions.labels("committed").inc()
+        self.progress.committed(writer.tp.partition, next_offset, self.clock())
+
+    async def dead_letter_refused(
+        self, writer: PartitionWriter, partition: int, item: Processed, error: BaseException
+    ) -> None:
+        """The broker refused one message's records for good: commit its dead letter instead."""
+        logger.error(
+            "the broker refused a message's records; dead-lettering it (%s: %s)",
+            type(error).__name__,
+            error,
+            extra={"at": item.incoming.location},
+        )
+        letter = self.processor.unpublishable(item.incoming, error)
+        try:
+            await self.commit(writer, [letter])
+        except Exception as exc:  # noqa: BLE001 - even the dead letter failed: reset, retry
+            self.reset(partition, exc)
+
+    # -- resets --------------------------------------------------------------------------------------
+    def reset(self, partition: int, error: BaseException) -> None:
+        """Void the partition's fetched batches and recover it in the background."""
+        self.generation[partition] += 1
+        self.progress.failed(partition)
+        self.metrics.send_retries.inc()
+        logger.warning(
+            "transaction failed; resetting the partition to its committed offset (%s: %s)",
+            type(error).__name__,
+            error,
+            extra={"partition": partition},
+        )
+        if partition not in self.recovering and self.consumer is not None:
+            self.consumer.pause(self.tp(partition))
+            fenced = isinstance(error, ProducerFenced)
+            task = asyncio.ensure_future(self.recover(partition, fenced=fenced))
+            self.recovering[partition] = task
+            task.add_done_callback(lambda _: self.recovering.pop(partition, None))
+
+    async def recover(self, partition: int, *, fenced: bool = False) -> None:
+        """New producer (fences and aborts what was open), seek to the committed offset, resume.
+
+        After being fenced, wait a session timeout first: a rebalance is probably moving the
+        partition away, and initialising again would fence its new owner.
+        """
+        attempt = 0
+        delay = self.settings.session_timeout if fenced else RETRY_DELAYS[0]
+        while partition in self.writers and not self.stopping.is_set():
+            await asyncio.sleep(delay)
+            if partition not in self.writers:
+                return
+            try:
+                await self.seek_committed(partition, restart_writer=True)
+            except Exception as exc:  # noqa: BLE001 - the broker is away: try again later
+                attempt += 1
+                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+                logger.warning(
+                    "partition %d not recovered yet (%s: %s)", partition, type(exc).__name__, exc
+                )
+                continue
+            assert self.consumer is not None
+            self.consumer.resume(self.tp(partition))
+            return
+
+    async def seek_committed(self, partition: int, *, restart_writer: bool) -> int | None:
+        """Seek the partition to its committed offset (after restarting its writer, whose
+        initialisation settles any transaction left open); returns the offset."""
+        assert self.consumer is not None
+        writer = self.writers.get(partition)
+        if writer is None:
+            return None
+        if restart_writer:
+            await writer.reset()
+        await writer.start()
+        tp = self.tp(partition)
+        committed: int | None = await self.consumer.committed(tp)
+        if committed is None:
+            await self.consumer.seek_to_beginning(tp)
+        else:
+            self.consumer.seek(tp, committed)
+        self.progress.committed(partition, committed or 0, self.clock())
+        return committed
+
+    async def restart(self, error: BaseException) -> None:
+        """A failure outside one message: reset every partition, go on after a pause."""
+        self.metrics.restarts.inc()
+        self.progress.set_state(LoopState.RESTARTING, self.clock(), error)
+        logger.exception("the processing loop failed; resetting every partition", exc_info=error)
+        self.delivering = None
+        for partition in list(self.writers):
+            self.reset(partition, error)
+        await asyncio.sleep(RETRY_DELAYS[-1])
+        self.progress.set_state(LoopState.RUNNING, self.clock())
+
+    # -- rebalances ----------------------------------------------------------------------------------
+    async def on_revoked(self, revoked: Sequence[TopicPartition]) -> None:
+        """Let the transaction in flight finish (bounded), then give the partitions up."""
+        self.progress.rebalance_started(self.clock())
+        partitions = [tp.partition for tp in revoked if tp.topic == self.raw_topic]
+        for partition in partitions:
+            self.generation[partition] += 1
+        if self.delivering is not None:
+            await asyncio.wait({self.delivering}, timeout=self.settings.shutdown_timeout / 2)
+        await self.release(partitions)
+
+    async def release(self, partitions: Sequence[int]) -> None:
+        writers = [self.writers.pop(p) for p in partitions if p in self.writers]
+        for partition in partitions:
+            task = self.recovering.pop(partition, None)
+            if task is not None:
+                task.cancel()
+            for gauge in (self.metrics.lag, self.metrics.stalled):
+                with contextlib.suppress(KeyError):  # never set for this partition
+                    gauge.remove(self.raw_topic, str(partition))
+        await asyncio.gather(*(w.stop() for w in writers))
+
+    async def on_assigned(self, assigned: Sequence[TopicPartition]) -> None:
+        """New producers (fencing the previous owners), fingerprints read back, positions set
+        to the committed offsets."""
+        partitions = sorted(tp.partition for tp in assigned if tp.topic == self.raw_topic)
+        for partition in partitions:
+            self.generation[partition] += 1
+            self.writers.setdefault(partition, self.writer(partition))
+        results = await asyncio.gather(
+            *(self.writers[p].start() for p in partitions), return_exceptions=True
+        )
+        await self.restore_fingerprints(partitions)
+        committed: dict[int, int | None] = {}
+        for partition, result in zip(partitions, results, strict=True):
+            try:
+                if isinstance(result, BaseException):
+                    raise result
+                committed[partition] = await self.seek_committed(partition, restart_writer=False)
+            except Exception as exc:  # noqa: BLE001 - recovered in the background
+                committed[partition] = None
+                self.reset(partition, exc)
+        self.progress.assigned(committed, self.clock())
+        logger.info(
+            "partitions assigned",
+            extra={
+                "partitions": partitions,
+                "committed": {str(p): o for p, o in committed.items()},
+            },
+        )
+
+    async def restore_fingerprints(self, partitions: Sequence[int]) -> None:
+        if self.processor.dedup is None or not partitions:
+            return
+        timeout = self.settings.restore_timeout
+        try:
+            await asyncio.wait_for(
+                restore(
+                    self.make_state_reader,
+                    EXTRACTOR_FINGERPRINTS.name(self.kafka),
+                    partitions,
+                    self.processor.dedup,
+                    timeout=timeout,
+                ),
+                timeout + 5.0,
+            )
+        except (TimeoutError, KafkaError, OSError) as exc:
+            logger.warning("fingerprint restore gave up (%s: %s)", type(exc).__name__, exc)
+
+    # -- stopping ----------------------------------------------------------------------------------------
+    def stop(self) -> None:
+        self.stopping.set()
+
+    async def shutdown(self) -> None:
+        """Finish the batch in flight within ``shutdown_timeout`` or abandon it, then leave the
+        group (its partitions move to the other workers at once)."""
+        self.progress.set_state(LoopState.STOPPING, self.clock())
+        deadline = self.clock() + self.settings.shutdown_timeout
+        if self.delivering is not None:
+            done, _ = await asyncio.wait(
+                {self.delivering}, timeout=self.settings.shutdown_timeout * 0.6
+            )
+            if not done:
+                self.delivering.cancel()
+                left = {str(p): s.committed for p, s in self.progress.partitions.items()}
+                logger.warning(
+                    "shutdown: the batch in flight did not finish in time and was abandoned; "
+                    "the next owner processes it again from the committed offsets",
+                    extra={"committed": left},
+                )
+        for task in list(self.recovering.values()):
+            task.cancel()
+        left_time = max(1.0, deadline - self.clock())
+        try:
+            await asyncio.wait_for(self.release(list(self.writers)), left_time / 2)
+            if self.consumer is not None:
+                await asyncio.wait_for(self.consumer.stop(), max(1.0, deadline - self.clock()))
+        except (TimeoutError, KafkaError, OSError) as exc:
+            logger.warning("shutdown did not finish cleanly (%s: %s)", type(exc).__name__, exc)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        logger.info(
+            "stopped",
+            extra={"committed": {str(p): s.committed for p, s in self.progress.partitions.items()}},
+        )
+
+    # -- views ---------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Update high waters and the lag/stall gauges (called by the web views)."""
+        now = self.clock()
+        if self.consumer is not None:
+            for partition in list(self.progress.partitions):
+                try:
+                    high = self.consumer.highwater(self.tp(partition))
+                except (KafkaError, AssertionError, KeyError):
+                    continue
+                self.progress.high_water(partition, high, now)
+        for state in self.progress.partitions.values():
+            labels = (self.raw_topic, str(state.partition))
+            lag = state.lag()
+            if lag is not None:
+                self.metrics.lag.labels(*labels).set(lag)
+            self.metrics.stalled.labels(*labels).set(state.stalled_for(now))
+        healthy, _ = self.progress.health(now)
+        self.metrics.healthy.set(1 if healthy else 0)
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        self.refresh()
+        return self.progress.health(self.clock())
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]:
+        self.refresh()
+        return self.progress.readiness(self.clock())
+
+
+class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Hands aiokafka's rebalance callbacks to the loop; never raises into aiokafka."""
+
+    def __init__(self, loop: ExtractorLoop) -> None:
+        self.loop = loop
+
+    async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
+        try:
+            await self.loop.on_revoked(revoked)
+        except Exception:
+            logger.exception("handling revoked partitions failed")
+
+    async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
+        try:
+            await self.loop.on_assigned(assigned)
+        except Exception:
+            logger.exception("handling assigned partitions failed")
+
+
+def _incoming(record: Any) -> Incoming:
+    """An aiokafka ``ConsumerRecord`` as the processor's :class:`Incoming` (timestamp in s)."""
+    timestamp = record.timestamp / 1000.0
+    return Incoming(
+        value=bytes(record.value or b""),
+        source=source_position(
+            record.topic, record.partition, record.offset, record.key, timestamp
+        ),
+        key=record.key,
+        timestamp=timestamp,
+        headers=tuple(record.headers or ()),
+    )
