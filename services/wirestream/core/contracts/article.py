@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from wirestream.core.ids import content_id
+from wirestream.core.ids import content_id, content_revision
 
 MAX_BODY_CHARS = 1_000_000
 """Longest body accepted, in characters (Python string length)."""
@@ -62,6 +62,11 @@ class Article(BaseModel):
     ``id`` is derived from the title and body when absent, so the same content always gets the same
     id. ``published_at`` (RFC 3339 with a time zone) is the reference date for relative dates such as
     "on Wednesday".
+
+    A repeated ``id`` means one of two things, told apart by :attr:`revision` (a digest of title,
+    body, published_at and language): the same content again is an idempotent replay (the same
+    records, byte for byte, under the same record ids), new content is a new revision of the
+    article, whose records get new ids and carry the new ``revision``.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
@@ -111,6 +116,12 @@ class Article(BaseModel):
         if not self.id:
             object.__setattr__(self, "id", content_id((self.title or "") + "\x1e" + self.body))
         return self
+
+    @property
+    def revision(self) -> str:
+        """The revision of the content extraction reads (title, body, published_at, language):
+        the same id with new content is a new revision; see :func:`~wirestream.core.ids.content_revision`."""
+        return content_revision(self.title, self.body, self.published_at, self.language)
 
     @property
     def published(self) -> datetime | None:
