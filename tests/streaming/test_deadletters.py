@@ -118,3 +118,16 @@ def test_old_dead_letters_without_the_new_fields_still_read() -> None:
     letter = DeadLetter.model_validate_json(jsonio.dumps(old))
     assert deadletters.original_bytes(letter) == b"abc"
     assert letter.headers == [] and letter.original_sha256 is None
+
+
+def test_headers_of_faust_and_aiokafka_messages() -> None:
+    from types import SimpleNamespace
+
+    assert deadletters.headers_of_message(SimpleNamespace(headers=None)) == []
+    pairs = [("trace", b"1"), ("n", None)]
+    assert deadletters.headers_of_message(SimpleNamespace(headers=pairs)) == [
+        ("trace", b"1"),
+        ("n", b""),
+    ]
+    mapping = {"trace": b"1"}
+    assert deadletters.headers_of_message(SimpleNamespace(headers=mapping)) == [("trace", b"1")]

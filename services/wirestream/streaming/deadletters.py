@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,6 +72,14 @@ def position_of_message(message: Any) -> SourcePosition:
     if isinstance(key, str):
         key = key.encode("utf-8")
     return source_position(message.topic, message.partition, message.offset, key, message.timestamp)
+
+
+def headers_of_message(message: Any) -> list[Header]:
+    """The headers of a faust ``Message`` (or an aiokafka ``ConsumerRecord``) as ``(str, bytes)``
+    pairs, for :func:`build_dead_letter`; faust may hold them as a list of pairs or a mapping."""
+    headers = message.headers or ()
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    return [(str(key), bytes(value or b"")) for key, value in pairs]
 
 
 def build_dead_letter(
