@@ -50,3 +50,7 @@ class RulesError(WirestreamError):
 
 class DeliveryError(WirestreamError):
     """A webhook or sink could not accept a record after its retries."""
+
+
+class TruncatedDeadLetterError(WirestreamError):
+    """A dead letter holds only a prefix of its original; the message says where the whole one is."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,7 @@ def example_messages() -> dict[str, Any]:
         source=SourcePosition(topic="wirestream.articles.raw", partition=0, offset=42),
         original_b64=base64.b64encode(bad).decode(),
         original_size=len(bad),
+        original_sha256=hashlib.sha256(bad).hexdigest(),
         failed_at="2024-03-04T09:31:00Z",
         service="extractor",
     )

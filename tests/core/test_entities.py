@@ -113,7 +113,9 @@ def test_conll_dev_f1_beats_raw_spacy(shared_data: Path, extractor: Extractor) -
             for e in doc.ents
             if e.label_ in RAW
         }
-        for entity in resolve_entities(doc, article.body, text, article.id).entities:
+        for entity in resolve_entities(
+            doc, article.body, text, article.id, revision=article.revision
+        ).entities:
             if entity.type in OURS:
                 ours |= {
                     (article.id, m.start, m.end, OURS[entity.type])
@@ -129,7 +131,7 @@ def test_index_lookups(extractor: Extractor, seed_article: Article) -> None:
     article = seed_article
     cleaned = clean(article)
     doc = extractor.nlp(cleaned.text)
-    index = resolve_entities(doc, article.body, cleaned, article.id)
+    index = resolve_entities(doc, article.body, cleaned, article.id, revision=article.revision)
     assert index.find("Zelenskyy's") is index.find("Volodymyr Zelenskyy")
     found = index.find("Kuleba")
     assert found is not None and found.name == "Dmytro Kuleba"

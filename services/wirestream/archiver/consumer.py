@@ -27,6 +27,7 @@ from wirestream.archiver.metrics import ArchiverMetrics
 from wirestream.archiver.parquet import Message, safe
 from wirestream.archiver.settings import ArchiverSettings
 from wirestream.archiver.store import ArchiveStore
+from wirestream.streaming.isolation import ISOLATION_LEVEL
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import RECORD_TOPICS
 
@@ -170,7 +171,7 @@ class Archiver:
             group_id=self.settings.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            isolation_level="read_committed",
+            isolation_level=ISOLATION_LEVEL,
             max_poll_records=min(self.settings.flush_records, 2000),
         )
         await self.consumer.start()

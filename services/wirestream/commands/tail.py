@@ -2,7 +2,9 @@
 
 TOPIC is a declared key (``raw``, ``raw_dlq``, ``articles``, ``entities``, ``quotes``, ``events``,
 ``alerts``, ``alerts_dlq``) or a full topic name. Reads every partition without joining a
-consumer group, so tailing never disturbs the services.
+consumer group, so tailing never disturbs the services, and reads committed messages only: records
+of a transaction the extractor aborted never show (``read_committed``; messages written outside
+transactions show as soon as they are written).
 """
 
 from __future__ import annotations
@@ -101,7 +103,8 @@ async def tail(args: argparse.Namespace, kafka: KafkaSettings) -> int:
     from aiokafka import AIOKafkaConsumer, TopicPartition
     from aiokafka.errors import KafkaConnectionError
 
-    from wirestream.streaming.faustapp import MAX_REQUEST_BYTES
+    from wirestream.streaming.isolation import ISOLATION_LEVEL
+    from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
     spec = BY_KEY.get(args.topic)
     topic = spec.name(kafka) if spec is not None else args.topic
@@ -110,6 +113,7 @@ async def tail(args: argparse.Namespace, kafka: KafkaSettings) -> int:
         enable_auto_commit=False,
         max_partition_fetch_bytes=MAX_REQUEST_BYTES,
         group_id=None,
+        isolation_level=ISOLATION_LEVEL,
     )
     try:
         await consumer.start()

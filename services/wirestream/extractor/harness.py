@@ -216,7 +216,7 @@ async def publish(
     (``time.time()``) of the keyed ones."""
     from aiokafka import AIOKafkaProducer
 
-    from wirestream.streaming.faustapp import MAX_REQUEST_BYTES
+    from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
     producer = AIOKafkaProducer(
         bootstrap_servers=kafka.bootstrap_servers,
@@ -290,12 +290,15 @@ class RecordCollector:
     async def start(self) -> None:
         from aiokafka import AIOKafkaConsumer, TopicPartition
 
-        from wirestream.streaming.faustapp import MAX_REQUEST_BYTES
+        from wirestream.streaming.isolation import ISOLATION_LEVEL
+        from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=self.kafka.bootstrap_servers,
             group_id=None,
             enable_auto_commit=False,
+            # What a downstream consumer sees: records of aborted transactions never count.
+            isolation_level=ISOLATION_LEVEL,
             max_partition_fetch_bytes=MAX_REQUEST_BYTES,
             # Few, full fetches: the collector shares the machine with the workers it measures.
             # Adds at most 50 ms to a measured latency.

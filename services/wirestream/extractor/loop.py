@@ -59,7 +59,7 @@ from wirestream.extractor.processing import BatchProcessor, Incoming, Outgoing, 
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.extractor.transactions import PartitionWriter
-from wirestream.streaming.deadletters import source_position
+from wirestream.streaming.deadletters import headers_of_message, source_position
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
     ARTICLES,
@@ -580,5 +580,5 @@ def _incoming(record: Any) -> Incoming:
         ),
         key=record.key,
         timestamp=timestamp,
-        headers=tuple(record.headers or ()),
+        headers=tuple(headers_of_message(record)),
     )

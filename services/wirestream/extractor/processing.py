@@ -247,7 +247,7 @@ class BatchProcessor:
             extra={"stage": stage, "error_type": type(error).__name__, "at": incoming.location},
         )
         return deadletters.build_dead_letter(
-            incoming.value, error, stage, incoming.source, self.service
+            incoming.value, error, stage, incoming.source, self.service, headers=incoming.headers
         )
 
     def process(self, batch: Sequence[Incoming]) -> list[Processed]:

@@ -13,6 +13,8 @@ What every service gets, whatever it does:
 - producer batching: :data:`PRODUCER_LINGER` and :data:`PRODUCER_BATCH_BYTES`;
 - producer and consumer sizes raised to :data:`~wirestream.streaming.topics.MAX_MESSAGE_BYTES`
   plus headroom, so a message the topics accept can be sent and fetched;
+- a consumer that reads with ``isolation_level=read_committed``: records of aborted transactions
+  (an extractor killed mid-batch) are never seen (:mod:`wirestream.streaming.isolation`);
 - ``autodiscover`` off and no faust-managed logging (entry points call
   :func:`wirestream.logs.configure`).
 
@@ -31,6 +33,7 @@ from typing import Any
 import faust
 from faust.transport.drivers.aiokafka import Producer as _AIOKafkaProducer
 
+from wirestream.streaming.isolation import read_committed_consumer
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import MAX_REQUEST_BYTES as MAX_REQUEST_BYTES
 
@@ -50,10 +53,13 @@ class IdempotentProducer(_AIOKafkaProducer):
 
 
 class WirestreamApp(faust.App):
-    """A faust App whose producer is idempotent."""
+    """A faust App whose producer is idempotent and whose consumer reads committed records only."""
 
     def _new_producer(self) -> Any:
         return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
+
+    def _new_consumer(self) -> Any:
+        return read_committed_consumer(self)
 
 
 def broker_urls(kafka: KafkaSettings) -> list[str]:

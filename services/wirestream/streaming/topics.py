@@ -22,12 +22,15 @@ from wirestream.core.contracts import (
     FingerprintEntry,
     QuoteRecord,
 )
+from wirestream.core.contracts.article import MAX_RAW_MESSAGE_BYTES
 from wirestream.streaming.settings import KafkaSettings
 
 DAY_MS = 24 * 3600 * 1000
-MAX_MESSAGE_BYTES = 8 * 1024 * 1024
-"""Largest message any topic accepts: a 1,000,000-character body is up to 4 MB of UTF-8, and its
-article record carries the body too."""
+MAX_MESSAGE_BYTES = MAX_RAW_MESSAGE_BYTES
+"""Largest message any topic accepts (``max.message.bytes``, 8 MiB): the raw topic's limit is the
+article contract's :data:`~wirestream.core.contracts.article.MAX_RAW_MESSAGE_BYTES` (its docstring
+relates it to the body and metadata limits), and the record topics take as much (an article record
+repeats the body)."""
 REQUEST_HEADROOM = 1024 * 1024
 """Bytes added to MAX_MESSAGE_BYTES for the producer request and consumer fetch sizes."""
 MAX_REQUEST_BYTES = MAX_MESSAGE_BYTES + REQUEST_HEADROOM

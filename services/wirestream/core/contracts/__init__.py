@@ -5,7 +5,12 @@ when the committed files drift from them.
 """
 
 from wirestream.core.contracts.alerts import AlertRecord
-from wirestream.core.contracts.article import MAX_BODY_CHARS, Article
+from wirestream.core.contracts.article import (
+    MAX_BODY_CHARS,
+    MAX_METADATA_DEPTH,
+    MAX_RAW_MESSAGE_BYTES,
+    Article,
+)
 from wirestream.core.contracts.deadletter import DeadLetter, SourcePosition
 from wirestream.core.contracts.records import (
     SCHEMA_VERSION,
@@ -33,6 +38,8 @@ from wirestream.core.contracts.state import FingerprintEntry
 
 __all__ = [
     "MAX_BODY_CHARS",
+    "MAX_METADATA_DEPTH",
+    "MAX_RAW_MESSAGE_BYTES",
     "SCHEMA_VERSION",
     "AlertRecord",
     "Article",

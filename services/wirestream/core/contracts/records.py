@@ -5,6 +5,16 @@ Every record carries ``kind``, ``schema_version``, ``id`` and ``article_id``. A 
 exclusive; ``field`` is ``"title"`` for spans in the title, else ``"body"``). Ids are deterministic:
 the same article through the same version gives byte-identical records (see ``wirestream.core.ids``).
 
+Revisions: every record also carries ``revision``, a digest of the article content extraction
+reads (title, body, published_at, language), and its id is derived from (article id, revision,
+...). An article id seen again with the same content is an idempotent replay: the same records
+under the same ids (consumers upsert by record ``id``). With new content it is a new revision:
+new record ids, the new ``revision``. The compacted ``articles`` topic keeps the latest article
+record per article id; entity, quote and event records of an older revision are told apart by a
+``revision`` different from that article record's, and a consumer that wants an article's current
+records drops them. ``revision`` is optional for readers (records written before it was added
+have none).
+
 Adding an optional field is a compatible change; anything else bumps ``SCHEMA_VERSION``.
 """
 
@@ -94,6 +104,11 @@ class ArticleRecord(_Model):
     schema_version: Literal[1] = SCHEMA_VERSION
     id: str
     article_id: str
+    revision: str | None = Field(
+        default=None,
+        description="Revision of the article content the record was extracted from (16 hex "
+        "digits of sha256 over title, body, published_at, language); absent in older records.",
+    )
     title: str | None
     body: str
     source: str | None
@@ -122,6 +137,11 @@ class EntityRecord(_Model):
     schema_version: Literal[1] = SCHEMA_VERSION
     id: str
     article_id: str
+    revision: str | None = Field(
+        default=None,
+        description="Revision of the article content the record was extracted from (16 hex "
+        "digits of sha256 over title, body, published_at, language); absent in older records.",
+    )
     name: str = Field(description="Canonical name ('Volodymyr Zelenskyy', 'Kyiv').")
     type: EntityType
     mentions: list[Span]
@@ -151,6 +171,11 @@ class QuoteRecord(_Model):
     schema_version: Literal[1] = SCHEMA_VERSION
     id: str
     article_id: str
+    revision: str | None = Field(
+        default=None,
+        description="Revision of the article content the record was extracted from (16 hex "
+        "digits of sha256 over title, body, published_at, language); absent in older records.",
+    )
     text: str
     span: Span = Field(description="The quoted content, without the quote marks.")
     type: Literal["direct", "indirect", "mixed"]
@@ -214,6 +239,11 @@ class EventRecord(_Model):
     schema_version: Literal[1] = SCHEMA_VERSION
     id: str
     article_id: str
+    revision: str | None = Field(
+        default=None,
+        description="Revision of the article content the record was extracted from (16 hex "
+        "digits of sha256 over title, body, published_at, language); absent in older records.",
+    )
     type: EventType
     mode: str | None
     trigger: Span

@@ -139,14 +139,17 @@ def _extract_one(
     article: Article, cleaned: CleanText, language: str, detected: bool, doc: Doc | None
 ) -> ArticleResult:
     body = article.body
+    revision = article.revision
     entities: list[EntityRecord] = []
     quotes: list[QuoteRecord] = []
     events: list[EventRecord] = []
     if doc is not None:
-        index: EntityIndex = resolve_entities(doc, body, cleaned, article.id)
+        index: EntityIndex = resolve_entities(doc, body, cleaned, article.id, revision=revision)
         entities = index.entities
-        quotes = find_quotes(doc, body, cleaned, index, article.id)
-        found = find_events(doc, body, cleaned, index, quotes, article.id, article.published_at)
+        quotes = find_quotes(doc, body, cleaned, index, article.id, revision=revision)
+        found = find_events(
+            doc, body, cleaned, index, quotes, article.id, article.published_at, revision=revision
+        )
         events = found.events
         if found.quote_event_ids:
             quotes = [
@@ -154,8 +157,9 @@ def _extract_one(
                 for q in quotes
             ]
     record = ArticleRecord(
-        id=record_id("article", article.id),
+        id=record_id("article", article.id, revision),
         article_id=article.id,
+        revision=revision,
         title=article.title,
         body=body,
         source=article.source,

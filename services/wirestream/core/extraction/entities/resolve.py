@@ -19,7 +19,7 @@ body, so offsets carry over):
    the gazetteer, the organisation list, an affiliation the text states, or the person a role is
    held for; geo from the gazetteer (curated table first, then the most populous GeoNames city).
 
-Entity ids are ``record_id("entity", article_id, type, name[, gazetteer_id])``; entities are
+Entity ids are ``record_id("entity", article_id, revision, type, name[, gazetteer_id])``; entities are
 sorted by first body mention. Entity names found in the title get ``field="title"`` mentions.
 """
 
@@ -95,8 +95,13 @@ def _premod_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){lexicon().titles.pattern}\s*,?\s*$")
 
 
-def resolve_entities(doc: Doc, body: str, clean: CleanText, article_id: str) -> EntityIndex:
-    """Mentions → clusters → typed, located, role-bearing :class:`EntityRecord` values."""
+def resolve_entities(
+    doc: Doc, body: str, clean: CleanText, article_id: str, *, revision: str
+) -> EntityIndex:
+    """Mentions → clusters → typed, located, role-bearing :class:`EntityRecord` values.
+
+    ``revision`` is the article's content revision (:attr:`Article.revision`), part of every id.
+    """
     lex = lexicon()
     text = clean.text
     mentions, covered, candidates = _collect(doc, text, lex)
@@ -129,7 +134,7 @@ def resolve_entities(doc: Doc, body: str, clean: CleanText, article_id: str) -> 
                     if other.country:
                         cluster.country = other.country
                         break
-    return EntityIndex(_records(clusters, body, clean, article_id))
+    return EntityIndex(_records(clusters, body, clean, article_id, revision))
 
 
 def _person_like(name: str, lex: Lexicon) -> bool:
@@ -531,7 +536,7 @@ def _add_role(
 
 
 def _records(
-    clusters: list[_Cluster], body: str, clean: CleanText, article_id: str
+    clusters: list[_Cluster], body: str, clean: CleanText, article_id: str, revision: str
 ) -> list[EntityRecord]:
     total = sum(len(c.mentions) for c in clusters) or 1
     top = max((len(c.mentions) for c in clusters), default=1)
@@ -567,14 +572,15 @@ def _records(
             0.5 * len(spans) / top + 0.3 * (1.0 - first) + 0.2 * (1.0 if title_spans else 0.0)
         ) * min(1.0, 0.5 + len(spans) / total * 5)
         parts: list[object] = [c.type, c.name, *([geo.gazetteer_id] if geo else [])]
-        rid = record_id("entity", article_id, *parts)
+        rid = record_id("entity", article_id, revision, *parts)
         if rid in seen_ids:
-            rid = record_id("entity", article_id, *parts, spans[0].start)
+            rid = record_id("entity", article_id, revision, *parts, spans[0].start)
         seen_ids.add(rid)
         records.append(
             EntityRecord(
                 id=rid,
                 article_id=article_id,
+                revision=revision,
                 name=c.name,
                 type=c.type,
                 mentions=[*title_spans, *spans],

@@ -15,8 +15,8 @@ One linear pass over the article's segments (spaCy sentences split again at line
 3. **Merging**: a draft in the next segments joins an earlier one of the same type when it shares
    a named participant, or when it picks the earlier one up with an anaphor ("the drones were
    attacking ...") and the modes agree.
-4. **Records**: ids are ``record_id("event", article_id, trigger.start, trigger.end, type)``;
-   quotes that comment on an event (overlapping its sentence, or spoken by one of its actors
+4. **Records**: ids are ``record_id("event", article_id, revision, trigger.start, trigger.end,
+   type)``; quotes that comment on an event (overlapping its sentence, or spoken by one of its actors
    shortly after it) point to it through ``EventsFound.quote_event_ids``.
 
 Timeframe is ``background`` when the trigger follows a background cue ("since", "in the run-up
@@ -1351,7 +1351,7 @@ def _confidence(draft: _Draft) -> float:
     return round(min(score, 0.95), 2)
 
 
-def _record(draft: _Draft, ctx: _Context, article_id: str) -> EventRecord:
+def _record(draft: _Draft, ctx: _Context, article_id: str, revision: str) -> EventRecord:
     trig = draft.trigger
     trigger = body_span(ctx.body, trig.idx, trig.idx + len(trig.text))
     particles = [c for c in trig.children if c.dep_ == "prt"]
@@ -1372,8 +1372,9 @@ def _record(draft: _Draft, ctx: _Context, article_id: str) -> EventRecord:
     if places:
         location = min(places, key=lambda p: p.rank).location
     return EventRecord(
-        id=record_id("event", article_id, trigger.start, trigger.end, draft.type),
+        id=record_id("event", article_id, revision, trigger.start, trigger.end, draft.type),
         article_id=article_id,
+        revision=revision,
         type=draft.type,
         mode=draft.mode,
         trigger=trigger,
@@ -1446,8 +1447,11 @@ def find_events(
     quotes: list[QuoteRecord],
     article_id: str,
     published_at: datetime | None,
+    *,
+    revision: str,
 ) -> EventsFound:
-    """Every event in the article, in text order (see the module docstring for the rules)."""
+    """Every event in the article, in text order (see the module docstring for the rules);
+    ``revision`` (the article's) is part of each id."""
     lex = load_lexicon()
     ctx = _Context(
         doc=doc,
@@ -1507,6 +1511,6 @@ def find_events(
             _merge_into(target, draft)
         else:
             merged.append(draft)
-    events = [_record(d, ctx, article_id) for d in merged]
+    events = [_record(d, ctx, article_id, revision) for d in merged]
     events.sort(key=lambda e: (e.trigger.start, e.type))
     return EventsFound(events=events, quote_event_ids=_quote_links(events, quotes))

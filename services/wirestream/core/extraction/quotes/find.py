@@ -529,9 +529,9 @@ def _overlap(a: _Candidate, b: _Candidate) -> int:
 
 
 def find_quotes(
-    doc: Doc, body: str, clean: CleanText, entities: EntityIndex, article_id: str
+    doc: Doc, body: str, clean: CleanText, entities: EntityIndex, article_id: str, *, revision: str
 ) -> list[QuoteRecord]:
-    """Every quote in the article, in text order.
+    """Every quote in the article, in text order; ``revision`` (the article's) is part of each id.
 
     Never raises on odd quote marks: a stray mark's quote runs to the end of its paragraph.
     """
@@ -553,7 +553,7 @@ def find_quotes(
     _resolve(candidates, SpeakerResolver(doc, body, entities, finder.lex))
     candidates.sort(key=lambda c: (c.start, c.end))
     return [
-        _record(c, body, article_id)
+        _record(c, body, article_id, revision)
         for c in candidates
         if (c.speaker is not None or c.type == "direct")  # reported speech of nobody is narration
         and finder.words(c.start, c.end) > 0
@@ -624,7 +624,7 @@ def _confidence(cand: _Candidate) -> float:
     return round(max(0.05, min(1.0, base)), 2)
 
 
-def _record(cand: _Candidate, body: str, article_id: str) -> QuoteRecord:
+def _record(cand: _Candidate, body: str, article_id: str, revision: str) -> QuoteRecord:
     span: Span = body_span(body, cand.start, cand.end)
     cue = None
     if cand.cue is not None:
@@ -633,8 +633,9 @@ def _record(cand: _Candidate, body: str, article_id: str) -> QuoteRecord:
         cue = Cue(text=c_span.text, lemma=lemma, span=c_span)
     speaker: Speaker | None = cand.speaker.speaker if cand.speaker is not None else None
     return QuoteRecord(
-        id=record_id("quote", article_id, span.start, span.end),
+        id=record_id("quote", article_id, revision, span.start, span.end),
         article_id=article_id,
+        revision=revision,
         text=span.text,
         span=span,
         type=cand.type,
