@@ -199,7 +199,7 @@ class ExtractorLoop:
         """Start the consumer, trying again while the broker cannot be reached."""
         attempt = 0
         while not self.stopping.is_set():
-            consumer = self.make_consumer()
+            consumer = self.consumer = self.make_consumer()
             consumer.subscribe([self.raw_topic], listener=_Listener(self))
             try:
                 await consumer.start()
@@ -215,7 +215,6 @@ class ExtractorLoop:
                 )
                 await asyncio.sleep(delay)
                 continue
-            self.consumer = consumer
             return
 
     async def step(self) -> None:
@@ -440,9 +439,15 @@ class ExtractorLoop:
         await asyncio.gather(*(w.stop() for w in writers))
 
     async def on_assigned(self, assigned: Sequence[TopicPartition]) -> None:
-        """New producers (fencing the previous owners), fingerprints read back, positions set
-        to the committed offsets."""
+        """New producers (fencing the previous owners and settling their last transactions),
+        fingerprints read back, positions set to the committed offsets.
+
+        The partitions stay paused until then: a batch fetched meanwhile (from the position
+        aiokafka takes by itself) would be committed and then fetched again after the seek.
+        """
+        assert self.consumer is not None
         partitions = sorted(tp.partition for tp in assigned if tp.topic == self.raw_topic)
+        self.consumer.pause(*(self.tp(p) for p in partitions))
         for partition in partitions:
             self.generation[partition] += 1
             self.writers.setdefault(partition, self.writer(partition))
@@ -459,6 +464,10 @@ class ExtractorLoop:
             except Exception as exc:  # noqa: BLE001 - recovered in the background
                 committed[partition] = None
                 self.reset(partition, exc)
+        for partition in partitions:
+            if partition not in self.recovering:
+                self.generation[partition] += 1
+                self.consumer.resume(self.tp(partition))
         self.progress.assigned(committed, self.clock())
         logger.info(
             "partitions assigned",

@@ -61,11 +61,22 @@ class PartitionWriter:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def start(self) -> None:
-        """Start the producer: initialising the transactional id fences the previous owner."""
+        """Start the producer and wait until its transactional id is initialised.
+
+        Initialising fences the previous owner and *settles* its last transaction: the broker
+        answers only once that transaction is aborted (still open) or its commit is complete
+        (markers written). ``AIOKafkaProducer.start()`` returns before that, so an empty
+        transaction is begun (which waits for the producer id) and aborted (locally: nothing was
+        sent). Only after this may the partition's committed offset and changelog be read: read
+        earlier, they can miss a commit of the previous owner that completes a moment later, and
+        its records would be produced twice.
+        """
         if self.producer is None:
             producer = self.factory(self.transactional_id)
             try:
                 await producer.start()
+                await producer.begin_transaction()
+                await producer.abort_transaction()
             except BaseException:
                 await _stop(producer)
                 raise
@@ -97,6 +108,10 @@ class PartitionWriter:
                 await asyncio.gather(*futures)
                 await producer.send_offsets_to_transaction({self.tp: next_offset}, self.group_id)
                 await producer.commit_transaction()
+                logger.debug(
+                    "transaction committed",
+                    extra={"partition": self.tp.partition, "next_offset": next_offset},
+                )
             except BaseException:
                 await self._discard()
                 raise
