@@ -13,9 +13,13 @@ from wirestream.core.contracts.records import (
     Casualties,
     Claim,
     Count,
+    Credit,
     Cue,
+    Dateline,
     EntityRecord,
     EntityType,
+    Envelope,
+    EnvelopePart,
     EventDate,
     EventLocation,
     EventRecord,
@@ -28,6 +32,7 @@ from wirestream.core.contracts.records import (
     Role,
     Span,
     Speaker,
+    VersionTag,
 )
 
 __all__ = [
@@ -39,10 +44,14 @@ __all__ = [
     "Casualties",
     "Claim",
     "Count",
+    "Credit",
     "Cue",
+    "Dateline",
     "DeadLetter",
     "EntityRecord",
     "EntityType",
+    "Envelope",
+    "EnvelopePart",
     "EventDate",
     "EventLocation",
     "EventRecord",
@@ -56,4 +65,5 @@ __all__ = [
     "SourcePosition",
     "Span",
     "Speaker",
+    "VersionTag",
 ]
