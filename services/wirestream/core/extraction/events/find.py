@@ -198,6 +198,7 @@ class _Context:
     lex: EventLexicon
     published: date | None
     dates: list[DateMention]
+    dateline: EventLocation | None = None
 
 
 # --------------------------------------------------------------------------- triggers
@@ -1371,6 +1372,8 @@ def _record(draft: _Draft, ctx: _Context, article_id: str) -> EventRecord:
     location: EventLocation | None = None
     if places:
         location = min(places, key=lambda p: p.rank).location
+    elif ctx.dateline is not None and not draft.background and not _names_place(seg, ctx):
+        location = ctx.dateline.model_copy(update={"place_source": "dateline"})
     return EventRecord(
         id=record_id("event", article_id, trigger.start, trigger.end, draft.type),
         article_id=article_id,
@@ -1390,6 +1393,14 @@ def _record(draft: _Draft, ctx: _Context, article_id: str) -> EventRecord:
         timeframe="background" if draft.background else "current",
         confidence=_confidence(draft),
     )
+
+
+def _names_place(segment: SpacySpan, ctx: _Context) -> bool:
+    """Whether a sentence names a place (a LOCATION mention, or a place phrase)."""
+    mentions = ctx.entities.mentions_between(segment.start_char, segment.end_char)
+    if any(entity.type == "LOCATION" for _, entity in mentions):
+        return True
+    return bool(syntax.place_phrases(segment, ctx.body, ctx.entities))
 
 
 def _quote_links(events: list[EventRecord], quotes: list[QuoteRecord]) -> dict[str, list[str]]:
@@ -1446,8 +1457,13 @@ def find_events(
     quotes: list[QuoteRecord],
     article_id: str,
     published_at: datetime | None,
+    dateline: EventLocation | None = None,
 ) -> EventsFound:
-    """Every event in the article, in text order (see the module docstring for the rules)."""
+    """Every event in the article, in text order (see the module docstring for the rules).
+
+    ``dateline`` (default None) is the place the article was filed from: a current event whose
+    sentence names no place gets it as its location, with ``place_source='dateline'``.
+    """
     lex = load_lexicon()
     ctx = _Context(
         doc=doc,
@@ -1457,6 +1473,7 @@ def find_events(
         lex=lex,
         published=published_at.date() if published_at is not None else None,
         dates=find_dates(clean.text, published_at),
+        dateline=dateline,
     )
     drafts: list[_Draft] = []
     recent_claims: list[Claim] = []
