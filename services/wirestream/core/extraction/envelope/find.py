@@ -163,6 +163,8 @@ def _head(
                 continue
             start = tag_end
         dateline = _dateline(text, start, end, lex, is_place)
+        if dateline is None and tags:
+            continue  # a tagged headline ("EXCLUSIVE-Ministry plans ..."): the dateline may follow
         if dateline is not None:
             found.dateline = dateline
             found.parts.append(("dateline", dateline.start, dateline.end))

@@ -52,7 +52,7 @@ _MACROS = {
     # capitalised words ("Paris", "Hong Kong", "Rio de Janeiro"), at most three
     "TITLE_PLACE": r"(?P<place>[A-Z][a-z][\w.'-]*(?:\s(?:[A-Z][\w.'-]+|de|da|do|del|la|el)){0,2})",
     "REGION": r"(?P<region>[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2})",
-    "DATE": rf"(?P<date>{_MONTH}\s[0-3]?\d(?!\d)|[0-3]?\d\s{_MONTH}(?![\w]))",
+    "DATE": rf"(?P<date>{_MONTH}\s+[0-3]?\d(?!\d)|[0-3]?\d\s+{_MONTH}(?![\w]))",
     "SEP": r"(?P<sep>-{1,2})(?=\s|$)",
 }
 
@@ -85,6 +85,7 @@ class EnvelopeLexicon:
     agency_pattern: str
     """An alternation of every agency surface, longest first (no group)."""
     regions: dict[str, Region]
+    """Case-folded surface ("ill.", "maine") → country and admin1 code."""
     tags: tuple[Tag, ...]
     notices: tuple[Notice, ...]
     credit_labels: tuple[tuple[CreditRole, re.Pattern[str]], ...]
@@ -144,7 +145,7 @@ def _regions() -> dict[str, Region]:
     for number, parts in _lines(name):
         if len(parts) != 3 or len(parts[1]) != 2:
             raise _fail(name, number, "expected 'surface<TAB>ISO country<TAB>admin1 code'")
-        out[parts[0]] = Region(country=parts[1], admin1=parts[2])
+        out[parts[0].casefold()] = Region(country=parts[1], admin1=parts[2])
     return out
 
 

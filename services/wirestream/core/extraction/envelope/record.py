@@ -85,10 +85,10 @@ def _gazetteer() -> _Gazetteer:
 
 
 def _titlecase(text: str) -> str:
-    """ "NEW YORK" → "New York", "ST. LOUIS" → "St. Louis"; mixed case is kept."""
+    """ "NEW YORK" → "New York", "WINSTON-SALEM" → "Winston-Salem"; mixed case is kept."""
     if not text.isupper():
         return text
-    return " ".join(w[:1] + w[1:].lower() for w in text.split())
+    return " ".join("-".join(p[:1] + p[1:].lower() for p in w.split("-")) for w in text.split())
 
 
 def _location(name: str, country: str | None, geo: Geo | None, span: Span) -> EventLocation:
@@ -109,7 +109,7 @@ def _hints(region: str | None) -> list[tuple[str, str | None]]:
 
     lex = lexicon()
     hints: list[tuple[str, str | None]] = []
-    known = load_lexicon().regions.get(region)
+    known = load_lexicon().regions.get(region.casefold())
     if known is not None:
         hints.append((known.country, known.admin1))
     place = lex.place(lex.canonical(_titlecase(region)))
@@ -138,10 +138,11 @@ def _resolve(text: str, region: str | None) -> tuple[str, str | None, Geo | None
             return curated.name, curated.country, _geo_of(curated)
         return _city(cities[0]) if cities else None
     for country, admin1 in hints:
-        if admin1 is not None:
+        if admin1 is not None:  # a state or province: a city there, or nothing
             city = next((c for c in cities if (c.country, c.admin1) == (country, admin1)), None)
             if city is not None:
                 return _city(city)
+            continue
         if curated is not None and curated.country == country:
             return curated.name, curated.country, _geo_of(curated)
         city = next((c for c in cities if c.country == country), None)

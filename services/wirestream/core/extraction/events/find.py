@@ -199,6 +199,7 @@ class _Context:
     published: date | None
     dates: list[DateMention]
     dateline: EventLocation | None = None
+    envelope: list[tuple[int, int]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- triggers
@@ -1367,7 +1368,7 @@ def _record(draft: _Draft, ctx: _Context, article_id: str) -> EventRecord:
     ):
         draft.injured = None  # "a man was shot ... he died": the one shot is the one killed
     seg = draft.segment
-    evidence = body_span(ctx.body, seg.start_char, seg.end_char)
+    evidence = body_span(ctx.body, *_outside(seg.start_char, seg.end_char, ctx.envelope))
     places = sorted(draft.places, key=lambda p: p.location.span.start)
     location: EventLocation | None = None
     if places:
@@ -1393,6 +1394,17 @@ def _record(draft: _Draft, ctx: _Context, article_id: str) -> EventRecord:
         timeframe="background" if draft.background else "current",
         confidence=_confidence(draft),
     )
+
+
+def _outside(start: int, end: int, parts: list[tuple[int, int]]) -> tuple[int, int]:
+    """``[start, end)`` without the envelope parts at its ends (blanked text a sentence began
+    or ended with)."""
+    for s, e in parts:
+        if s <= start < e:
+            start = e
+        if s < end <= e:
+            end = s
+    return start, max(start, end)
 
 
 def _names_place(segment: SpacySpan, ctx: _Context) -> bool:
@@ -1474,6 +1486,7 @@ def find_events(
         published=published_at.date() if published_at is not None else None,
         dates=find_dates(clean.text, published_at),
         dateline=dateline,
+        envelope=[(s, e) for _, s, e in clean.envelope.parts] if clean.envelope else [],
     )
     drafts: list[_Draft] = []
     recent_claims: list[Claim] = []
