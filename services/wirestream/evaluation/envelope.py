@@ -96,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{counts['quote/event spans']}"
     )
     print(f"\nsample of {args.sample} (seed {args.seed}): id, dateline, place, country, sign-off")
-    for line in random.Random(args.seed).sample(lines, min(args.sample, len(lines))):
-        print(line)
+    for row in random.Random(args.seed).sample(lines, min(args.sample, len(lines))):
+        print(row)
     return 0
 
 
