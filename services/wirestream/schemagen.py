@@ -38,12 +38,12 @@ SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 EXAMPLE_ARTICLE: dict[str, Any] = {
     "id": "example-2024-03-04-port-strike",
-    "title": "Drones hit port, officials say",
+    "title": "UPDATE 1-Drones hit port, officials say",
     "body": (
-        "Russia launched 12 drones at the port of Odesa overnight, Ukraine's Air Force said on "
-        "Monday, adding that nine were shot down.\n\n"
+        "ODESA, March 4 (Wirestream) - Russia launched 12 drones at the port of Odesa overnight, "
+        "Ukraine's Air Force said on Monday, adding that nine were shot down.\n\n"
         '"The attack damaged grain warehouses," Governor Oleh Kiper said. He added that at least '
-        "two people were injured."
+        "two people were injured.\n\n(Reporting by Jane Doe; Editing by John Roe)"
     ),
     "source": "Wirestream example",
     "published_at": "2024-03-04T09:30:00Z",

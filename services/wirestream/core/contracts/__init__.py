@@ -18,9 +18,13 @@ from wirestream.core.contracts.records import (
     Casualties,
     Claim,
     Count,
+    Credit,
     Cue,
+    Dateline,
     EntityRecord,
     EntityType,
+    Envelope,
+    EnvelopePart,
     EventDate,
     EventLocation,
     EventRecord,
@@ -33,6 +37,7 @@ from wirestream.core.contracts.records import (
     Role,
     Span,
     Speaker,
+    VersionTag,
 )
 from wirestream.core.contracts.state import FingerprintEntry
 
@@ -47,10 +52,14 @@ __all__ = [
     "Casualties",
     "Claim",
     "Count",
+    "Credit",
     "Cue",
+    "Dateline",
     "DeadLetter",
     "EntityRecord",
     "EntityType",
+    "Envelope",
+    "EnvelopePart",
     "EventDate",
     "EventLocation",
     "EventRecord",
@@ -65,4 +74,5 @@ __all__ = [
     "SourcePosition",
     "Span",
     "Speaker",
+    "VersionTag",
 ]

@@ -88,46 +88,12 @@ class Role(_Model):
     )
 
 
-class ArticleCounts(_Model):
-    characters: int
-    sentences: int
-    tokens: int
-    entities: int
-    quotes: int
-    events: int
+def _omit_none(value: object) -> bool:
+    return value is None
 
 
-class ArticleRecord(_Model):
-    """The normalised article: metadata, language, what cleaning set aside, counts."""
-
-    kind: Literal["article"] = "article"
-    schema_version: Literal[1] = SCHEMA_VERSION
-    id: str
-    article_id: str
-    revision: str | None = Field(
-        default=None,
-        description="Revision of the article content the record was extracted from (16 hex "
-        "digits of sha256 over title, body, published_at, language); absent in older records.",
-    )
-    title: str | None
-    body: str
-    source: str | None
-    url: str | None
-    published_at: str | None = Field(description="RFC 3339, as normalised from the input.")
-    language: str = Field(description="The given language, or 'en' / 'und' as detected.")
-    language_detected: bool = Field(description="True when the language was not given but guessed.")
-    extracted: bool = Field(description="False when extraction did not run (non-English for now).")
-    authors: list[str]
-    metadata: dict[str, object]
-    noise: list[NoiseSpan]
-    counts: ArticleCounts
-    fingerprint: str = Field(description="64-bit SimHash of the cleaned text, 16 hex digits.")
-    duplicate_of: str | None = Field(
-        default=None,
-        description="Article id of an earlier near-identical article (streaming only).",
-    )
-    duplicate_similarity: float | None = None
-    extractor_version: str
+def _omit_text(value: object) -> bool:
+    return value == "text"
 
 
 class EntityRecord(_Model):
@@ -197,6 +163,15 @@ class EventLocation(_Model):
     country: str | None
     geo: Geo | None
     span: Span = Field(description="The text's own wording ('south of the Odesa region').")
+    place_source: Literal["text", "dateline"] = Field(
+        default="text",
+        exclude_if=_omit_text,
+        description=(
+            "'text' (the default, then absent from the message) when the event's text names the "
+            "place; 'dateline' when the event's sentence names no place and the place is the "
+            "article's dateline (inferred, the span points at the dateline)."
+        ),
+    )
 
 
 class EventDate(_Model):
@@ -259,6 +234,150 @@ class EventRecord(_Model):
     claim: Claim | None
     timeframe: Literal["current", "background"]
     confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Credit(_Model):
+    """A person (or, for ``sources``, an agency) the wire envelope credits, with its role."""
+
+    role: Literal[
+        "author", "reporting", "additional_reporting", "writing", "editing", "sources", "other"
+    ] = Field(
+        description=(
+            "'author' for a byline; 'reporting', 'additional_reporting' (also AP's 'contributed "
+            "to this report'), 'writing', 'editing' from trailers; 'sources' for agencies a story "
+            "is based on (Euronews' 'Additional sources'); 'other' for graphics, video, photos."
+        )
+    )
+    name: str
+    span: Span
+
+
+class VersionTag(_Model):
+    """A version or genre tag of the title or the body's first line ("UPDATE 2-", "REFILE-")."""
+
+    kind: Literal[
+        "update",
+        "refile",
+        "correction",
+        "exclusive",
+        "repeat",
+        "urgent",
+        "breaking",
+        "flash",
+        "wrapup",
+        "analysis",
+        "factbox",
+        "insight",
+        "feature",
+        "interview",
+        "roundup",
+        "lead",
+    ]
+    number: int | None = Field(
+        default=None, description="The update number ('UPDATE 2-' → 2; AP '3rd Ld' → 3)."
+    )
+    span: Span
+
+
+class EnvelopePart(_Model):
+    """A stretch of the body that belongs to the wire envelope; extraction does not read it."""
+
+    kind: Literal[
+        "byline",
+        "dateline",
+        "tags",
+        "embargo",
+        "advisory",
+        "correction",
+        "slug",
+        "separator",
+        "credits",
+        "signoff",
+    ]
+    span: Span
+
+
+class Dateline(_Model):
+    """Where and when the story was filed: ``TBILISI, April 14 (Reuters) -``."""
+
+    span: Span = Field(description="The whole dateline, its separator included.")
+    place: EventLocation = Field(
+        description=(
+            "The place as written (span), resolved like other places: name, ISO country and "
+            "geo from the gazetteer when known; entity_id when the text names it too."
+        )
+    )
+    date_span: Span | None = Field(default=None, description="The date as written ('April 14').")
+    date: EventDate | None = Field(
+        default=None, description="The date resolved against published_at (None without it)."
+    )
+    agency: str | None = Field(default=None, description="Canonical agency name ('Reuters').")
+    agency_span: Span | None = None
+
+
+class Envelope(_Model):
+    """The wire envelope of an article: metadata around the news, not news."""
+
+    parts: list[EnvelopePart] = Field(
+        description="Every envelope stretch of the body, sorted; entities, quotes and events "
+        "never come from them."
+    )
+    dateline: Dateline | None = None
+    authors: list[Credit] = Field(default_factory=list, description="Byline names (role 'author').")
+    credits: list[Credit] = Field(default_factory=list, description="Trailer credits by role.")
+    tags: list[VersionTag] = Field(
+        default_factory=list, description="Version tags of the title (field 'title') or body."
+    )
+
+
+class ArticleCounts(_Model):
+    characters: int
+    sentences: int
+    tokens: int
+    entities: int
+    quotes: int
+    events: int
+
+
+class ArticleRecord(_Model):
+    """The normalised article: metadata, language, what cleaning set aside, counts."""
+
+    kind: Literal["article"] = "article"
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str
+    article_id: str
+    revision: str | None = Field(
+        default=None,
+        description="Revision of the article content the record was extracted from (16 hex "
+        "digits of sha256 over title, body, published_at, language); absent in older records.",
+    )
+    title: str | None
+    body: str
+    source: str | None
+    url: str | None
+    published_at: str | None = Field(description="RFC 3339, as normalised from the input.")
+    language: str = Field(description="The given language, or 'en' / 'und' as detected.")
+    language_detected: bool = Field(description="True when the language was not given but guessed.")
+    extracted: bool = Field(description="False when extraction did not run (non-English for now).")
+    authors: list[str]
+    metadata: dict[str, object]
+    noise: list[NoiseSpan]
+    counts: ArticleCounts
+    fingerprint: str = Field(description="64-bit SimHash of the cleaned text, 16 hex digits.")
+    duplicate_of: str | None = Field(
+        default=None,
+        description="Article id of an earlier near-identical article (streaming only).",
+    )
+    duplicate_similarity: float | None = None
+    extractor_version: str
+    envelope: Envelope | None = Field(
+        default=None,
+        exclude_if=_omit_none,
+        description=(
+            "The wire envelope (dateline, byline, credits, version tags, notices, sign-off); "
+            "absent when the article has none (optional, added in schema version 1)."
+        ),
+    )
 
 
 Record = Annotated[

@@ -16,6 +16,12 @@ Noise, as :class:`NoiseSpan` records (sorted by offset):
 - ``credit``: a photo credit ("Lu Hanxin/Xinhua via AP", "(Photo: Reuters)", "AP Photo/Efrem
   Lukatsky", "REUTERS/Gleb Garanich"), alone on its line, in parentheses, or after a caption.
 
+- the wire **envelope** (dateline, byline, credit trailer, version tags, embargo and advisory
+  lines, separators, the "Reuter" sign-off; see :mod:`wirestream.core.extraction.envelope`): found
+  after the noise above is blanked, blanked too, and kept in ``CleanText.envelope`` rather than in
+  ``noise`` (the article record carries it as ``envelope``). Names in credits and bylines are not
+  read back as entities; the dateline's place is resolved separately.
+
 Decision about captions: they are blanked whole, so no quote, event *or entity mention* comes from a
 caption (captions repeat what the story says and would double-count mentions). Credits are blanked
 too, but the entity layer reads the agencies and photographers named in them back from the body
@@ -31,6 +37,7 @@ from functools import cache
 from pathlib import Path
 
 from wirestream.core.contracts import Article, NoiseSpan
+from wirestream.core.extraction.envelope import FoundEnvelope, find_envelope, is_known_place
 from wirestream.core.extraction.spans import body_span
 from wirestream.errors import LexiconError
 
@@ -116,6 +123,8 @@ class CleanText:
     text: str
     noise: list[NoiseSpan] = field(default_factory=list)
     title: str | None = None
+    envelope: FoundEnvelope | None = None
+    """The wire envelope (None when the article has none); its parts are blanked in ``text``."""
 
     def noise_at(self, start: int, end: int) -> NoiseSpan | None:
         """The first noise span overlapping ``[start, end)`` of the body, if any."""
@@ -123,6 +132,13 @@ class CleanText:
             if noise.span.start < end and start < noise.span.end:
                 return noise
         return None
+
+    def set_aside(self) -> list[tuple[int, int]]:
+        """Every body stretch extraction does not read, noise and envelope, sorted."""
+        spans = [(n.span.start, n.span.end) for n in self.noise if n.span.field == "body"]
+        if self.envelope is not None:
+            spans.extend((s, e) for _, s, e in self.envelope.parts)
+        return sorted(spans)
 
     def spans(self, reason: str) -> list[NoiseSpan]:
         """Noise spans of one ``reason`` ('credit', 'caption', ...)."""
@@ -190,14 +206,26 @@ def clean(article: Article) -> CleanText:
     found.extend(_captions_and_credits(text, lines))
     found.extend(_parenthetical_credits(text))
     noise = _merge(body, found)
-    chars = list(text)
     ranges = [(n.span.start, n.span.end) for n in noise]
     ranges += [(s, e) for s, e, reason in found if reason == "_blank"]
+    text = _blank(text, ranges)
+    title = normalise_typography(article.title) if article.title else None
+    envelope = find_envelope(text, title, is_known_place)
+    if envelope is not None:
+        text = _blank(text, [(s, e) for _, s, e in envelope.parts])
+    return CleanText(text=text, noise=noise, title=article.title, envelope=envelope)
+
+
+def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with every range blanked by spaces (newlines kept)."""
+    if not ranges:
+        return text
+    chars = list(text)
     for start, end in ranges:
         for i in range(start, end):
             if chars[i] != "\n":
                 chars[i] = " "
-    return CleanText(text="".join(chars), noise=noise, title=article.title)
+    return "".join(chars)
 
 
 def _captions_and_credits(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:

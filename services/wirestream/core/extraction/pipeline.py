@@ -24,6 +24,7 @@ from wirestream.core.contracts import (
     Article,
     ArticleRecord,
     EntityRecord,
+    Envelope,
     EventRecord,
     QuoteRecord,
 )
@@ -31,6 +32,7 @@ from wirestream.core.contracts.records import ArticleCounts
 from wirestream.core.extraction import fingerprint
 from wirestream.core.extraction.cleaning import CleanText, clean
 from wirestream.core.extraction.entities import EntityIndex, resolve_entities
+from wirestream.core.extraction.envelope import to_envelope
 from wirestream.core.extraction.events import find_events
 from wirestream.core.extraction.language import detect_language, is_english
 from wirestream.core.extraction.quotes import find_quotes
@@ -143,12 +145,27 @@ def _extract_one(
     entities: list[EntityRecord] = []
     quotes: list[QuoteRecord] = []
     events: list[EventRecord] = []
+    envelope = (
+        to_envelope(cleaned.envelope, body, article.title, article.published_at)
+        if cleaned.envelope is not None
+        else None
+    )
     if doc is not None:
         index: EntityIndex = resolve_entities(doc, body, cleaned, article.id, revision=revision)
         entities = index.entities
         quotes = find_quotes(doc, body, cleaned, index, article.id, revision=revision)
+        envelope = _link_dateline(envelope, index)
+        dateline = envelope.dateline.place if envelope and envelope.dateline else None
         found = find_events(
-            doc, body, cleaned, index, quotes, article.id, article.published_at, revision=revision
+            doc,
+            body,
+            cleaned,
+            index,
+            quotes,
+            article.id,
+            article.published_at,
+            dateline,
+            revision=revision,
         )
         events = found.events
         if found.quote_event_ids:
@@ -181,5 +198,19 @@ def _extract_one(
         ),
         fingerprint=fingerprint.to_hex(fingerprint.simhash(cleaned.text)),
         extractor_version=EXTRACTOR_VERSION,
+        envelope=envelope,
     )
     return ArticleResult(article=record, entities=entities, quotes=quotes, events=events)
+
+
+def _link_dateline(envelope: Envelope | None, index: EntityIndex) -> Envelope | None:
+    """The envelope with its dateline place linked to the entity the text names it by, if any."""
+    if envelope is None or envelope.dateline is None:
+        return envelope
+    place = envelope.dateline.place
+    entity = index.find(place.name)
+    if entity is None or entity.type != "LOCATION":
+        return envelope
+    linked = place.model_copy(update={"entity_id": entity.id})
+    dateline = envelope.dateline.model_copy(update={"place": linked})
+    return envelope.model_copy(update={"dateline": dateline})

@@ -198,6 +198,8 @@ class _Context:
     lex: EventLexicon
     published: date | None
     dates: list[DateMention]
+    dateline: EventLocation | None = None
+    envelope: list[tuple[int, int]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- triggers
@@ -1366,11 +1368,13 @@ def _record(draft: _Draft, ctx: _Context, article_id: str, revision: str) -> Eve
     ):
         draft.injured = None  # "a man was shot ... he died": the one shot is the one killed
     seg = draft.segment
-    evidence = body_span(ctx.body, seg.start_char, seg.end_char)
+    evidence = body_span(ctx.body, *_outside(seg.start_char, seg.end_char, ctx.envelope))
     places = sorted(draft.places, key=lambda p: p.location.span.start)
     location: EventLocation | None = None
     if places:
         location = min(places, key=lambda p: p.rank).location
+    elif ctx.dateline is not None and not draft.background and not _names_place(seg, ctx):
+        location = ctx.dateline.model_copy(update={"place_source": "dateline"})
     return EventRecord(
         id=record_id("event", article_id, revision, trigger.start, trigger.end, draft.type),
         article_id=article_id,
@@ -1391,6 +1395,25 @@ def _record(draft: _Draft, ctx: _Context, article_id: str, revision: str) -> Eve
         timeframe="background" if draft.background else "current",
         confidence=_confidence(draft),
     )
+
+
+def _outside(start: int, end: int, parts: list[tuple[int, int]]) -> tuple[int, int]:
+    """``[start, end)`` without the envelope parts at its ends (blanked text a sentence began
+    or ended with)."""
+    for s, e in parts:
+        if s <= start < e:
+            start = e
+        if s < end <= e:
+            end = s
+    return start, max(start, end)
+
+
+def _names_place(segment: SpacySpan, ctx: _Context) -> bool:
+    """Whether a sentence names a place (a LOCATION mention, or a place phrase)."""
+    mentions = ctx.entities.mentions_between(segment.start_char, segment.end_char)
+    if any(entity.type == "LOCATION" for _, entity in mentions):
+        return True
+    return bool(syntax.place_phrases(segment, ctx.body, ctx.entities))
 
 
 def _quote_links(events: list[EventRecord], quotes: list[QuoteRecord]) -> dict[str, list[str]]:
@@ -1447,11 +1470,16 @@ def find_events(
     quotes: list[QuoteRecord],
     article_id: str,
     published_at: datetime | None,
+    dateline: EventLocation | None = None,
     *,
     revision: str,
 ) -> EventsFound:
-    """Every event in the article, in text order (see the module docstring for the rules);
-    ``revision`` (the article's) is part of each id."""
+    """Every event in the article, in text order (see the module docstring for the rules).
+
+    ``revision`` (the article's) is part of each id. ``dateline`` (default None) is the place the
+    article was filed from: a current event whose sentence names no place gets it as its
+    location, with ``place_source='dateline'``.
+    """
     lex = load_lexicon()
     ctx = _Context(
         doc=doc,
@@ -1461,6 +1489,8 @@ def find_events(
         lex=lex,
         published=published_at.date() if published_at is not None else None,
         dates=find_dates(clean.text, published_at),
+        dateline=dateline,
+        envelope=[(s, e) for _, s, e in clean.envelope.parts] if clean.envelope else [],
     )
     drafts: list[_Draft] = []
     recent_claims: list[Claim] = []

@@ -85,9 +85,7 @@ class _Finder:
         self.tok_starts = [t.idx for t in doc]
         title = (clean.title or "").strip().lower()
         self.headline = [self._is_headline(lo, hi, title) for lo, hi in self.paras]
-        self.noise = sorted(
-            (n.span.start, n.span.end) for n in clean.noise if n.span.field == "body"
-        )
+        self.noise = clean.set_aside()
         quoted = [q for q in find_quoted(self.text) if self._readable(q)]
         self.quoted = quoted
         self.embedded: list[Quoted] = []
