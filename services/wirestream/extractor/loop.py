@@ -410,7 +410,12 @@ class ExtractorLoop:
         self.metrics.restarts.inc()
         self.progress.set_state(LoopState.RESTARTING, self.clock(), error)
         logger.exception("the processing loop failed; resetting every partition", exc_info=error)
-        self.delivering = None
+        if self.delivering is not None:
+            # No delivery may outlive the reset: it could commit after the partition was sought
+            # back to the committed offset, and its messages would be committed twice.
+            task, self.delivering = self.delivering, None
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
         for partition in list(self.writers):
             self.reset(partition, error)
         await asyncio.sleep(RETRY_DELAYS[-1])

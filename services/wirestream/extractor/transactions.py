@@ -122,7 +122,22 @@ class PartitionWriter:
             await self._discard()
 
     async def stop(self) -> None:
-        await self.reset()
+        """Throw the producer away once the commit in progress ends, or after
+        :data:`STOP_TIMEOUT` seconds without waiting for it (the partition's next owner fences
+        this producer and aborts what it left open)."""
+        try:
+            await asyncio.wait_for(self.lock.acquire(), STOP_TIMEOUT)
+        except TimeoutError:
+            logger.warning(
+                "a commit did not end in time; abandoning the partition's producer",
+                extra={"partition": self.tp.partition},
+            )
+            await self._discard()
+            return
+        try:
+            await self._discard()
+        finally:
+            self.lock.release()
 
     async def _discard(self) -> None:
         producer, self.producer = self.producer, None
