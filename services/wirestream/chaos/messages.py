@@ -114,12 +114,10 @@ def load_pool(folder: Path) -> list[Message]:
     return mixed
 
 
-def nested(depth: int) -> dict[str, Any]:
-    """``{"level": {"level": ... {}}}`` nested ``depth`` objects deep."""
-    value: dict[str, Any] = {}
-    for _ in range(depth - 1):
-        value = {"level": value}
-    return value
+def nested_json(depth: int) -> bytes:
+    """``{"level":{"level": ... {}}}``, ``depth`` objects deep, as JSON text (written by hand: the
+    JSON module refuses to serialise more than 254 levels, which is the point of this poison)."""
+    return b'{"level":' * (depth - 1) + b"{}" + b"}" * (depth - 1)
 
 
 def poison_message(kind: str, number: int, marker: str) -> Message:
@@ -128,8 +126,10 @@ def poison_message(kind: str, number: int, marker: str) -> Message:
     key = f"chaos-{kind}-{number}"
     body = f"Officials in Geneva said on Monday that talks would resume ({key})."
     if kind == "nested":
-        article = {"id": key, "title": "Nested", "body": body, "metadata": nested(NESTED_DEPTH)}
-        return key.encode(), jsonio.dumps(article)
+        article = jsonio.dumps({"id": key, "title": "Nested", "body": body, "metadata": {}})
+        return key.encode(), article.replace(
+            b'"metadata":{}', b'"metadata":' + nested_json(NESTED_DEPTH)
+        )
     if kind == "fault":
         article = {
             "id": key,
