@@ -65,10 +65,15 @@ class WorkerPool:
         self.slots[index] = WorkerProcess(free_port(), old.env, old.log_path).start()
 
     def stop_all(self) -> dict[str, int | None]:
-        codes: dict[str, int | None] = {}
-        for index, worker in enumerate(self.slots):
-            codes[f"worker-{index}"] = worker.stop(STOP_TIMEOUT) if worker.alive() else None
-        return codes
+        """SIGTERM every running worker at once (SIGKILL after 30 s); exit code per worker."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def stop(worker: WorkerProcess) -> int | None:
+            return worker.stop(STOP_TIMEOUT) if worker.alive() else None
+
+        with ThreadPoolExecutor(max_workers=max(1, len(self.slots))) as threads:
+            codes = list(threads.map(stop, self.slots))
+        return {f"worker-{index}": code for index, code in enumerate(codes)}
 
 
 @dataclass
