@@ -226,10 +226,8 @@ async def _drive(
         asyncio.create_task(monitor.sample_offsets(sampler, stop)),
         asyncio.create_task(_read_outputs(reader, stop)),
     ]
+    faults = asyncio.create_task(FaultRunner(pool, publisher, broker, monitor, say).run(setup.plan))
     try:
-        faults = asyncio.create_task(
-            FaultRunner(pool, publisher, broker, monitor, say).run(setup.plan)
-        )
         await publisher.send_all(setup.messages, rate=config.rate, t0=monitor.t0)
         say(f"  t={monitor.now():6.1f}s published {publisher.sent} messages")
         outcomes = await faults
@@ -241,6 +239,8 @@ async def _drive(
         )
         await asyncio.sleep(config.settle)  # late duplicates: keep reading a little longer
     finally:
+        if not faults.done():  # publishing failed: do not leave faults firing
+            faults.cancel()
         stop.set()
         await asyncio.gather(*background, return_exceptions=True)
         for part in (reader, sampler, publisher):
