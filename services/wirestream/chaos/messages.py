@@ -126,8 +126,8 @@ def poison_message(kind: str, number: int, marker: str) -> Message:
     key = f"chaos-{kind}-{number}"
     body = f"Officials in Geneva said on Monday that talks would resume ({key})."
     if kind == "nested":
-        article = jsonio.dumps({"id": key, "title": "Nested", "body": body, "metadata": {}})
-        return key.encode(), article.replace(
+        shell = jsonio.dumps({"id": key, "title": "Nested", "body": body, "metadata": {}})
+        return key.encode(), shell.replace(
             b'"metadata":{}', b'"metadata":' + nested_json(NESTED_DEPTH)
         )
     if kind == "fault":
