@@ -50,12 +50,22 @@ def test_malformed_poison_fails_where_expected(kind: str, stage: str) -> None:
 
 
 def test_describe_names_what_a_message_is() -> None:
-    assert describe(poison_message("nested", 1, "t")[1]) == ("chaos-nested-1", "article chaos-nested-1 (metadata nested 300 deep)")  # fmt: skip
-    assert describe(poison_message("fault", 2, "t")[1]) == ("chaos-fault-2", "article chaos-fault-2 (fault marker)")  # fmt: skip
+    assert describe(poison_message("nested", 1, "t")[1]) == (
+        "chaos-nested-1",
+        "article chaos-nested-1 (metadata nested 300 deep)",
+    )
+    assert describe(poison_message("fault", 2, "t")[1]) == (
+        "chaos-fault-2",
+        "article chaos-fault-2 (fault marker)",
+    )
     assert describe(b"{nope") == (None, "decode failure, 5 bytes")
     no_id = jsonio.dumps({"title": "T", "body": "Some text."})
     article_id, what = describe(no_id)
-    assert article_id and article_id == decode_article(no_id, "x").id and what == f"article {article_id}"  # fmt: skip
+    assert (
+        article_id
+        and article_id == decode_article(no_id, "x").id
+        and what == f"article {article_id}"
+    )
 
 
 def test_build_messages_follows_the_order() -> None:

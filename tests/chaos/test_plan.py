@@ -52,7 +52,9 @@ def test_faults_are_sorted_in_the_window_and_never_leave_no_worker(seed: int) ->
 
 
 def test_a_dead_worker_is_not_targeted_again() -> None:
-    config = ChaosConfig(workers=3, articles=30, faults=10, fault_kinds=("sigkill",), restart_probability=0.0)  # fmt: skip
+    config = ChaosConfig(
+        workers=3, articles=30, faults=10, fault_kinds=("sigkill",), restart_probability=0.0
+    )
     plan = plan_run(5, config, 30)
     dead: set[int] = set()
     for fault in plan.faults:
@@ -64,7 +66,9 @@ def test_a_dead_worker_is_not_targeted_again() -> None:
 
 
 def test_one_worker_is_always_restarted() -> None:
-    config = ChaosConfig(workers=1, articles=20, faults=3, fault_kinds=("sigkill",), restart_probability=0.0)  # fmt: skip
+    config = ChaosConfig(
+        workers=1, articles=20, faults=3, fault_kinds=("sigkill",), restart_probability=0.0
+    )
     plan = plan_run(9, config, 20)
     assert all(f.delay is not None for f in plan.faults if f.kind == "sigkill")
 
@@ -86,7 +90,17 @@ def test_replay_command_round_trips_through_the_parser() -> None:
     from wirestream.cli import build_parser
     from wirestream.commands.chaos import config_from
 
-    config = ChaosConfig(workers=3, articles=77, rate=2.5, faults=1, fault_kinds=("sigkill",), generated=True, exactly_once=False, worker_env=("A=b c",))  # fmt: skip
+    config = ChaosConfig(
+        workers=3,
+        articles=77,
+        rate=2.5,
+        faults=1,
+        fault_kinds=("sigkill",),
+        generated=True,
+        exactly_once=False,
+        poison=False,
+        worker_env=("A=b c",),
+    )
     command = replay_command(config, 1234, bootstrap="127.0.0.1:9999")
     args = build_parser().parse_args(shlex.split(command)[1:])
     assert args.seed == 1234 and args.runs == 1
@@ -103,3 +117,10 @@ def test_bad_options_are_named() -> None:
         ChaosConfig(worker_env=("NOEQUALS",)).check()
     with pytest.raises(ConfigurationError, match="only 5 articles"):
         plan_run(1, ChaosConfig(articles=10), 5)
+
+
+def test_without_poison_only_articles_are_sent() -> None:
+    plan = plan_run(2, ChaosConfig(articles=12, poison=False, fault_kinds=("sigkill",)), 12)
+    assert [what for what, _ in plan.order] == ["article"] * 12
+    with pytest.raises(ConfigurationError, match="--no-poison"):
+        ChaosConfig(poison=False).check()

@@ -25,7 +25,12 @@ def record(kind: str, record_id: str, article_id: str, **extra: Any) -> bytes:
 
 
 def dead_letter(partition: int, offset: int, stage: str = "decode", topic: str = RAW) -> bytes:
-    source = {"topic": topic, "partition": partition, "offset": offset, "key_b64": base64.b64encode(b"k").decode()}  # fmt: skip
+    source = {
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "key_b64": base64.b64encode(b"k").decode(),
+    }
     return jsonio.dumps(
         {"kind": "dead_letter", "stage": stage, "source": source, "error_type": "X"}
     )

@@ -42,7 +42,8 @@ BROKER_DOWNTIME = (2.0, 8.0)
 class ChaosConfig:
     """The options of ``wirestream chaos`` (defaults: 2 workers, 300 articles, 5 messages/s,
     2 faults per run of any kind, a killed worker restarted with probability 0.5, poison bursts of
-    4, 300 s to complete after publishing, 5 s of settling, exactly-once expected)."""
+    4, 300 s to complete after publishing, 5 s of settling, exactly-once expected, one poison
+    message of each kind mixed in; ``poison=False`` leaves them out, bursts included)."""
 
     workers: int = DEFAULT_WORKERS
     articles: int = DEFAULT_ARTICLES
@@ -54,6 +55,7 @@ class ChaosConfig:
     timeout: float = DEFAULT_TIMEOUT
     settle: float = DEFAULT_SETTLE
     exactly_once: bool = True
+    poison: bool = True
     generated: bool = False
     data: str | None = None
     worker_env: tuple[str, ...] = ()
@@ -76,6 +78,8 @@ class ChaosConfig:
         unknown = sorted(set(self.fault_kinds) - set(FAULT_KINDS))
         if unknown:
             problems.append(f"--fault-kinds: unknown {', '.join(unknown)} (use {FAULT_KINDS})")
+        if not self.poison and "poison" in self.fault_kinds and self.faults:
+            problems.append("--no-poison: also leave 'poison' out of --fault-kinds")
         if self.faults and not self.fault_kinds:
             problems.append("--fault-kinds is empty but --faults is not 0")
         for item in self.worker_env:
@@ -141,7 +145,7 @@ def plan_run(seed: int, config: ChaosConfig, pool_size: int) -> RunPlan:
     marker = f"chaos-{rng.getrandbits(48):012x}"
     chosen = rng.sample(range(pool_size), config.articles)
     order: list[tuple[str, int | str]] = [("article", index) for index in chosen]
-    for kind in POISON_KINDS:
+    for kind in POISON_KINDS if config.poison else ():
         order.insert(rng.randint(0, len(order)), ("poison", kind))
     publish_seconds = len(order) / config.rate
     faults = plan_faults(rng, config, publish_seconds)
@@ -221,6 +225,8 @@ def replay_command(config: ChaosConfig, seed: int, *, bootstrap: str | None = No
         args.extend(["--data", config.data])
     if not config.exactly_once:
         args.append("--no-exactly-once")
+    if not config.poison:
+        args.append("--no-poison")
     for item in config.worker_env:
         args.extend(["--worker-env", item])
     if bootstrap:

@@ -112,6 +112,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="fail on any visible duplicate (default); --no-exactly-once fails only on differing ones",
     )
     add(
+        "--poison",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="mix one poison message of each kind into every run (default); --no-poison for "
+        "faults alone (then leave 'poison' out of --fault-kinds too)",
+    )
+    add(
         "--data",
         metavar="DIR",
         help="folder with load/*.jsonl (default $WIRESTREAM_EVAL_DATA, else ../shared/data; generated articles when that is absent)",
@@ -151,6 +158,7 @@ def config_from(args: argparse.Namespace, external: bool) -> defaults.ChaosConfi
         timeout=args.timeout,
         settle=args.settle,
         exactly_once=args.exactly_once,
+        poison=args.poison,
         generated=args.generated,
         data=args.data,
         worker_env=tuple(args.worker_env),
