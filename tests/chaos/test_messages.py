@@ -92,3 +92,23 @@ def test_generated_articles_are_distinct_and_valid() -> None:
     pool = generated_pool(50)
     assert len({v for _, v in pool}) == 50
     assert all(decode_article(v, "t").id == k.decode() for k, v in pool)
+
+
+def test_article_pool_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wirestream.chaos.plan import ChaosConfig
+    from wirestream.chaos.runner import article_pool
+    from wirestream.errors import ConfigurationError
+
+    said: list[str] = []
+    pool, notes = article_pool(ChaosConfig(articles=7, generated=True), said.append)
+    assert len(pool) == 7 and notes == ["generated articles (--generated)"]
+    with pytest.raises(ConfigurationError, match="--data"):
+        article_pool(ChaosConfig(data=str(tmp_path / "nowhere")), said.append)
+    monkeypatch.setenv("WIRESTREAM_EVAL_DATA", str(tmp_path / "absent"))
+    pool, notes = article_pool(ChaosConfig(articles=3), said.append)
+    assert len(pool) == 3 and "using generated articles instead" in notes[0]
+    assert said[-1] == notes[0], "the fallback is said, not only noted"
+    (tmp_path / "load").mkdir()
+    (tmp_path / "load" / "x.jsonl").write_bytes(b'{"id": "x1", "body": "b"}\n')
+    pool, notes = article_pool(ChaosConfig(data=str(tmp_path)), said.append)
+    assert pool == [(b"x1", b'{"id": "x1", "body": "b"}')]
