@@ -6,7 +6,7 @@ import base64
 from typing import Any
 
 from wirestream.chaos.messages import generated_article, poison_message
-from wirestream.chaos.reconcile import OutputIndex, RawMessage, reconcile
+from wirestream.chaos.reconcile import OutputIndex, RawMessage, committed_past, reconcile
 from wirestream.core import jsonio
 
 RAW = "p.articles.raw"
@@ -115,3 +115,9 @@ def test_duplicate_dead_letters_and_unreadable_outputs_are_counted() -> None:
     assert result.duplicate_dead_letters == 1
     assert result.dead_letters_by_stage == {"validate": 2}
     assert result.unreadable_outputs == 2
+
+
+def test_lost_messages_the_group_committed_past_are_told_apart() -> None:
+    lost = [raw(0, 4, b"{x"), raw(0, 9, b"{y"), raw(2, 0, b"{z")]
+    skipped = committed_past(lost, {0: 5, 1: 100})
+    assert [(m.partition, m.offset) for m in skipped] == [(0, 4)]

@@ -57,7 +57,11 @@ def test_a_clean_run_passes_and_a_lossy_one_fails() -> None:
     assert "worker-0 /ready: non-200 2.0 s" in clean and "'worker-1': -9" in clean
     lossy = render([result(lost=True, duplicate=False)], exactly_once=True)
     assert "run 1: FAIL" in lossy
-    assert "lost: partition 0 offset 0: article chaos-gen-1" in lossy
+    assert "lost (stalled): partition 0 offset 0: article chaos-gen-1" in lossy
+    assert "0 committed past by the group (skipped for good), 1 at or after" in lossy
+    lossy_run = result(lost=True, duplicate=False)
+    lossy_run.committed = {0: 1}
+    assert "lost (skipped): partition 0 offset 0" in render([lossy_run], exactly_once=True)
 
 
 def test_identical_duplicates_fail_only_with_exactly_once() -> None:

@@ -10,7 +10,7 @@ duplicate*: byte-identical when every copy has the same bytes, else differing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,3 +157,9 @@ def find_duplicates(raw: Iterable[RawMessage], index: OutputIndex) -> list[Dupli
             identical = len(set(values)) == 1
             found.append(Duplicate(record_id, article_id, len(values), expected, identical))
     return found
+
+
+def committed_past(lost: Iterable[RawMessage], committed: Mapping[int, int]) -> list[RawMessage]:
+    """The lost messages the consumer group has committed past (skipped for good), as opposed to
+    those still at or after the committed offset (stalled: the group may yet process them)."""
+    return [m for m in lost if committed.get(m.partition, 0) > m.offset]

@@ -45,9 +45,16 @@ def run_text(result: RunResult, exactly_once: bool) -> list[str]:
         + (f" on partition {partition}" if partition is not None else ""),
     ]
     lines.extend(f"  fault: {fault_line(o)}" for o in result.faults)
-    for message in rec.lost[:MAX_LISTED]:
+    skipped = {(m.partition, m.offset) for m in result.skipped()}
+    if rec.lost:
         lines.append(
-            f"  lost: partition {message.partition} offset {message.offset}: {message.what}"
+            f"  of the lost: {len(skipped)} committed past by the group (skipped for good), "
+            f"{len(rec.lost) - len(skipped)} at or after its committed offset (stalled)"
+        )
+    for message in rec.lost[:MAX_LISTED]:
+        how = "skipped" if (message.partition, message.offset) in skipped else "stalled"
+        lines.append(
+            f"  lost ({how}): partition {message.partition} offset {message.offset}: {message.what}"
         )
     for dup in rec.duplicates[:MAX_LISTED]:
         how = "byte-identical" if dup.identical else "DIFFERING"
@@ -138,6 +145,8 @@ def run_json(result: RunResult, exactly_once: bool) -> dict[str, Any]:
         "raw": rec.raw,
         "accounted": rec.accounted,
         "lost": [m.as_dict() for m in rec.lost],
+        "lost_committed_past": [m.as_dict() for m in result.skipped()],
+        "final_committed_offsets": result.committed,
         "duplicates": [d.__dict__ for d in rec.duplicates],
         "duplicate_dead_letters": rec.duplicate_dead_letters,
         "dead_letters_by_stage": rec.dead_letters_by_stage,

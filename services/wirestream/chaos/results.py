@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wirestream.chaos.plan import Fault
-from wirestream.chaos.reconcile import Reconciliation
+from wirestream.chaos.reconcile import RawMessage, Reconciliation, committed_past
 from wirestream.chaos.timeline import Transition
 
 
@@ -43,12 +43,18 @@ class RunResult:
     completed_after: float | None
     publish_seconds: float
     shutdown: dict[str, int | None]
+    committed: dict[int, int] = field(default_factory=dict)
+    """The group's committed offset per raw partition at the end of the run."""
     notes: list[str] = field(default_factory=list)
 
     def failed(self, exactly_once: bool) -> bool:
         """Lost anything, showed differing duplicates, or (exactly-once) any visible duplicate."""
         rec = self.reconciliation
         return bool(rec.lost or rec.differing_duplicates or (exactly_once and rec.duplicates))
+
+    def skipped(self) -> list[RawMessage]:
+        """Lost messages the group committed past: gone for good, not merely stalled."""
+        return committed_past(self.reconciliation.lost, self.committed)
 
     def poison(self) -> dict[str, str]:
         """What became of each poison message: records, dead letter (stage) or lost."""

@@ -303,6 +303,7 @@ def run_once(
         completed_after=completed,
         publish_seconds=setup.plan.publish_seconds,
         shutdown=shutdown,
+        committed=dict(monitor.offsets[-1].committed) if monitor.offsets else {},
     )
 
 
