@@ -46,6 +46,7 @@ def result(*, lost: bool, duplicate: bool) -> RunResult:
         completed_after=None if lost else 40.0,
         publish_seconds=20.0,
         shutdown={"worker-0": 0, "worker-1": -9},
+        committed={0: 0, 1: 6},
     )
 
 
@@ -81,4 +82,5 @@ def test_identical_duplicates_fail_only_with_exactly_once() -> None:
         }
     ]
     assert run["faults"][0]["recovery_s"] is None and run["seed"] == 99
-    jsonio.dumps(payload)  # serialisable as it is
+    assert run["final_committed_offsets"] == {"0": 0, "1": 6}
+    jsonio.dumps_pretty(payload)  # serialisable as it is

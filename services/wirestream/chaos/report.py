@@ -146,7 +146,7 @@ def run_json(result: RunResult, exactly_once: bool) -> dict[str, Any]:
         "accounted": rec.accounted,
         "lost": [m.as_dict() for m in rec.lost],
         "lost_committed_past": [m.as_dict() for m in result.skipped()],
-        "final_committed_offsets": result.committed,
+        "final_committed_offsets": {str(p): o for p, o in sorted(result.committed.items())},
         "duplicates": [d.__dict__ for d in rec.duplicates],
         "duplicate_dead_letters": rec.duplicate_dead_letters,
         "dead_letters_by_stage": rec.dead_letters_by_stage,
