@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest schemas eval bench clean
+.PHONY: install demo test lint typecheck pytest schemas eval bench chaos clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required: install it and/or set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -41,6 +41,10 @@ eval: install ## score extraction on ../shared/data (wirestream eval --help for 
 bench: install ## speed against bare spaCy, offline and through the local broker (~12 min)
 	$(BIN)/wirestream kafka start
 	$(BIN)/wirestream bench --kafka --limit 1000 --rounds 1
+
+CHAOS_ARGS ?= --runs 1 --workers 2 --articles 300
+chaos: install ## workers under random faults, every raw offset reconciled (own local broker; CHAOS_ARGS=...)
+	$(BIN)/wirestream chaos $(CHAOS_ARGS)
 
 demo: install ## start the local broker and run the pipeline demo
 	$(BIN)/wirestream demo

@@ -21,6 +21,7 @@ COMMANDS = (
     "archive",
     "eval",
     "bench",
+    "chaos",
 )
 """Sub-commands, in the order ``--help`` lists them; each is ``wirestream.commands.<name>``."""
 
