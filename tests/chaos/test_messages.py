@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,15 @@ from wirestream.errors import InputError
 from wirestream.inputs import decode_article
 
 
-def test_nested_poison_is_a_valid_article_nested_300_deep() -> None:
+def test_nested_poison_is_an_article_nested_300_deep_that_validation_refuses() -> None:
+    """Well-formed JSON with a body, metadata nested 300 deep: it once passed validation and
+    crashed the worker when its record was serialised; the contract now refuses it."""
     key, value = poison_message("nested", 4, "tok")
-    article = decode_article(value, "test")
-    assert key == b"chaos-nested-4" and article.id == "chaos-nested-4"
-    assert depth(article.metadata) == NESTED_DEPTH
-    with pytest.raises(TypeError):  # what the worker trips on when it serialises the record
-        jsonio.dumps(article.metadata)
+    assert key == b"chaos-nested-4"
+    data = json.loads(value)
+    assert data["id"] == "chaos-nested-4" and depth(data["metadata"]) == NESTED_DEPTH
+    with pytest.raises(InputError, match="metadata nests more than 32 levels"):
+        decode_article(value, "test")
 
 
 def test_fault_poison_carries_the_marker() -> None:
@@ -50,9 +53,10 @@ def test_malformed_poison_fails_where_expected(kind: str, stage: str) -> None:
 
 
 def test_describe_names_what_a_message_is() -> None:
-    assert describe(poison_message("nested", 1, "t")[1]) == (
-        "chaos-nested-1",
-        "article chaos-nested-1 (metadata nested 300 deep)",
+    nested = poison_message("nested", 1, "t")[1]
+    assert describe(nested) == (
+        None,
+        f"validate failure (metadata nested 300 deep), {len(nested)} bytes",
     )
     assert describe(poison_message("fault", 2, "t")[1]) == (
         "chaos-fault-2",

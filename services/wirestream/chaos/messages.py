@@ -174,12 +174,26 @@ def depth(value: Any) -> int:
     return deepest
 
 
+def _nesting(value: bytes) -> str:
+    """`` (metadata nested N deep)`` for a message whose metadata nests deeper than 20 levels
+    (the article contract refuses more than 32), else empty."""
+    import json  # the standard parser: orjson refuses what nests deeper than 1,024 levels
+
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
+        return ""
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    nest = depth(metadata) if metadata is not None else 0
+    return f" (metadata nested {nest} deep)" if nest > 20 else ""
+
+
 def describe(value: bytes) -> tuple[str | None, str]:
     """(the article id a worker must emit a record for, or None; what the message is)."""
     try:
         article = decode_article(value, "chaos")
     except InputError as exc:
-        return None, f"{exc.stage} failure, {len(value)} bytes"
+        return None, f"{exc.stage} failure{_nesting(value)}, {len(value)} bytes"
     except (ValueError, RecursionError) as exc:
         return None, f"undecodable ({type(exc).__name__}), {len(value)} bytes"
     what = f"article {article.id}"
