@@ -14,12 +14,12 @@ from wirestream.chaos.messages import Message
 from wirestream.chaos.reconcile import OutputIndex, RawMessage
 from wirestream.chaos.timeline import OffsetSample
 from wirestream.errors import EnvironmentNotReadyError
-from wirestream.streaming.topics import MAX_REQUEST_BYTES
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
     ARTICLES,
     ENTITIES,
     EVENTS,
+    MAX_REQUEST_BYTES,
     QUOTES,
     RAW_ARTICLES,
     RAW_DEAD_LETTERS,
