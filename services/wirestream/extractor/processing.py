@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article, DeadLetter, FingerprintEntry, SourcePosition
-from wirestream.core.contracts.deadletter import DeadLetterStage
 from wirestream.core.extraction import Extractor
 from wirestream.core.extraction.pipeline import AnyRecord, ArticleResult
 from wirestream.errors import InputError, WirestreamError
@@ -36,6 +35,7 @@ from wirestream.streaming.topics import (
     RAW_DEAD_LETTERS,
     RECORD_TOPICS,
 )
+from wirestream_contracts.deadletter import DeadLetterStage
 
 logger = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from wirestream_contracts.base import ReadingModel
 
 
-class SourcePosition(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class SourcePosition(ReadingModel):
     topic: str
     partition: int
     offset: int
@@ -25,10 +25,8 @@ class SourcePosition(BaseModel):
     timestamp_ms: int | None = Field(default=None, description="The original message's timestamp.")
 
 
-class OriginalHeader(BaseModel):
+class OriginalHeader(ReadingModel):
     """One header of the original message (Kafka headers: a string key, bytes value)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
     value_b64: str = Field(description="The header's value, base64.")
@@ -38,7 +36,7 @@ DeadLetterStage = Literal["decode", "validate", "extract", "encode", "publish", 
 """Where a message failed; see :attr:`DeadLetter.stage`."""
 
 
-class DeadLetter(BaseModel):
+class DeadLetter(ReadingModel):
     """One message that failed, and why.
 
     Nothing is lost silently: ``original_b64`` is the exact bytes when ``original_truncated`` is
@@ -48,8 +46,6 @@ class DeadLetter(BaseModel):
     ``key_truncated`` fields were added compatibly (schema version 1): older dead letters lack them
     and read as not truncated, without headers.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["dead_letter"] = "dead_letter"
     schema_version: Literal[1] = 1

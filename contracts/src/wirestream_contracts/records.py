@@ -1,8 +1,8 @@
 """The output contract, version 1: article, entity, quote and event records.
 
 Every record carries ``kind``, ``schema_version``, ``id`` and ``article_id``. A :class:`Span` is
-``{start, end, text, field}`` with ``text == body[start:end]`` (Python string indices, end
-exclusive; ``field`` is ``"title"`` for spans in the title, else ``"body"``). Ids are deterministic:
+``{start, end, text, field}`` with ``text == body[start:end]`` (offsets in Unicode code points:
+Python string indices, not UTF-16 code units; end exclusive; ``field`` is ``"title"`` for spans in the title, else ``"body"``). Ids are deterministic:
 the same article through the same version gives byte-identical records (see ``wirestream.core.ids``).
 
 Revisions: every record also carries ``revision``, a digest of the article content extraction
@@ -15,14 +15,17 @@ record per article id; entity, quote and event records of an older revision are 
 records drops them. ``revision`` is optional for readers (records written before it was added
 have none).
 
-Adding an optional field is a compatible change; anything else bumps ``SCHEMA_VERSION``.
+Adding an optional field is a compatible change; anything else bumps ``SCHEMA_VERSION`` (the
+major version): see :mod:`wirestream_contracts.compat` and ``docs/CONSUMERS.md``.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from wirestream_contracts.base import ReadingModel
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -49,17 +52,32 @@ EventType = Literal[
 Qualifier = Literal["exact", "at_least", "about", "up_to", "more_than", "less_than"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+_Model = ReadingModel
+
+
+OFFSET_UNIT = "unicode-code-point"
+"""The unit of every span offset: Unicode code points (Python ``str`` indices), not UTF-16 code
+units (JavaScript, Java, C#) and not UTF-8 bytes. Stated in every span schema as ``x-offset-unit``."""
+
+_OFFSET_NOTE = (
+    " Offsets count Unicode code points (Python str indices), not UTF-16 code units and not "
+    "bytes: in JavaScript slice Array.from(text) (or a code-point iterator), in Java use "
+    "offsetByCodePoints."
+)
 
 
 class Span(_Model):
-    """A stretch of the article's text: ``text == body[start:end]`` (or ``title[...]``)."""
+    """A stretch of the article's text: ``text == body[start:end]`` (or ``title[...]``), offsets
+    in Unicode code points (:data:`OFFSET_UNIT`)."""
 
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    text: str
-    field: Literal["body", "title"] = "body"
+    model_config = ConfigDict(json_schema_extra={"x-offset-unit": OFFSET_UNIT})
+
+    start: int = Field(ge=0, description="First code point of the stretch." + _OFFSET_NOTE)
+    end: int = Field(ge=0, description="Code point after the stretch (end exclusive).")
+    text: str = Field(description="The stretch itself: body[start:end] in code points.")
+    field: Literal["body", "title"] = Field(
+        default="body", description="Which text the offsets point into: the body or the title."
+    )
 
 
 class NoiseSpan(_Model):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from wirestream_contracts.base import ReadingModel
 
 
-class AlertRecord(BaseModel):
+class AlertRecord(ReadingModel):
     """One firing of one rule, with the records that triggered it and a summary for people."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["alert"] = "alert"
     schema_version: Literal[1] = 1

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from wirestream_contracts.base import ReadingModel
 
 
-class FingerprintEntry(BaseModel):
+class FingerprintEntry(ReadingModel):
     """One article's SimHash fingerprint, as the extractor remembers it for near-duplicate
     marking. Written in the same transaction as the article's records, to the partition of the
     raw message it came from, keyed by article id (a compacted topic: the latest per article)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["fingerprint"] = "fingerprint"
     schema_version: Literal[1] = 1

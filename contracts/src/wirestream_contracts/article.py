@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from wirestream.core.ids import content_id, content_revision
+from wirestream_contracts.ids import content_id, content_revision
 
 MAX_BODY_CHARS = 1_000_000
 """Longest body accepted, in characters (Python string length)."""
