@@ -42,7 +42,7 @@ def consume(bootstrap: str, prefix: str, group: str, wanted: int, timeout: float
                 continue
             if message.error():
                 raise KafkaException(message.error())
-            for line in joiner.add(message.value(), message.headers()):
+            for line in joiner.add(message.value() or b"", message.headers()):
                 print(json.dumps(line), flush=True)
                 complete += 1
         return 0

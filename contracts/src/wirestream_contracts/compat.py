@@ -70,7 +70,7 @@ def _branches(root: Schema, schema: Schema) -> list[Schema]:
     schema = _resolve(root, schema)
     if "anyOf" in schema or "oneOf" in schema:
         out: list[Schema] = []
-        for branch in schema.get("anyOf", schema.get("oneOf", [])):
+        for branch in schema.get("anyOf") or schema.get("oneOf") or []:
             out += _branches(root, branch)
         return out
     types = schema.get("type")

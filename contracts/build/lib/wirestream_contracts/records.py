@@ -52,7 +52,6 @@ EventType = Literal[
 Qualifier = Literal["exact", "at_least", "about", "up_to", "more_than", "less_than"]
 
 
-_Model = ReadingModel
 
 
 OFFSET_UNIT = "unicode-code-point"
@@ -66,7 +65,7 @@ _OFFSET_NOTE = (
 )
 
 
-class Span(_Model):
+class Span(ReadingModel):
     """A stretch of the article's text: ``text == body[start:end]`` (or ``title[...]``), offsets
     in Unicode code points (:data:`OFFSET_UNIT`)."""
 
@@ -80,14 +79,14 @@ class Span(_Model):
     )
 
 
-class NoiseSpan(_Model):
+class NoiseSpan(ReadingModel):
     """A stretch that cleaning set aside: extraction does not read it."""
 
     reason: Literal["boilerplate", "repeated_headline", "caption", "credit"]
     span: Span
 
 
-class Geo(_Model):
+class Geo(ReadingModel):
     """Where a place is, and which gazetteer entry says so (``geonames:2172797``, ``ws:odesa-oblast``)."""
 
     lat: float
@@ -96,7 +95,7 @@ class Geo(_Model):
     feature: Literal["country", "region", "city", "place"]
 
 
-class Role(_Model):
+class Role(ReadingModel):
     """A title or function the text gives an entity ("Foreign Minister", "press secretary")."""
 
     title: str
@@ -114,7 +113,7 @@ def _omit_text(value: object) -> bool:
     return value == "text"
 
 
-class EntityRecord(_Model):
+class EntityRecord(ReadingModel):
     """One real-world thing mentioned in one article, all its mentions merged."""
 
     kind: Literal["entity"] = "entity"
@@ -136,19 +135,19 @@ class EntityRecord(_Model):
     salience: float = Field(ge=0.0, le=1.0)
 
 
-class Speaker(_Model):
+class Speaker(ReadingModel):
     name: str = Field(description="Canonical name, even when the text says 'he' or 'the minister'.")
     entity_id: str | None
     span: Span | None = Field(description="Where the speaker is written (may be the pronoun).")
 
 
-class Cue(_Model):
+class Cue(ReadingModel):
     text: str
     lemma: str
     span: Span
 
 
-class QuoteRecord(_Model):
+class QuoteRecord(ReadingModel):
     """Who said what: direct, indirect or mixed speech."""
 
     kind: Literal["quote"] = "quote"
@@ -169,13 +168,13 @@ class QuoteRecord(_Model):
     event_ids: list[str] = Field(default_factory=list)
 
 
-class Participant(_Model):
+class Participant(ReadingModel):
     entity_id: str | None
     name: str
     span: Span
 
 
-class EventLocation(_Model):
+class EventLocation(ReadingModel):
     entity_id: str | None
     name: str
     country: str | None
@@ -192,21 +191,21 @@ class EventLocation(_Model):
     )
 
 
-class EventDate(_Model):
+class EventDate(ReadingModel):
     value: str = Field(description="ISO date: YYYY-MM-DD, YYYY-MM or YYYY by precision.")
     precision: Literal["day", "month", "year"]
     span: Span
     relative: bool = Field(description="True when resolved against published_at.")
 
 
-class Count(_Model):
+class Count(ReadingModel):
     value: int
     qualifier: Qualifier
     of: str | None = Field(default=None, description="What is counted ('civilians').")
     span: Span
 
 
-class Quantity(_Model):
+class Quantity(ReadingModel):
     value: int
     qualifier: Qualifier
     counts: str = Field(description="What the number counts ('Shahed drone').")
@@ -214,18 +213,18 @@ class Quantity(_Model):
     span: Span
 
 
-class Casualties(_Model):
+class Casualties(ReadingModel):
     killed: Count | None = None
     injured: Count | None = None
 
 
-class Claim(_Model):
+class Claim(ReadingModel):
     source: Participant | None
     modality: Literal["reported", "claimed", "alleged", "denied", "confirmed"]
     cue: Span
 
 
-class EventRecord(_Model):
+class EventRecord(ReadingModel):
     """Who did what to whom, where, when, how many, and who says so (PLOVER types)."""
 
     kind: Literal["event"] = "event"
@@ -254,7 +253,7 @@ class EventRecord(_Model):
     confidence: float = Field(ge=0.0, le=1.0)
 
 
-class Credit(_Model):
+class Credit(ReadingModel):
     """A person (or, for ``sources``, an agency) the wire envelope credits, with its role."""
 
     role: Literal[
@@ -270,7 +269,7 @@ class Credit(_Model):
     span: Span
 
 
-class VersionTag(_Model):
+class VersionTag(ReadingModel):
     """A version or genre tag of the title or the body's first line ("UPDATE 2-", "REFILE-")."""
 
     kind: Literal[
@@ -297,7 +296,7 @@ class VersionTag(_Model):
     span: Span
 
 
-class EnvelopePart(_Model):
+class EnvelopePart(ReadingModel):
     """A stretch of the body that belongs to the wire envelope; extraction does not read it."""
 
     kind: Literal[
@@ -315,7 +314,7 @@ class EnvelopePart(_Model):
     span: Span
 
 
-class Dateline(_Model):
+class Dateline(ReadingModel):
     """Where and when the story was filed: ``TBILISI, April 14 (Reuters) -``."""
 
     span: Span = Field(description="The whole dateline, its separator included.")
@@ -333,7 +332,7 @@ class Dateline(_Model):
     agency_span: Span | None = None
 
 
-class Envelope(_Model):
+class Envelope(ReadingModel):
     """The wire envelope of an article: metadata around the news, not news."""
 
     parts: list[EnvelopePart] = Field(
@@ -348,7 +347,7 @@ class Envelope(_Model):
     )
 
 
-class ArticleCounts(_Model):
+class ArticleCounts(ReadingModel):
     characters: int
     sentences: int
     tokens: int
@@ -357,7 +356,7 @@ class ArticleCounts(_Model):
     events: int
 
 
-class ArticleRecord(_Model):
+class ArticleRecord(ReadingModel):
     """The normalised article: metadata, language, what cleaning set aside, counts."""
 
     kind: Literal["article"] = "article"
