@@ -3,6 +3,7 @@ what it depends on: pydantic, orjson) reads every example message and the schema
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -47,6 +48,10 @@ print(json.dumps({"checked": checked, "python": sys.version.split()[0]}))
 
 
 def test_contracts_install_alone_and_read_every_example(tmp_path: Path) -> None:
+    source = tmp_path / "contracts"  # a copy: pip builds in the source tree (build/, egg-info)
+    shutil.copytree(
+        ROOT / "contracts", source, ignore=shutil.ignore_patterns("build", "*.egg-info")
+    )
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"

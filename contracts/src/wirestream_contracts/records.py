@@ -52,8 +52,6 @@ EventType = Literal[
 Qualifier = Literal["exact", "at_least", "about", "up_to", "more_than", "less_than"]
 
 
-
-
 OFFSET_UNIT = "unicode-code-point"
 """The unit of every span offset: Unicode code points (Python ``str`` indices), not UTF-16 code
 units (JavaScript, Java, C#) and not UTF-8 bytes. Stated in every span schema as ``x-offset-unit``."""
