@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from wirestream_contracts import headers
 from wirestream_contracts.topics import ALL_TOPICS, TopicSpec
 

@@ -26,6 +26,10 @@ def _spans(value: Any) -> list[dict[str, Any]]:
     return []
 
 
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
 def test_java_slices_code_point_offsets(extractor: Extractor, tmp_path: Path) -> None:
     java = shutil.which("java")
     assert java, "Java 11+ is needed (it also runs the test broker)"
@@ -34,7 +38,6 @@ def test_java_slices_code_point_offsets(extractor: Extractor, tmp_path: Path) ->
     records = [*result.entities, *result.quotes, *result.events]
     spans = [s for r in records for s in _spans(r.model_dump()) if s["field"] == "body"]
     assert spans
-    b64 = lambda text: base64.b64encode(text.encode()).decode()  # noqa: E731
     lines = [b64(body)] + [f"{s['start']}\t{s['end']}\t{b64(s['text'])}" for s in spans]
     path = tmp_path / "spans.tsv"
     path.write_text("\n".join(lines) + "\n", "utf-8")
