@@ -120,7 +120,7 @@ class Article(BaseModel):
     @property
     def revision(self) -> str:
         """The revision of the content extraction reads (title, body, published_at, language):
-        the same id with new content is a new revision; see :func:`~wirestream.core.ids.content_revision`."""
+        the same id with new content is a new revision; see :func:`~wirestream_contracts.ids.content_revision`."""
         return content_revision(self.title, self.body, self.published_at, self.language)
 
     @property

@@ -43,7 +43,7 @@ class HasTopicPrefix(Protocol):
 DAY_MS = 24 * 3600 * 1000
 MAX_MESSAGE_BYTES = MAX_RAW_MESSAGE_BYTES
 """Largest message any topic accepts (``max.message.bytes``, 8 MiB): the raw topic's limit is the
-article contract's :data:`~wirestream.core.contracts.article.MAX_RAW_MESSAGE_BYTES` (its docstring
+article contract's :data:`~wirestream_contracts.article.MAX_RAW_MESSAGE_BYTES` (its docstring
 relates it to the body and metadata limits), and the record topics take as much (an article record
 repeats the body)."""
 REQUEST_HEADROOM = 1024 * 1024
@@ -55,7 +55,7 @@ accept can be sent and fetched."""
 
 @dataclass(frozen=True)
 class TopicSpec:
-    """One topic, as declared. ``name(settings)`` gives the deployed name."""
+    """One topic, as declared. ``name(prefix)`` gives the deployed name."""
 
     key: str
     suffix: str
