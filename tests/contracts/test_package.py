@@ -1,12 +1,15 @@
 """The contracts distribution installs alone: a fresh virtualenv with only ``contracts/`` (and
-what it depends on: pydantic, orjson) reads every example message and the schema files."""
+what it depends on: pydantic, orjson) reads every example message and the schema files.
+
+Run with this interpreter, and with every other Python that pydantic supports (3.10+) found on
+PATH or in pyenv's versions; the ones not found are skipped with the reason."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -47,13 +50,37 @@ print(json.dumps({"checked": checked, "python": sys.version.split()[0]}))
 """
 
 
-def test_contracts_install_alone_and_read_every_example(tmp_path: Path) -> None:
+SUPPORTED = [(3, minor) for minor in range(10, 15)]
+"""The Python versions pydantic supports (its Requires-Python: >=3.10), up to the newest known."""
+
+
+def find_python(version: tuple[int, int]) -> str | None:
+    """An interpreter of ``version``: this one, one of pyenv's versions, or one on PATH (not a
+    pyenv shim: a shim fails for a version that is not selected)."""
+    if sys.version_info[:2] == version:
+        return sys.executable
+    name = f"python{version[0]}.{version[1]}"
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates = sorted(root.glob(f"{version[0]}.{version[1]}.*/bin/{name}"))
+    if candidates:
+        return str(candidates[-1])
+    found = shutil.which(name)
+    return found if found and "/shims/" not in found else None
+
+
+@pytest.mark.parametrize("version", SUPPORTED, ids=lambda v: f"py{v[0]}.{v[1]}")
+def test_contracts_install_alone_and_read_every_example(
+    version: tuple[int, int], tmp_path: Path
+) -> None:
+    interpreter = find_python(version)
+    if interpreter is None:
+        pytest.skip(f"no Python {version[0]}.{version[1]} on this machine")
     source = tmp_path / "contracts"  # a copy: pip builds in the source tree (build/, egg-info)
     shutil.copytree(
         ROOT / "contracts", source, ignore=shutil.ignore_patterns("build", "*.egg-info")
     )
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    subprocess.run([interpreter, "-m", "venv", str(env_dir)], check=True, timeout=120)
     python = env_dir / "bin" / "python"
     install = subprocess.run(
         [
@@ -82,4 +109,4 @@ def test_contracts_install_alone_and_read_every_example(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert '"checked": 9' in result.stdout, result.stdout
-    assert sys.version_info[:2] >= (3, 10)
+    assert f'"python": "{version[0]}.{version[1]}.' in result.stdout, result.stdout
