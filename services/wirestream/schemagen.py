@@ -2,12 +2,18 @@
 
 ``python -m wirestream.schemagen`` (``make schemas``) writes:
 
-- ``schemas/json/<name>.v<version>.json``: the JSON Schema of every message value;
-- ``schemas/asyncapi.yaml``: an AsyncAPI 3.0 document describing every topic and its message;
+- ``schemas/json/<name>.v<major>.json``: the JSON Schema of every message value, per major version;
+- ``schemas/history/<name>/<major>.<minor>.json``: every published version of a major, never
+  edited once written: when a model's schema changes compatibly, the next minor is added (and an
+  incompatible change is refused unless the major is bumped; ``wirestream_contracts.compat``);
+- ``schemas/asyncapi.yaml``: an AsyncAPI 3.0 document describing every topic, its message, its
+  headers and an example;
 - ``schemas/examples/<topic key>.json``: an example message for every topic, made by running the
   real pipeline on a short text written for the purpose (``EXAMPLE_ARTICLE``).
 
-``tests/contracts/test_schemas.py`` fails when the committed files drift from the models.
+``schemas/`` is the contracts distribution's package data (``contracts/src/wirestream_contracts/
+schemas``). ``tests/contracts/test_schemas.py`` fails when the committed files drift from the models,
+``tests/contracts/test_compatibility.py`` when a change breaks the compatibility policy.
 ``--check`` compares instead of writing and exits 1 on drift.
 """
 
@@ -23,6 +29,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+import wirestream
 from wirestream.core import jsonio
 from wirestream.core.contracts import (
     AlertRecord,
@@ -31,10 +38,17 @@ from wirestream.core.contracts import (
     FingerprintEntry,
     SourcePosition,
 )
-from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import ALL_TOPICS, TopicSpec
+from wirestream.streaming.topics import ALL_TOPICS, DEFAULT_TOPIC_PREFIX, TopicSpec
+from wirestream_contracts import compat
+from wirestream_contracts import headers as wire_headers
+from wirestream_contracts.schemas import SCHEMAS_DIR, history
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+__all__ = ["SCHEMAS_DIR", "asyncapi_document", "example_messages", "json_schema", "render"]
+
+EXAMPLE_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+"""The W3C Trace Context specification's own example, shown as a carried header."""
+PRODUCERS = {"raw": None, "alerts": "alerter", "alerts_dlq": "alerter"}
+"""Which service produces each topic (the extractor when not listed; None: publishers)."""
 
 EXAMPLE_ARTICLE: dict[str, Any] = {
     "id": "example-2024-03-04-port-strike",
@@ -69,10 +83,141 @@ def _models() -> dict[str, tuple[type[BaseModel], int]]:
     return dict(sorted(out.items()))
 
 
-def _channel(topic: TopicSpec, settings: KafkaSettings) -> dict[str, Any]:
+def compatibility_of(model: type[BaseModel]) -> str:
+    """The compatibility mode of a model's topics (all its topics must agree)."""
+    modes = {t.compatibility for t in ALL_TOPICS if t.value is model}
+    if len(modes) != 1:
+        raise ValueError(f"{model.__name__}: topics disagree on compatibility: {sorted(modes)}")
+    return modes.pop()
+
+
+def compatibility_problems(
+    model: type[BaseModel], major: int, schema: dict[str, Any] | None = None
+) -> dict[str, list[str]]:
+    """Problems of ``schema`` (default: the model's current one) with every published version of
+    the same major, by published file name; empty when compatible (or nothing is published)."""
+    current = schema if schema is not None else json_schema(model, major)
+    mode = compat.mode_of(compatibility_of(model))
+    out: dict[str, list[str]] = {}
+    for minor, path in history(schema_name(model), major):
+        found = compat.problems(jsonio.loads(path.read_bytes()), current, mode)
+        if found:
+            out[f"{major}.{minor}"] = found
+    return out
+
+
+def _history_file(model: type[BaseModel], major: int, data: bytes) -> Path:
+    """The published version ``data`` is: the latest one when equal, else the next minor."""
+    published = history(schema_name(model), major)
+    if published and published[-1][1].read_bytes() == data:
+        return published[-1][1]
+    minor = published[-1][0] + 1 if published else 0
+    return SCHEMAS_DIR / "history" / schema_name(model) / f"{major}.{minor}.json"
+
+
+def _producer(topic: TopicSpec) -> str | None:
+    return PRODUCERS.get(topic.key, "extractor")
+
+
+def headers_schema(topic: TopicSpec) -> dict[str, Any]:
+    """The JSON Schema of a topic's Kafka headers (values as UTF-8 text)."""
+    trace = {
+        "traceparent": {
+            "type": "string",
+            "description": "W3C Trace Context traceparent; carried from the raw message.",
+        },
+        "tracestate": {"type": "string", "description": "W3C Trace Context tracestate; carried."},
+        "baggage": {"type": "string", "description": "W3C Baggage; carried."},
+    }
+    extra = {
+        "type": "string",
+        "description": "Publishers' own headers named x-... (carried from the raw message); any "
+        "other header may appear too and is to be ignored.",
+    }
+    producer = _producer(topic)
+    if producer is None:
+        return {
+            "type": "object",
+            "description": "Optional. Headers named traceparent, tracestate, baggage or x-... are "
+            f"carried onto every record derived from the message (up to "
+            f"{wire_headers.MAX_CARRIED_BYTES} bytes); others are kept only in dead letters.",
+            "properties": trace,
+            "additionalProperties": extra,
+        }
+    kind = topic.value.model_fields["kind"].default
+    return {
+        "type": "object",
+        "properties": {
+            wire_headers.CONTENT_TYPE: {"type": "string", "const": wire_headers.JSON},
+            wire_headers.KIND: {
+                "type": "string",
+                "const": kind,
+                "description": "The value's kind.",
+            },
+            wire_headers.SCHEMA_VERSION: {
+                "type": "string",
+                "const": str(topic.schema_version),
+                "description": "The value's major schema version "
+                f"(json/{schema_name(topic.value)}.v{topic.schema_version}.json).",
+            },
+            wire_headers.PRODUCER: {
+                "type": "string",
+                "pattern": f"^{producer}/",
+                "description": "The producing service and its version (service/version).",
+            },
+            **trace,
+        },
+        "required": list(wire_headers.OWN),
+        "additionalProperties": extra,
+    }
+
+
+def example_headers(topic: TopicSpec) -> dict[str, str]:
+    carried = {"traceparent": EXAMPLE_TRACEPARENT}
+    producer = _producer(topic)
+    if producer is None:
+        return carried
+    kind = topic.value.model_fields["kind"].default
+    pairs = wire_headers.produced_headers(
+        kind,
+        topic.schema_version,
+        f"{producer}/{wirestream.__version__}",
+        [(k, v.encode()) for k, v in carried.items()],
+    )
+    return wire_headers.as_text(pairs)
+
+
+def _message(topic: TopicSpec) -> dict[str, Any]:
     name = schema_name(topic.value)
+    doc = (topic.value.__doc__ or "").strip().splitlines()[0]
+    return {
+        "name": name,
+        "title": name,
+        "summary": doc,
+        "description": f"Compatibility within a major version: {topic.compatibility} "
+        "(see docs/CONSUMERS.md). Published versions: "
+        f"history/{name}/{topic.schema_version}.<minor>.json.",
+        "contentType": "application/json",
+        "headers": headers_schema(topic),
+        "payload": {
+            "schemaFormat": "application/schema+json;version=draft-2020-12",
+            "schema": {"$ref": f"json/{name}.v{topic.schema_version}.json"},
+        },
+        "bindings": {"kafka": {"key": {"type": "string"}, "bindingVersion": "0.5.0"}},
+        "examples": [
+            {
+                "name": topic.key,
+                "summary": f"examples/{topic.key}.json, made by the real pipeline.",
+                "headers": example_headers(topic),
+                "payload": {"$ref": f"examples/{topic.key}.json"},
+            }
+        ],
+    }
+
+
+def _channel(topic: TopicSpec) -> dict[str, Any]:
     bindings: dict[str, Any] = {
-        "topic": topic.name(settings),
+        "topic": topic.name(),
         "partitions": topic.partitions,
         "topicConfiguration": {
             "cleanup.policy": topic.config()["cleanup.policy"].split(","),
@@ -87,27 +232,17 @@ def _channel(topic: TopicSpec, settings: KafkaSettings) -> dict[str, Any]:
     if topic.raw_bytes_in:
         description += " Producers may send any bytes; invalid ones become dead letters."
     return {
-        "address": topic.name(settings),
+        "address": topic.name(),
         "description": description,
-        "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+        "messages": {topic.key: {"$ref": f"#/components/messages/{topic.key}"}},
         "bindings": {"kafka": bindings},
     }
 
 
 def asyncapi_document() -> dict[str, Any]:
     """The AsyncAPI 3.0 document for every declared topic (default names)."""
-    settings = KafkaSettings(bootstrap_servers="localhost:9092")
-    messages: dict[str, Any] = {}
-    for name, (model, version) in _models().items():
-        messages[name] = {
-            "name": name,
-            "title": name,
-            "summary": (model.__doc__ or "").strip().splitlines()[0],
-            "contentType": "application/json",
-            "payload": {"$ref": f"json/{name}.v{version}.json"},
-            "bindings": {"kafka": {"key": {"type": "string"}, "bindingVersion": "0.5.0"}},
-        }
-    channels = {t.key: _channel(t, settings) for t in ALL_TOPICS}
+    messages = {t.key: _message(t) for t in ALL_TOPICS}
+    channels = {t.key: _channel(t) for t in ALL_TOPICS}
     operations: dict[str, Any] = {}
     for topic in ALL_TOPICS:
         action = "send" if topic.key == "raw" else "receive"
@@ -126,9 +261,11 @@ def asyncapi_document() -> dict[str, Any]:
             "title": "Wirestream",
             "version": "1",
             "description": (
-                "Topics of a Wirestream deployment. Names are the default prefix 'wirestream.' plus "
-                "the declared suffix (WIRESTREAM_KAFKA_TOPIC_PREFIX). Generated from "
-                "services/wirestream/streaming/topics.py by `make schemas`; do not edit."
+                f"Topics of a Wirestream deployment. Names are the default prefix "
+                f"'{DEFAULT_TOPIC_PREFIX}' plus the declared suffix (WIRESTREAM_KAFKA_TOPIC_PREFIX). "
+                "Read with isolation.level=read_committed. Span offsets are Unicode code points. "
+                "Consumer guide: docs/CONSUMERS.md. Generated from "
+                "contracts/src/wirestream_contracts/topics.py by `make schemas`; do not edit."
             ),
         },
         "servers": {
@@ -207,9 +344,9 @@ def render() -> dict[Path, bytes]:
     """Every generated file (path → bytes), schemas and AsyncAPI only (examples are separate)."""
     files: dict[Path, bytes] = {}
     for name, (model, version) in _models().items():
-        files[SCHEMAS_DIR / "json" / f"{name}.v{version}.json"] = (
-            jsonio.dumps_pretty(json_schema(model, version)) + b"\n"
-        )
+        data = jsonio.dumps_pretty(json_schema(model, version)) + b"\n"
+        files[SCHEMAS_DIR / "json" / f"{name}.v{version}.json"] = data
+        files[_history_file(model, version, data)] = data
     files[SCHEMAS_DIR / "asyncapi.yaml"] = yaml.safe_dump(
         asyncapi_document(), sort_keys=False, allow_unicode=True, width=100
     ).encode("utf-8")
@@ -222,6 +359,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-examples", action="store_true", help="do not regenerate examples")
     args = parser.parse_args(argv)
     files = render()
+    broken = {
+        name: found
+        for name, (model, version) in _models().items()
+        for found in [compatibility_problems(model, version)]
+        if found
+    }
+    for name, found in broken.items():
+        print(f"{name}: incompatible with published versions {found}", file=sys.stderr)
+    if broken:
+        print(
+            "refused: an incompatible change needs a new major version (bump the model's "
+            "schema_version and the topic's schema_version); see docs/CONSUMERS.md",
+            file=sys.stderr,
+        )
+        return 1
     if args.check:
         drift = [p for p, data in files.items() if not p.exists() or p.read_bytes() != data]
         for path in drift:

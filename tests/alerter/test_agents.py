@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+import wirestream
 from alerter.conftest import event
 from wirestream.alerter.app import AlerterService, create_service
 from wirestream.alerter.rules import parse_rules
@@ -24,14 +25,19 @@ from wirestream.alerter.settings import AlerterSettings
 from wirestream.core import jsonio
 from wirestream.core.contracts import AlertRecord, DeadLetter
 from wirestream.streaming.settings import KafkaSettings
+from wirestream_contracts import headers as wire_headers
 
 
 @dataclass
 class RecordingTopic:
     sent: list[tuple[bytes | None, bytes]] = field(default_factory=list)
+    headers: list[list[tuple[str, bytes]]] = field(default_factory=list)
 
-    async def send(self, *, key: bytes | None, value: bytes) -> None:
+    async def send(
+        self, *, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]] | None = None
+    ) -> None:
         self.sent.append((key, value))
+        self.headers.append(list(headers or []))
 
 
 RULES = """\
@@ -141,6 +147,15 @@ async def test_match_then_evaluate_then_deliver(
     assert sorted(a.rule for a in alerts) == ["casualties", "cluster"]
     cluster = next(a for a in alerts if a.rule == "cluster")
     assert cluster.record_ids == ["evt_0", "evt_1", "evt_2"] and cluster.window_key == "Kharkiv"
+    sink = service.sinks["alerts"]
+    assert isinstance(sink, RecordingTopic)
+    for headers in sink.headers:
+        assert wire_headers.as_text(headers) == {
+            "content-type": "application/json",
+            "wirestream-kind": "alert",
+            "wirestream-schema-version": "1",
+            "wirestream-producer": f"alerter/{wirestream.__version__}",
+        }
 
     receiver, _ = hook
     receiver.failures = 2
@@ -171,10 +186,21 @@ async def test_failed_delivery_is_dead_lettered(
         fired_at="2024-07-24T15:00:00Z",
     )
     async with service.deliver_agent.test_context() as agent:
-        await agent.put(jsonio.dumps(alert), key=b"casualties")
+        await agent.put(
+            jsonio.dumps(alert),
+            key=b"casualties",
+            headers=[("traceparent", b"00-t-s-01"), ("other", b"kept in the letter only")],
+        )
         await wait_for(lambda: sent(service, "dlq"))
     [(key, value)] = sent(service, "dlq")
     letter = DeadLetter.model_validate_json(value)
+    assert [h.key for h in letter.headers] == ["traceparent", "other"]
+    sink = service.sinks["dlq"]
+    assert isinstance(sink, RecordingTopic)
+    (headers,) = sink.headers
+    assert wire_headers.as_text(headers)["wirestream-kind"] == "dead_letter"
+    assert wire_headers.as_text(headers)["traceparent"] == "00-t-s-01"
+    assert "other" not in wire_headers.as_text(headers)
     assert key == b"casualties" and letter.stage == "deliver" and letter.service == "alerter"
     assert "failed after 3 attempts" in letter.error_message
     assert AlertRecord.model_validate_json(base64.b64decode(letter.original_b64)) == alert

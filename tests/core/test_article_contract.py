@@ -10,9 +10,9 @@ from wirestream.core.contracts import (
     MAX_RAW_MESSAGE_BYTES,
     Article,
 )
-from wirestream.core.contracts.article import nesting_depth
 from wirestream.errors import InputError
 from wirestream.inputs import decode_article, parse_article
+from wirestream_contracts.article import nesting_depth
 
 
 def test_minimal_article_gets_a_deterministic_id() -> None:

@@ -32,21 +32,28 @@ import aiohttp
 import faust
 import orjson
 
+import wirestream
 from wirestream.alerter.engine import Evaluator, Hit, Matcher
 from wirestream.alerter.metrics import AlerterMetrics
 from wirestream.alerter.rules import Rule, check_webhooks, load_rules
 from wirestream.alerter.settings import AlerterSettings
 from wirestream.alerter.webhooks import DeliveryOptions, Policy, deliver, new_session
 from wirestream.core import jsonio
-from wirestream.core.contracts import AlertRecord
+from wirestream.core.contracts import AlertRecord, DeadLetter
 from wirestream.errors import DeliveryError
 from wirestream.logs import configure
-from wirestream.streaming.deadletters import build_dead_letter, encode, position_of_message
+from wirestream.streaming.deadletters import (
+    build_dead_letter,
+    encode,
+    headers_of_message,
+    position_of_message,
+)
 from wirestream.streaming.faustapp import build_app, run_worker
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.readiness import group_readiness
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, RECORD_TOPICS
+from wirestream_contracts import headers as wire_headers
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +72,14 @@ def load_checked_rules(settings: AlerterSettings) -> list[Rule]:
     policy = policy_of(settings)
     check_webhooks(rules, path.read_text("utf-8"), str(path), policy.check_url)
     return rules
+
+
+def _headers(
+    value: AlertRecord | DeadLetter, carried: list[wire_headers.Header] | None = None
+) -> list[wire_headers.Header]:
+    """The alerter's headers on a message carrying ``value`` (``wirestream_contracts.headers``)."""
+    producer = f"alerter/{wirestream.__version__}"
+    return wire_headers.produced_headers(value.kind, value.schema_version, producer, carried or [])
 
 
 @dataclass
@@ -115,7 +130,9 @@ class AlerterService:
         if alert is not None:
             self.metrics.alerts.labels(alert.rule, alert.severity).inc()
             logger.info("alert", extra={"rule": alert.rule, "alert_id": alert.id})
-            await self.sinks["alerts"].send(key=alert.rule.encode(), value=jsonio.dumps(alert))
+            await self.sinks["alerts"].send(
+                key=alert.rule.encode(), value=jsonio.dumps(alert), headers=_headers(alert)
+            )
         return alert
 
     async def on_alert(self, value: bytes, message: Any) -> None:
@@ -140,10 +157,15 @@ class AlerterService:
                 logger.error(
                     "webhook gave up; dead-lettered", extra={"url": url, "error": str(exc)}
                 )
+                original = headers_of_message(message)
                 letter = build_dead_letter(
-                    value, exc, "deliver", position_of_message(message), "alerter"
+                    value, exc, "deliver", position_of_message(message), "alerter", headers=original
                 )
-                await self.sinks["dlq"].send(key=alert.rule.encode(), value=encode(letter))
+                await self.sinks["dlq"].send(
+                    key=alert.rule.encode(),
+                    value=encode(letter),
+                    headers=_headers(letter, wire_headers.carried(original)),
+                )
 
 
 def create_service(

@@ -9,12 +9,10 @@ and with different content gives new ones (a new revision).
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
-from wirestream.core import jsonio
+from wirestream_contracts.ids import REVISION_HEX_DIGITS, content_id, content_revision
 
-REVISION_HEX_DIGITS = 16
-"""Length of a revision: 16 hex digits (64 bits of sha256)."""
+__all__ = ["REVISION_HEX_DIGITS", "content_id", "content_revision", "record_id"]
 
 _PREFIX = {
     "article": "art",
@@ -23,26 +21,6 @@ _PREFIX = {
     "event": "evt",
     "alert": "alr",
 }
-
-
-def content_id(text: str) -> str:
-    """Id of an article that arrived without one: a hash of its title and body."""
-    return "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def content_revision(
-    title: str | None, body: str, published_at: datetime | None, language: str | None
-) -> str:
-    """The revision of an article's content: the first 16 hex digits of a sha256 over exactly
-    what extraction reads - ``title``, ``body``, ``published_at`` (the reference for relative
-    dates; ISO 8601 with its offset) and the given ``language`` (None when it was detected).
-
-    ``source``, ``url``, ``authors`` and ``metadata`` are passed through, not read, so they do not
-    change the revision (the article record carries their latest values).
-    """
-    stamp = published_at.isoformat() if published_at is not None else None
-    canonical = jsonio.dumps(["revision-1", title, body, stamp, language])
-    return hashlib.sha256(canonical).hexdigest()[:REVISION_HEX_DIGITS]
 
 
 def record_id(kind: str, article_id: str, *parts: object) -> str:

@@ -19,9 +19,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import wirestream
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article, DeadLetter, FingerprintEntry, SourcePosition
-from wirestream.core.contracts.deadletter import DeadLetterStage
 from wirestream.core.extraction import Extractor
 from wirestream.core.extraction.pipeline import AnyRecord, ArticleResult
 from wirestream.errors import InputError, WirestreamError
@@ -36,6 +36,8 @@ from wirestream.streaming.topics import (
     RAW_DEAD_LETTERS,
     RECORD_TOPICS,
 )
+from wirestream_contracts import headers as wire_headers
+from wirestream_contracts.deadletter import DeadLetterStage
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +70,14 @@ class Incoming:
 @dataclass(frozen=True)
 class Outgoing:
     """One message to send: ``topic`` is a declared topic key (``entities``, ``raw_dlq`` ...);
-    ``partition`` None lets the producer's partitioner choose by key."""
+    ``partition`` None lets the producer's partitioner choose by key; ``headers`` are Wirestream's
+    own and those carried from the raw message (:mod:`wirestream_contracts.headers`)."""
 
     topic: str
     key: bytes | None
     value: bytes
     partition: int | None = None
+    headers: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,8 +198,12 @@ class BatchProcessor:
                     }
                 )
         key = article.article_id.encode("utf-8")
+        carried = wire_headers.carried(slot.incoming.headers)
         records: list[AnyRecord] = [article, *result.entities, *result.quotes, *result.events]
-        messages = [self._encode(RECORD_TOPICS[r.kind].key, key, r) for r in records]
+        messages = [
+            self._encode(RECORD_TOPICS[r.kind].key, key, r, self.headers(r, carried))
+            for r in records
+        ]
         entry = FingerprintEntry(
             article_id=article.article_id,
             fingerprint=article.fingerprint,
@@ -207,21 +215,34 @@ class BatchProcessor:
                 key,
                 jsonio.dumps(entry),
                 partition=slot.incoming.source.partition,
+                headers=self.headers(entry, carried),
             )
         )
         for record in records:
             self.metrics.records.labels(record.kind).inc()
         return Processed(slot.incoming, outcome, messages, stall=self.faults.stalls(slot.article))
 
+    def headers(
+        self, value: AnyRecord | FingerprintEntry | DeadLetter, carried: list[wire_headers.Header]
+    ) -> tuple[tuple[str, bytes], ...]:
+        """The headers of a message carrying ``value``: content type, kind, schema version,
+        producer (``<service>/<version>``), then the headers carried from the raw message."""
+        producer = f"{self.service}/{wirestream.__version__}"
+        return tuple(
+            wire_headers.produced_headers(value.kind, value.schema_version, producer, carried)
+        )
+
     @staticmethod
-    def _encode(topic: str, key: bytes, record: AnyRecord) -> Outgoing:
+    def _encode(
+        topic: str, key: bytes, record: AnyRecord, headers: tuple[tuple[str, bytes], ...]
+    ) -> Outgoing:
         value = jsonio.dumps(record)
         if len(value) > RECORD_MAX_BYTES:
             raise RecordTooLargeError(
                 f"the {record.kind} record {record.id} is {len(value):,} bytes, over the "
                 f"{RECORD_MAX_BYTES:,}-byte limit of the record topics: shorten the article"
             )
-        return Outgoing(topic, key, value)
+        return Outgoing(topic, key, value, headers=headers)
 
     def unpublishable(self, incoming: Incoming, error: BaseException) -> Processed:
         """The dead letter (stage ``publish``) of a message whose records the broker refused for
@@ -233,10 +254,12 @@ class BatchProcessor:
     def letter_message(self, letter: DeadLetter) -> Outgoing:
         """The dead-letter topic's message for ``letter`` (and the dead-letter count)."""
         self.metrics.dead_letters.labels(letter.stage, letter.error_type).inc()
+        carried = wire_headers.carried(deadletters.header_pairs(letter))
         return Outgoing(
             RAW_DEAD_LETTERS.key,
             deadletters.dead_letter_key(letter.source),
             deadletters.encode(letter),
+            headers=self.headers(letter, carried),
         )
 
     def dead_letter(

@@ -103,6 +103,7 @@ class PartitionWriter:
                             message.value,
                             key=message.key,
                             partition=message.partition,
+                            headers=list(message.headers) or None,
                         )
                     )
                 await asyncio.gather(*futures)

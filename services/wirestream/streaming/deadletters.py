@@ -25,9 +25,9 @@ from typing import Any
 
 from wirestream.core import jsonio
 from wirestream.core.contracts import DeadLetter, SourcePosition
-from wirestream.core.contracts.deadletter import DeadLetterStage as Stage
-from wirestream.core.contracts.deadletter import OriginalHeader
 from wirestream.errors import TruncatedDeadLetterError
+from wirestream_contracts.deadletter import DeadLetterStage as Stage
+from wirestream_contracts.deadletter import OriginalHeader
 
 MAX_ERROR_MESSAGE_CHARS = 2_000
 """Error messages longer than this are cut (a pydantic error can quote the whole input)."""

@@ -1,192 +1,46 @@
-"""Every topic Wirestream reads or writes, declared once.
-
-A :class:`TopicSpec` says the topic's name (suffix after ``KafkaSettings.topic_prefix``), key, value
-record and schema version, partitions, retention, compaction and dead-letter topic. The service and
-the compose one-shot (``wirestream topics create``) provision topics from these declarations only,
-and ``schemas/asyncapi.yaml`` is generated from them.
+"""Every topic Wirestream reads or writes, declared once in the contracts package
+(:mod:`wirestream_contracts.topics`, which consumers install alone); re-exported here for the
+service. ``topic.name(settings)`` gives the deployed name for a ``KafkaSettings``.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-from pydantic import BaseModel
-
-from wirestream.core.contracts import (
-    AlertRecord,
-    Article,
-    ArticleRecord,
-    DeadLetter,
-    EntityRecord,
-    EventRecord,
-    FingerprintEntry,
-    QuoteRecord,
-)
-from wirestream.core.contracts.article import MAX_RAW_MESSAGE_BYTES
-from wirestream.streaming.settings import KafkaSettings
-
-DAY_MS = 24 * 3600 * 1000
-MAX_MESSAGE_BYTES = MAX_RAW_MESSAGE_BYTES
-"""Largest message any topic accepts (``max.message.bytes``, 8 MiB): the raw topic's limit is the
-article contract's :data:`~wirestream.core.contracts.article.MAX_RAW_MESSAGE_BYTES` (its docstring
-relates it to the body and metadata limits), and the record topics take as much (an article record
-repeats the body)."""
-REQUEST_HEADROOM = 1024 * 1024
-"""Bytes added to MAX_MESSAGE_BYTES for the producer request and consumer fetch sizes."""
-MAX_REQUEST_BYTES = MAX_MESSAGE_BYTES + REQUEST_HEADROOM
-"""Producers' ``max_request_size`` and consumers' fetch size per partition: a message the topics
-accept can be sent and fetched."""
-
-
-@dataclass(frozen=True)
-class TopicSpec:
-    """One topic, as declared. ``name(settings)`` gives the deployed name."""
-
-    key: str
-    suffix: str
-    description: str
-    message_key: str
-    value: type[BaseModel]
-    schema_version: int
-    partitions: int
-    retention_ms: int
-    compacted: bool = False
-    expires: bool = False
-    """With ``compacted``: also delete entries older than ``retention_ms`` (``compact,delete``)."""
-    dead_letter: str | None = None
-    raw_bytes_in: bool = False
-    """True when producers may send anything: the consumer validates and dead-letters."""
-
-    def name(self, settings: KafkaSettings) -> str:
-        return settings.topic_prefix + self.suffix
-
-    def config(self) -> dict[str, str]:
-        """Topic-level configuration for provisioning."""
-        return {
-            "cleanup.policy": (
-                ("compact,delete" if self.expires else "compact") if self.compacted else "delete"
-            ),
-            "retention.ms": str(self.retention_ms),
-            "max.message.bytes": str(MAX_MESSAGE_BYTES),
-        }
-
-
-RAW_ARTICLES = TopicSpec(
-    key="raw",
-    suffix="articles.raw",
-    description="Raw articles from publishers. Anything may arrive; the extractor validates.",
-    message_key="article id (optional; any bytes)",
-    value=Article,
-    schema_version=1,
-    partitions=4,
-    retention_ms=7 * DAY_MS,
-    dead_letter="raw_dlq",
-    raw_bytes_in=True,
-)
-RAW_DEAD_LETTERS = TopicSpec(
-    key="raw_dlq",
-    suffix="articles.raw.dlq",
-    description="Raw messages the extractor could not decode, validate or extract, with the reason.",
-    message_key="the original key",
-    value=DeadLetter,
-    schema_version=1,
-    partitions=1,
-    retention_ms=30 * DAY_MS,
-)
-ARTICLES = TopicSpec(
-    key="articles",
-    suffix="articles",
-    description="Normalised article records (latest per article id).",
-    message_key="article id",
-    value=ArticleRecord,
-    schema_version=1,
-    partitions=4,
-    retention_ms=30 * DAY_MS,
-    compacted=True,
-)
-ENTITIES = TopicSpec(
-    key="entities",
-    suffix="entities",
-    description="Entity records, all of an article's keyed by its id.",
-    message_key="article id",
-    value=EntityRecord,
-    schema_version=1,
-    partitions=4,
-    retention_ms=30 * DAY_MS,
-)
-QUOTES = TopicSpec(
-    key="quotes",
-    suffix="quotes",
-    description="Quote records, all of an article's keyed by its id.",
-    message_key="article id",
-    value=QuoteRecord,
-    schema_version=1,
-    partitions=4,
-    retention_ms=30 * DAY_MS,
-)
-EVENTS = TopicSpec(
-    key="events",
-    suffix="events",
-    description="Event records, all of an article's keyed by its id.",
-    message_key="article id",
-    value=EventRecord,
-    schema_version=1,
-    partitions=4,
-    retention_ms=30 * DAY_MS,
-)
-ALERTS = TopicSpec(
-    key="alerts",
-    suffix="alerts",
-    description="Alerts fired by the alerter's rules.",
-    message_key="rule name",
-    value=AlertRecord,
-    schema_version=1,
-    partitions=1,
-    retention_ms=90 * DAY_MS,
-    dead_letter="alerts_dlq",
-)
-ALERT_DEAD_LETTERS = TopicSpec(
-    key="alerts_dlq",
-    suffix="alerts.dlq",
-    description="Alerts whose webhook delivery failed after every retry.",
-    message_key="rule name",
-    value=DeadLetter,
-    schema_version=1,
-    partitions=1,
-    retention_ms=30 * DAY_MS,
-)
-
-EXTRACTOR_FINGERPRINTS = TopicSpec(
-    key="fingerprints",
-    suffix="extractor.fingerprints",
-    description="Internal: the extractor's near-duplicate state (one fingerprint per article), "
-    "written in the same transaction as the article's records to the raw message's partition, "
-    "read back when a worker is assigned that partition.",
-    message_key="article id",
-    value=FingerprintEntry,
-    schema_version=1,
-    partitions=RAW_ARTICLES.partitions,
-    retention_ms=2 * DAY_MS,
-    compacted=True,
-    expires=True,
-)
-
-ALL_TOPICS: tuple[TopicSpec, ...] = (
+from wirestream_contracts.topics import (
+    ALERT_DEAD_LETTERS,
+    ALERTS,
+    ALL_TOPICS,
+    ARTICLES,
+    BY_KEY,
+    DAY_MS,
+    DEFAULT_TOPIC_PREFIX,
+    ENTITIES,
+    EVENTS,
+    EXTRACTOR_FINGERPRINTS,
+    MAX_MESSAGE_BYTES,
+    MAX_REQUEST_BYTES,
+    QUOTES,
     RAW_ARTICLES,
     RAW_DEAD_LETTERS,
-    ARTICLES,
-    ENTITIES,
-    QUOTES,
-    EVENTS,
-    ALERTS,
-    ALERT_DEAD_LETTERS,
-    EXTRACTOR_FINGERPRINTS,
+    RECORD_TOPICS,
+    REQUEST_HEADROOM,
+    TopicSpec,
 )
-BY_KEY: dict[str, TopicSpec] = {t.key: t for t in ALL_TOPICS}
-RECORD_TOPICS: dict[str, TopicSpec] = {
-    "article": ARTICLES,
-    "entity": ENTITIES,
-    "quote": QUOTES,
-    "event": EVENTS,
-}
-"""Which topic each record kind is published to."""
+
+__all__ = [
+    "ALERTS",
+    "ALERT_DEAD_LETTERS",
+    "ALL_TOPICS",
+    "ARTICLES",
+    "BY_KEY",
+    "DAY_MS",
+    "DEFAULT_TOPIC_PREFIX",
+    "ENTITIES",
+    "EVENTS",
+    "EXTRACTOR_FINGERPRINTS",
+    "MAX_MESSAGE_BYTES",
+    "MAX_REQUEST_BYTES",
+    "QUOTES",
+    "RAW_ARTICLES",
+    "RAW_DEAD_LETTERS",
+    "RECORD_TOPICS",
+    "REQUEST_HEADROOM",
+    "TopicSpec",
+]

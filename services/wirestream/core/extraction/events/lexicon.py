@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, cast
 
-from wirestream.core.contracts.records import EventType
 from wirestream.errors import LexiconError
+from wirestream_contracts.records import EventType
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "events"
 """Default folder of the event data files (inside the installed package)."""
