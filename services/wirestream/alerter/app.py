@@ -42,7 +42,7 @@ from wirestream.core.contracts import AlertRecord
 from wirestream.errors import DeliveryError
 from wirestream.logs import configure
 from wirestream.streaming.deadletters import build_dead_letter, encode, position_of_message
-from wirestream.streaming.faustapp import build_app, run_worker
+from wirestream.streaming.faustapp import build_app, run_worker, serve_views
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.readiness import group_readiness
 from wirestream.streaming.settings import KafkaSettings
@@ -154,7 +154,6 @@ def create_service(
     app = build_app(
         settings.group_id,
         kafka,
-        web_port=settings.web_port,
         data_dir=settings.data_dir / settings.group_id,
     )
     kinds = sorted({r.match.kind for r in rules})
@@ -225,26 +224,24 @@ def create_service(
     svc.evaluate_agent = app.agent(hits_topic, name="evaluate")(evaluate)
     svc.deliver_agent = app.agent(alerts_topic, name="deliver")(deliver_alerts)
 
-    @app.page("/health")
-    async def health(web: Any, request: Any) -> Any:
-        return web.json({"status": "ok"})
-
     served = {*record_topic.topics, hits_topic.get_topic_name(), alerts_topic.get_topic_name()}
 
-    @app.page("/ready")
-    async def ready(web: Any, request: Any) -> Any:
+    def health() -> tuple[bool, dict[str, Any]]:
+        return True, {"status": "ok"}
+
+    def ready() -> tuple[bool, dict[str, Any]]:
         ok, body = group_readiness(app, served)
-        return web.json(body, status=200 if ok else 503)
+        counts = {"delivered": svc.delivered, "dead_lettered": svc.dead_lettered}
+        return ok, {**body, **counts, "skipped": svc.skipped}
 
-    @app.page("/metrics")
-    async def metrics(web: Any, request: Any) -> Any:
-        return web.bytes(svc.metrics.render(), content_type="text/plain")
-
-    @app.page("/alerter/")
-    async def status(web: Any, request: Any) -> Any:
-        return web.json(
-            {"delivered": svc.delivered, "dead_lettered": svc.dead_lettered, "skipped": svc.skipped}
-        )
+    serve_views(
+        app,
+        health=health,
+        ready=ready,
+        metrics=svc.metrics.render,
+        bind=settings.web_bind,
+        port=settings.web_port,
+    )
 
     return svc
 
@@ -265,7 +262,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{settings.rules_file}: {len(rules)} rules OK")
         return 0
     kafka = KafkaSettings.from_env()
-    logger.info("starting the alerter", extra={"settings": str(settings), "rules": len(rules)})
+    logger.info(
+        "starting the alerter",
+        extra={"settings": str(settings), "rules": len(rules), "kafka": kafka.describe()},
+    )
     asyncio.run(ensure_topics(kafka, [*RECORD_TOPICS.values(), ALERTS, ALERT_DEAD_LETTERS]))
     if args.web_port is not None:
         settings = settings.model_copy(update={"web_port": args.web_port})
