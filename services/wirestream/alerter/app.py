@@ -36,7 +36,7 @@ from wirestream.alerter.engine import Evaluator, Hit, Matcher
 from wirestream.alerter.metrics import AlerterMetrics
 from wirestream.alerter.rules import Rule, check_webhooks, load_rules
 from wirestream.alerter.settings import AlerterSettings
-from wirestream.alerter.webhooks import DeliveryOptions, Policy, deliver, new_session
+from wirestream.alerter.webhooks import DeliveryOptions, Policy, deliver, new_session, redact_url
 from wirestream.core import jsonio
 from wirestream.core.contracts import AlertRecord
 from wirestream.errors import DeliveryError
@@ -133,12 +133,16 @@ class AlerterService:
                 )
                 self.delivered += 1
                 self.metrics.deliveries.labels("delivered").inc()
-                logger.info("delivered", extra={"url": url, "attempts": attempts, "id": alert.id})
+                logger.info(
+                    "delivered",
+                    extra={"url": redact_url(url), "attempts": attempts, "id": alert.id},
+                )
             except DeliveryError as exc:
                 self.dead_lettered += 1
                 self.metrics.deliveries.labels("dead_letter").inc()
                 logger.error(
-                    "webhook gave up; dead-lettered", extra={"url": url, "error": str(exc)}
+                    "webhook gave up; dead-lettered",
+                    extra={"url": redact_url(url), "error": str(exc)},
                 )
                 letter = build_dead_letter(
                     value, exc, "deliver", position_of_message(message), "alerter"
