@@ -14,7 +14,7 @@ import ssl
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wirestream.errors import ConfigurationError
@@ -77,6 +77,15 @@ class KafkaSettings(BaseSettings):
     ssl_key_password: SecretStr | None = None
     ssl_check_hostname: bool = True
     connect_timeout: float = Field(default=10.0, gt=0)
+
+    @field_validator(
+        "sasl_username", "sasl_password", "ssl_cafile", "ssl_certfile", "ssl_keyfile",
+        "ssl_key_password", mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """``VAR=`` (compose's ``${VAR:-}``) means not set."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _consistent(self) -> KafkaSettings:
