@@ -133,6 +133,35 @@ def test_commands_fail_fast_naming_the_setting(
         assert "wrong-password-9" not in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("service", ["extractor", "archiver", "alerter"])
+def test_workers_with_a_wrong_password_exit_fast_naming_the_setting(
+    secure_kafka: SecureKafka, tmp_path: Path, service: str
+) -> None:
+    env = secure_kafka.environment("PLAIN", sasl_password="wrong-password-9")
+    env.update(
+        {
+            "WIRESTREAM_ARCHIVER_DATA_DIR": str(tmp_path / "archiver"),
+            "WIRESTREAM_ARCHIVER_ARCHIVE_URL": str(tmp_path / "archive"),
+            "WIRESTREAM_ALERTER_DATA_DIR": str(tmp_path / "alerter"),
+            "WIRESTREAM_ALERTER_RULES_FILE": str(tmp_path / "rules.yaml"),
+        }
+    )
+    (tmp_path / "rules.yaml").write_text(RULES)
+    started = time.monotonic()
+    done = subprocess.run(
+        [*CLI, "worker", service, "--web-port", str(free_port())],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert time.monotonic() - started < FAIL_FAST + 30  # interpreter and imports included
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "WIRESTREAM_KAFKA_SASL_PASSWORD" in done.stderr and "plain-user" in done.stderr
+    assert "wrong-password-9" not in done.stdout + done.stderr
+
+
 @pytest.fixture
 def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
