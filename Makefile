@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest schemas eval bench chaos clean
+.PHONY: install system-deps demo test lint typecheck pytest schemas eval bench chaos clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required: install it and/or set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -26,6 +26,20 @@ $(STAMP): $(BIN)/python pyproject.toml contracts/pyproject.toml deploy/requireme
 
 install: $(STAMP) ## create .venv and install everything (the model with its pinned hash)
 
+# promtool (`promtool check metrics` in the tests) comes with Debian's `prometheus` package; as root
+# it is installed here, and the Prometheus server that package would start is disabled again
+# (only promtool is wanted). Otherwise the target says what to install.
+system-deps: ## system tools the tests need beyond Python: promtool
+	@if command -v promtool >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing promtool (Debian package prometheus)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null && \
+		{ systemctl disable --now prometheus >/dev/null 2>&1 || true; }; \
+	else \
+		echo "promtool is missing (the /metrics tests run 'promtool check metrics'): install it with 'sudo apt-get install prometheus' (Debian/Ubuntu), 'brew install prometheus' (macOS), or put Prometheus' promtool on PATH; then run make again" >&2; \
+		exit 1; \
+	fi
+
 lint: install
 	$(BIN)/ruff check services contracts examples tests
 	$(BIN)/ruff format --check services contracts examples tests
@@ -33,7 +47,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install system-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## everything CI runs: ruff, mypy, then every test tier

@@ -18,7 +18,7 @@ import pytest
 from wirestream.core.contracts import Article
 from wirestream.core.extraction import Extractor
 
-pytest_plugins = ["fixtures.kafka"]
+pytest_plugins = ["fixtures.kafka", "fixtures.secure_kafka"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

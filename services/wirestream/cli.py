@@ -25,6 +25,19 @@ COMMANDS = (
 )
 """Sub-commands, in the order ``--help`` lists them; each is ``wirestream.commands.<name>``."""
 
+KAFKA_COMMANDS = frozenset({"demo", "topics", "publish", "tail", "worker", "archive", "bench"})
+"""Sub-commands that talk to Kafka: their ``--help`` ends with :data:`KAFKA_HELP`."""
+
+KAFKA_HELP = (
+    "Kafka connection (every command and service): WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS (default "
+    "127.0.0.1:9092), WIRESTREAM_KAFKA_SECURITY_PROTOCOL (PLAINTEXT, SSL, SASL_PLAINTEXT or "
+    "SASL_SSL; default PLAINTEXT), WIRESTREAM_KAFKA_SASL_MECHANISM (PLAIN, SCRAM-SHA-256 or "
+    "SCRAM-SHA-512; default PLAIN), WIRESTREAM_KAFKA_SASL_USERNAME, WIRESTREAM_KAFKA_SASL_PASSWORD "
+    "(never printed), WIRESTREAM_KAFKA_SSL_CAFILE (default: the system's trust store), "
+    "WIRESTREAM_KAFKA_SSL_CERTFILE / _SSL_KEYFILE / _SSL_KEY_PASSWORD (client certificate), "
+    "WIRESTREAM_KAFKA_SSL_CHECK_HOSTNAME (default true). See docs/OPERATIONS.md."
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -36,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f"wirestream.commands.{name.replace('-', '_')}")
         module.register(sub)
+    for name, command in sub.choices.items():
+        if name in KAFKA_COMMANDS:
+            command.epilog = f"{command.epilog}\n\n{KAFKA_HELP}" if command.epilog else KAFKA_HELP
     return parser
 
 

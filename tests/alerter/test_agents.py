@@ -10,6 +10,7 @@ import asyncio
 import base64
 import ipaddress
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,12 +41,13 @@ class RecordingTopic:
         self.headers.append(list(headers or []))
 
 
+URL_TOKEN = "qtok-5a4b3c"
 RULES = """\
 rules:
   - name: casualties
     severity: high
     match: {kind: event, event_type: ASSAULT, casualties_at_least: 1}
-    webhooks: [URL]
+    webhooks: ["URL"]
   - name: cluster
     severity: critical
     match: {kind: event, event_type: ASSAULT}
@@ -73,12 +75,13 @@ async def hook() -> AsyncIterator[tuple[Hook, str]]:
     rec = Hook()
     app = web.Application()
     app.router.add_post("/hook", rec.handle)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=None)  # the receiver's log, not Wirestream's
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield rec, f"http://127.0.0.1:{port}/hook"
+    # A token in the query, as some receivers want: it must never reach a log or dead letter.
+    yield rec, f"http://127.0.0.1:{port}/hook?token={URL_TOKEN}"
     await runner.cleanup()
 
 
@@ -172,8 +175,9 @@ async def test_match_then_evaluate_then_deliver(
 
 
 async def test_failed_delivery_is_dead_lettered(
-    service: AlerterService, hook: tuple[Hook, str]
+    service: AlerterService, hook: tuple[Hook, str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     receiver, _ = hook
     receiver.failures = 10
     alert = AlertRecord(
@@ -203,5 +207,9 @@ async def test_failed_delivery_is_dead_lettered(
     assert "other" not in wire_headers.as_text(headers)
     assert key == b"casualties" and letter.stage == "deliver" and letter.service == "alerter"
     assert "failed after 3 attempts" in letter.error_message
+    assert "/hook" in letter.error_message and URL_TOKEN not in letter.error_message
+    assert URL_TOKEN not in value.decode(), value.decode()
+    assert URL_TOKEN not in caplog.text
+    assert "webhook gave up" in caplog.text
     assert AlertRecord.model_validate_json(base64.b64decode(letter.original_b64)) == alert
     assert receiver.received == []

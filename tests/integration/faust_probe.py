@@ -31,8 +31,6 @@ def main() -> int:
     app = build_app(
         os.environ["PROBE_GROUP"],
         kafka,
-        web_port=int(os.environ["PROBE_WEB_PORT"]),
-        web_bind="127.0.0.1",
         data_dir=Path(os.environ["PROBE_DATA_DIR"]),
         topic_partitions=2,
     )

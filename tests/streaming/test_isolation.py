@@ -27,7 +27,7 @@ def created_isolation_level(app_class: type[WirestreamApp]) -> str:
 
     async def create() -> str:
         kafka = KafkaSettings(bootstrap_servers="127.0.0.1:9", topic_prefix="iso.")
-        app = build_app("isolation-test", kafka, web_port=6999)
+        app = build_app("isolation-test", kafka)
         app.__class__ = app_class
         thread: AIOKafkaConsumerThread = getattr(app.consumer, "_thread")  # noqa: B009
         consumer = thread._create_worker_consumer(app.transport)  # type: ignore[arg-type]

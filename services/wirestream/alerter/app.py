@@ -37,7 +37,7 @@ from wirestream.alerter.engine import Evaluator, Hit, Matcher
 from wirestream.alerter.metrics import AlerterMetrics
 from wirestream.alerter.rules import Rule, check_webhooks, load_rules
 from wirestream.alerter.settings import AlerterSettings
-from wirestream.alerter.webhooks import DeliveryOptions, Policy, deliver, new_session
+from wirestream.alerter.webhooks import DeliveryOptions, Policy, deliver, new_session, redact_url
 from wirestream.core import jsonio
 from wirestream.core.contracts import AlertRecord, DeadLetter
 from wirestream.errors import DeliveryError
@@ -48,7 +48,7 @@ from wirestream.streaming.deadletters import (
     headers_of_message,
     position_of_message,
 )
-from wirestream.streaming.faustapp import build_app, run_worker
+from wirestream.streaming.faustapp import build_app, run_worker, serve_views
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.readiness import group_readiness
 from wirestream.streaming.settings import KafkaSettings
@@ -150,12 +150,16 @@ class AlerterService:
                 )
                 self.delivered += 1
                 self.metrics.deliveries.labels("delivered").inc()
-                logger.info("delivered", extra={"url": url, "attempts": attempts, "id": alert.id})
+                logger.info(
+                    "delivered",
+                    extra={"url": redact_url(url), "attempts": attempts, "id": alert.id},
+                )
             except DeliveryError as exc:
                 self.dead_lettered += 1
                 self.metrics.deliveries.labels("dead_letter").inc()
                 logger.error(
-                    "webhook gave up; dead-lettered", extra={"url": url, "error": str(exc)}
+                    "webhook gave up; dead-lettered",
+                    extra={"url": redact_url(url), "error": str(exc)},
                 )
                 original = headers_of_message(message)
                 letter = build_dead_letter(
@@ -176,7 +180,6 @@ def create_service(
     app = build_app(
         settings.group_id,
         kafka,
-        web_port=settings.web_port,
         data_dir=settings.data_dir / settings.group_id,
     )
     kinds = sorted({r.match.kind for r in rules})
@@ -247,26 +250,24 @@ def create_service(
     svc.evaluate_agent = app.agent(hits_topic, name="evaluate")(evaluate)
     svc.deliver_agent = app.agent(alerts_topic, name="deliver")(deliver_alerts)
 
-    @app.page("/health")
-    async def health(web: Any, request: Any) -> Any:
-        return web.json({"status": "ok"})
-
     served = {*record_topic.topics, hits_topic.get_topic_name(), alerts_topic.get_topic_name()}
 
-    @app.page("/ready")
-    async def ready(web: Any, request: Any) -> Any:
+    def health() -> tuple[bool, dict[str, Any]]:
+        return True, {"status": "ok"}
+
+    def ready() -> tuple[bool, dict[str, Any]]:
         ok, body = group_readiness(app, served)
-        return web.json(body, status=200 if ok else 503)
+        counts = {"delivered": svc.delivered, "dead_lettered": svc.dead_lettered}
+        return ok, {**body, **counts, "skipped": svc.skipped}
 
-    @app.page("/metrics")
-    async def metrics(web: Any, request: Any) -> Any:
-        return web.bytes(svc.metrics.render(), content_type="text/plain")
-
-    @app.page("/alerter/")
-    async def status(web: Any, request: Any) -> Any:
-        return web.json(
-            {"delivered": svc.delivered, "dead_lettered": svc.dead_lettered, "skipped": svc.skipped}
-        )
+    serve_views(
+        app,
+        health=health,
+        ready=ready,
+        metrics=svc.metrics.render,
+        bind=settings.web_bind,
+        port=settings.web_port,
+    )
 
     return svc
 
@@ -287,7 +288,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{settings.rules_file}: {len(rules)} rules OK")
         return 0
     kafka = KafkaSettings.from_env()
-    logger.info("starting the alerter", extra={"settings": str(settings), "rules": len(rules)})
+    logger.info(
+        "starting the alerter",
+        extra={"settings": str(settings), "rules": len(rules), "kafka": kafka.describe()},
+    )
     asyncio.run(ensure_topics(kafka, [*RECORD_TOPICS.values(), ALERTS, ALERT_DEAD_LETTERS]))
     if args.web_port is not None:
         settings = settings.model_copy(update={"web_port": args.web_port})

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 
+from wirestream.streaming.metrics import service_registry
+
 
 class AlerterMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        self.registry = registry or CollectorRegistry()
+        self.registry = registry or service_registry()
         self.hits = Counter(
             "wirestream_alerter_hits",
             "Records matching a rule, by rule.",

@@ -45,7 +45,8 @@ class AlerterSettings(BaseSettings):
     - ``data_dir`` — ``WIRESTREAM_ALERTER_DATA_DIR``; default ``var/alerter`` (faust's data directory,
       created at start-up).
     - ``web_port`` — ``WIRESTREAM_ALERTER_WEB_PORT``; default 6068 (``/health``, ``/ready``,
-      ``/metrics``, ``/alerter/``).
+      ``/metrics``; nothing else is served). ``web_bind`` — ``WIRESTREAM_ALERTER_WEB_BIND``;
+      default ``127.0.0.1`` (loopback only; ``0.0.0.0`` in a container whose port is scraped).
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
@@ -61,6 +62,7 @@ class AlerterSettings(BaseSettings):
     group_id: str = Field(default="wirestream-alerter", min_length=1)
     data_dir: Path = Path("var/alerter")
     web_port: int = Field(default=6068, ge=1, le=65535)
+    web_bind: str = Field(default="127.0.0.1", min_length=1)
 
     @field_validator("webhook_allowlist", "webhook_allow_networks", mode="before")
     @classmethod

@@ -7,6 +7,15 @@ network explicitly allowed. The check runs at start-up (rules validation) and ag
 connection, inside the resolver aiohttp uses, so a name that later resolves elsewhere (DNS
 rebinding) is still refused.
 
+Redirects: a ``307`` or ``308`` (which keep the method and body) is followed, at most
+:data:`MAX_REDIRECTS` times, only when its ``Location`` passes the same checks (scheme, no
+credentials, allowlist, addresses - the resolver checks each hop's addresses as it connects); any
+other redirect (``301``/``302``/``303``, which would turn the POST into a GET) is reported, not
+followed. A refused hop is never sent the alert.
+
+URLs in logs, errors and dead letters are redacted by :func:`redact_url` to scheme, host, port
+and path: no user name, password, query string (tokens) or fragment appears anywhere.
+
 The signature is ``X-Wirestream-Signature: sha256=<hex HMAC-SHA256 of the exact body bytes>`` with
 the configured secret; receivers recompute it over the raw body. ``X-Wirestream-Alert-Id`` carries
 the alert id so a receiver can drop a repeat after an ambiguous failure (a timeout after the
@@ -20,11 +29,12 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -40,6 +50,31 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 SIGNATURE_HEADER = "X-Wirestream-Signature"
 ALERT_ID_HEADER = "X-Wirestream-Alert-Id"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+FOLLOWED_REDIRECTS = frozenset({307, 308})
+"""Redirects that keep the POST and its body: followed when the target passes the checks."""
+REFUSED_REDIRECTS = frozenset({300, 301, 302, 303, 305})
+MAX_REDIRECTS = 5
+
+_URL = re.compile(r"""[A-Za-z][A-Za-z0-9+.-]*://[^\s'"<>]+""")
+
+
+def redact_url(url: str) -> str:
+    """``url`` as scheme, host, port and path only: ``https://u:p@h/x?token=1`` -> ``https://h/x``."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "<unparsable URL>"
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{port}" if port is not None else host
+    return f"{parts.scheme}://{netloc}{parts.path}" if parts.scheme else "<URL without a scheme>"
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every URL in it redacted (an exception's message that quotes one)."""
+    return _URL.sub(lambda match: redact_url(match.group(0)), text)
 
 
 class TargetRefused(DeliveryError):
@@ -79,12 +114,20 @@ class Policy:
 
     def check_url(self, url: str, *, resolve: bool = True) -> None:
         """Raise :class:`TargetRefused` unless ``url`` may be called."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise TargetRefused(f"webhook {url!r} is not an http:// or https:// URL with a host")
+        shown = redact_url(url)
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+            port = parts.port
+        except ValueError:
+            raise TargetRefused(f"webhook {shown!r} is not a valid URL") from None
+        if parts.scheme not in ("http", "https") or not host:
+            raise TargetRefused(f"webhook {shown!r} is not an http:// or https:// URL with a host")
         if parts.username or parts.password:
-            raise TargetRefused(f"webhook {url!r} carries credentials in the URL; use the secret")
-        host = parts.hostname
+            raise TargetRefused(
+                f"webhook {shown!r} carries credentials in the URL (not shown): remove them and "
+                "authenticate with WIRESTREAM_ALERTER_WEBHOOK_SECRET's signature instead"
+            )
         if not self.host_allowed(host):
             raise TargetRefused(
                 f"webhook host {host!r} is not on the allowlist: add it to "
@@ -95,7 +138,7 @@ class Policy:
             self.check_address(host, literal)
         elif resolve:
             try:
-                infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+                infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
             except OSError as exc:
                 raise TargetRefused(f"webhook host {host!r} does not resolve: {exc}") from exc
             for info in infos:
@@ -171,7 +214,9 @@ async def deliver(
     """POST ``body`` to ``url`` until a 2xx answer; returns the number of attempts made.
 
     Retries (after :func:`backoff_delays`) on connection errors, timeouts and 408/425/429/5xx;
-    any other answer, a refused target, or running out of retries raises :class:`DeliveryError`.
+    follows 307/308 redirects whose targets pass the policy (module docstring); any other answer,
+    a refused target or redirect, or running out of retries raises :class:`DeliveryError`. Every
+    message names the URL redacted (:func:`redact_url`).
     """
     policy.check_url(url, resolve=False)
     headers = {"Content-Type": "application/json", ALERT_ID_HEADER: alert_id}
@@ -179,29 +224,77 @@ async def deliver(
         headers[SIGNATURE_HEADER] = sign(body, options.secret)
     timeout = aiohttp.ClientTimeout(total=options.timeout)
     delays: Sequence[float] = backoff_delays(options)
+    shown = redact_url(url)
     last_error = "no attempt"
     for attempt in range(1, options.retries + 2):
         try:
-            async with session.post(url, data=body, headers=headers, timeout=timeout) as resp:
-                if 200 <= resp.status < 300:
-                    return attempt
-                last_error = f"HTTP {resp.status}"
-                if resp.status not in RETRY_STATUSES:
-                    raise DeliveryError(f"webhook {url} refused the alert: {last_error}")
+            status = await _post(session, policy, url, body, headers, timeout)
+            if 200 <= status < 300:
+                return attempt
+            last_error = f"HTTP {status}"
+            if status not in RETRY_STATUSES:
+                raise DeliveryError(f"webhook {shown} refused the alert: {last_error}")
         except TargetRefused:
             raise
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, TargetRefused):
-                raise exc.os_error from exc
-            last_error = f"{type(exc).__name__}: {exc}"
+                raise exc.os_error from None
+            last_error = redact_text(f"{type(exc).__name__}: {exc}")
         except (aiohttp.ClientError, TimeoutError) as exc:
-            last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            last_error = redact_text(text)
         if attempt <= len(delays):
             logger.info(
                 "webhook attempt failed; retrying",
-                extra={"url": url, "attempt": attempt, "error": last_error},
+                extra={"url": shown, "attempt": attempt, "error": last_error},
             )
             await sleep(delays[attempt - 1])
     raise DeliveryError(
-        f"webhook {url} failed after {options.retries + 1} attempts; last error: {last_error}"
+        f"webhook {shown} failed after {options.retries + 1} attempts; last error: {last_error}"
+    )
+
+
+async def _post(
+    session: aiohttp.ClientSession,
+    policy: Policy,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: aiohttp.ClientTimeout,
+) -> int:
+    """One delivery attempt: POST, following allowed 307/308 redirects; the final status."""
+    target = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        async with session.post(
+            target, data=body, headers=headers, timeout=timeout, allow_redirects=False
+        ) as resp:
+            status = resp.status
+            location = resp.headers.get("Location")
+        if status not in FOLLOWED_REDIRECTS and status not in REFUSED_REDIRECTS:
+            return status
+        if not location:
+            raise DeliveryError(
+                f"webhook {redact_url(target)} answered HTTP {status} without a Location"
+            )
+        following = urljoin(target, location)
+        if status in REFUSED_REDIRECTS:
+            raise DeliveryError(
+                f"webhook {redact_url(target)} redirects (HTTP {status}) to "
+                f"{redact_url(following)}; such a redirect would turn the POST into a GET and is "
+                "not followed: put the new URL in the rules file"
+            )
+        try:
+            policy.check_url(following, resolve=False)
+        except TargetRefused as exc:
+            raise TargetRefused(
+                f"webhook {redact_url(target)} redirected (HTTP {status}) to a refused target: "
+                f"{exc}"
+            ) from None
+        logger.info(
+            "webhook redirected",
+            extra={"from": redact_url(target), "to": redact_url(following), "status": status},
+        )
+        target = following
+    raise DeliveryError(
+        f"webhook {redact_url(url)} redirected more than {MAX_REDIRECTS} times; not delivered"
     )

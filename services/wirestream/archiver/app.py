@@ -1,7 +1,8 @@
 """``wirestream worker archiver``: the faust worker that hosts the archiver's consumer.
 
-The faust app provides the worker's lifecycle (signals, graceful stop) and its web server (health
-on ``WIRESTREAM_ARCHIVER_WEB_PORT``); the consuming and committing is an aiokafka consumer with
+The faust app provides the worker's lifecycle (signals, graceful stop); ``/health``, ``/ready`` and
+``/metrics`` are served on ``WIRESTREAM_ARCHIVER_WEB_BIND``:``WIRESTREAM_ARCHIVER_WEB_PORT``
+(:func:`wirestream.streaming.faustapp.serve_views`, nothing else); the consuming and committing is an aiokafka consumer with
 manual commits (:mod:`wirestream.archiver.consumer` explains why), started as a faust service. Its
 consumer group is ``WIRESTREAM_KAFKA_TOPIC_PREFIX`` + ``WIRESTREAM_ARCHIVER_GROUP_ID``; the faust
 app itself has the id ``<group id>-host`` and consumes nothing.
@@ -21,7 +22,7 @@ from wirestream.archiver.consumer import Archiver
 from wirestream.archiver.settings import ArchiverSettings
 from wirestream.archiver.store import ArchiveStore, S3Options
 from wirestream.logs import configure
-from wirestream.streaming.faustapp import build_app, run_worker
+from wirestream.streaming.faustapp import build_app, run_worker, serve_views
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import RECORD_TOPICS
@@ -48,7 +49,6 @@ def build(kafka: KafkaSettings, settings: ArchiverSettings) -> tuple[faust.App, 
     app = build_app(
         f"{settings.group_id}-host",
         kafka,
-        web_port=settings.web_port,
         data_dir=settings.data_dir / f"{settings.group_id}-host",
     )
 
@@ -76,24 +76,25 @@ def build(kafka: KafkaSettings, settings: ArchiverSettings) -> tuple[faust.App, 
             if self._task is not None:
                 await asyncio.wait_for(self._task, timeout=30)
 
-    @app.page("/health")
-    async def health(web: Any, request: Any) -> Any:
-        return web.json({"status": "ok"})
+    def health() -> tuple[bool, dict[str, Any]]:
+        return True, {"status": "ok"}
 
-    @app.page("/ready")
-    async def ready(web: Any, request: Any) -> Any:
+    def ready() -> tuple[bool, dict[str, Any]]:
         ok = archiver.ready()
-        return web.json({"ready": ok}, status=200 if ok else 503)
+        return ok, {
+            "ready": ok,
+            "files_written": archiver.files_written,
+            "records_written": archiver.records_written,
+        }
 
-    @app.page("/metrics")
-    async def metrics(web: Any, request: Any) -> Any:
-        return web.bytes(archiver.metrics.render(), content_type="text/plain")
-
-    @app.page("/archiver/")
-    async def status(web: Any, request: Any) -> Any:
-        return web.json(
-            {"files_written": archiver.files_written, "records_written": archiver.records_written}
-        )
+    serve_views(
+        app,
+        health=health,
+        ready=ready,
+        metrics=archiver.metrics.render,
+        bind=settings.web_bind,
+        port=settings.web_port,
+    )
 
     return app, archiver
 
@@ -109,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = ArchiverSettings.from_env()
     if args.web_port is not None:
         settings = settings.model_copy(update={"web_port": args.web_port})
-    logger.info("starting the archiver", extra={"settings": str(settings)})
+    logger.info(
+        "starting the archiver", extra={"settings": str(settings), "kafka": kafka.describe()}
+    )
     asyncio.run(ensure_topics(kafka, list(RECORD_TOPICS.values())))
     app, _ = build(kafka, settings)
     return run_worker(app, log_level=args.log_level)

@@ -167,7 +167,7 @@ class Archiver:
         """Consume until :meth:`stop`; flushes what is buffered before returning."""
         await asyncio.to_thread(self.store.ensure_root)
         self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.kafka.bootstrap_servers,
+            **self.kafka.client_options(),
             group_id=self.settings.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
@@ -211,8 +211,10 @@ async def committed_offsets(kafka: KafkaSettings, group_id: str) -> dict[tuple[s
     from aiokafka.admin import AIOKafkaAdminClient
 
     from wirestream.errors import EnvironmentNotReadyError
+    from wirestream.streaming.connection import check_connection
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    await check_connection(kafka)
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     try:
         await admin.start()
         offsets = await admin.list_consumer_group_offsets(group_id)

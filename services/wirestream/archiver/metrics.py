@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 
+from wirestream.streaming.metrics import service_registry
+
 
 class ArchiverMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        self.registry = registry or CollectorRegistry()
+        self.registry = registry or service_registry()
         self.records = Counter(
             "wirestream_archiver_records",
             "Records archived and committed, by kind folder (article, entity, ..., rejected).",

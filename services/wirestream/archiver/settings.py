@@ -31,7 +31,9 @@ class ArchiverSettings(BaseSettings):
       faust app id).
     - ``data_dir`` — ``WIRESTREAM_ARCHIVER_DATA_DIR``; default ``var/archiver`` (faust's data directory,
       created at start-up).
-    - ``web_port`` — ``WIRESTREAM_ARCHIVER_WEB_PORT``; default 6067 (faust's web server: health).
+    - ``web_port`` — ``WIRESTREAM_ARCHIVER_WEB_PORT``; default 6067 (``/health``, ``/ready``,
+      ``/metrics``; nothing else is served). ``web_bind`` — ``WIRESTREAM_ARCHIVER_WEB_BIND``;
+      default ``127.0.0.1`` (loopback only; ``0.0.0.0`` in a container whose port is scraped).
     - ``exit_after_write`` — ``WIRESTREAM_ARCHIVER_EXIT_AFTER_WRITE``; default false. A test hook:
       the process kills itself right after the first file is renamed into place and before the
       offsets are committed, to prove a crash there loses and duplicates nothing.
@@ -49,6 +51,7 @@ class ArchiverSettings(BaseSettings):
     group_id: str = Field(default="wirestream-archiver", min_length=1)
     data_dir: Path = Path("var/archiver")
     web_port: int = Field(default=6067, ge=1, le=65535)
+    web_bind: str = Field(default="127.0.0.1", min_length=1)
     exit_after_write: bool = False
 
     @field_validator("archive_url")

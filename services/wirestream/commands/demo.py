@@ -69,15 +69,17 @@ def run(args: argparse.Namespace) -> int:
 
     logs.configure("WARNING")
     bootstrap = _bootstrap_from_env()
+    security: str | None = None  # from WIRESTREAM_KAFKA_SECURITY_PROTOCOL
     if bootstrap is None:
         from wirestream.localkafka import LocalBroker, LocalKafkaSettings
 
         print("1/5 starting the local Kafka broker (first run: Maven fetches the jars) ...")
         status = LocalBroker(LocalKafkaSettings.from_env()).start()
         bootstrap = status.bootstrap_servers
+        security = "PLAINTEXT"  # the local broker's listener, whatever the environment says
     else:
         print(f"1/5 using the broker at {bootstrap}")
-    kafka = KafkaSettings(bootstrap_servers=bootstrap)
+    kafka = KafkaSettings.from_env(bootstrap_servers=bootstrap, security_protocol=security)
 
     articles: list[Article] = []
     if args.paths:

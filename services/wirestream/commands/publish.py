@@ -151,10 +151,12 @@ class Publisher:
         from aiokafka import AIOKafkaProducer
         from aiokafka.errors import KafkaConnectionError
 
+        from wirestream.streaming.connection import check_connection
         from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
+        await check_connection(self.kafka)
         producer = AIOKafkaProducer(
-            bootstrap_servers=self.kafka.bootstrap_servers,
+            **self.kafka.client_options(),
             acks="all",
             enable_idempotence=True,
             max_request_size=MAX_REQUEST_BYTES,

@@ -108,8 +108,11 @@ async def tail(args: argparse.Namespace, kafka: KafkaSettings) -> int:
 
     spec = BY_KEY.get(args.topic)
     topic = spec.name(kafka) if spec is not None else args.topic
+    from wirestream.streaming.connection import check_connection
+
+    await check_connection(kafka)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=kafka.bootstrap_servers,
+        **kafka.client_options(),
         enable_auto_commit=False,
         max_partition_fetch_bytes=MAX_REQUEST_BYTES,
         group_id=None,

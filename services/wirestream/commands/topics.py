@@ -14,8 +14,12 @@ import logging
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wirestream import logs
+
+if TYPE_CHECKING:
+    from wirestream.streaming.settings import KafkaSettings
 
 DESCRIPTION = (
     "Create every topic Wirestream declares (wirestream.streaming.topics) with its partitions and "
@@ -24,7 +28,9 @@ DESCRIPTION = (
     "it waits up to --timeout seconds for the broker to answer. The broker is "
     "--bootstrap-servers, else WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS (or KAFKA_BOOTSTRAP_SERVERS), "
     "else 127.0.0.1:9092; names are WIRESTREAM_KAFKA_TOPIC_PREFIX (default 'wirestream.') plus "
-    "each topic's suffix; replicas WIRESTREAM_KAFKA_REPLICATION_FACTOR (default 1)."
+    "each topic's suffix; replicas WIRESTREAM_KAFKA_REPLICATION_FACTOR (default 1). TLS and SASL "
+    "come from WIRESTREAM_KAFKA_SECURITY_PROTOCOL, _SASL_MECHANISM, _SASL_USERNAME, "
+    "_SASL_PASSWORD and _SSL_CAFILE (docs/OPERATIONS.md)."
 )
 
 
@@ -61,18 +67,19 @@ class TopicState:
     config: dict[str, str]
 
 
-async def describe(bootstrap_servers: str, timeout: float) -> list[TopicState]:
+async def describe(kafka: KafkaSettings, timeout: float) -> list[TopicState]:
     """The state of every declared topic on the broker (one metadata round trip)."""
     from aiokafka.admin import AIOKafkaAdminClient
     from aiokafka.errors import KafkaError
 
     from wirestream.errors import EnvironmentNotReadyError
-    from wirestream.streaming.settings import KafkaSettings
+    from wirestream.streaming.connection import check_connection
     from wirestream.streaming.topics import ALL_TOPICS
 
-    kafka = KafkaSettings.from_env().model_copy(update={"bootstrap_servers": bootstrap_servers})
+    bootstrap_servers = kafka.bootstrap_servers
+    await check_connection(kafka)
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap_servers, request_timeout_ms=int(max(1.0, timeout) * 1000)
+        **kafka.client_options(), request_timeout_ms=int(max(1.0, timeout) * 1000)
     )
     try:
         await admin.start()
@@ -100,35 +107,34 @@ async def describe(bootstrap_servers: str, timeout: float) -> list[TopicState]:
     ]
 
 
-def _bootstrap(args: argparse.Namespace) -> str:
+def _kafka(args: argparse.Namespace) -> KafkaSettings:
+    """The ``WIRESTREAM_KAFKA_*`` settings, with ``--bootstrap-servers`` when given."""
     from wirestream.streaming.settings import KafkaSettings
 
-    given: str | None = args.bootstrap_servers
-    return given or KafkaSettings.from_env().bootstrap_servers
+    return KafkaSettings.from_env(bootstrap_servers=args.bootstrap_servers)
 
 
 def run(args: argparse.Namespace) -> int:
     logs.configure("WARNING")
     # aiokafka logs each refused connection; the command reports the outcome itself.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
-    bootstrap = _bootstrap(args)
+    kafka = _kafka(args)
     if args.action == "create":
-        return asyncio.run(_create(bootstrap, args.timeout))
-    return asyncio.run(_list(bootstrap, args.timeout))
+        return asyncio.run(_create(kafka, args.timeout))
+    return asyncio.run(_list(kafka, args.timeout))
 
 
-async def _create(bootstrap: str, timeout: float) -> int:
+async def _create(kafka: KafkaSettings, timeout: float) -> int:
     from wirestream.streaming.provision import ensure_topics
-    from wirestream.streaming.settings import KafkaSettings
 
-    kafka = KafkaSettings.from_env().model_copy(update={"bootstrap_servers": bootstrap})
+    bootstrap = kafka.bootstrap_servers
     created = set(await ensure_topics(kafka, timeout=timeout))
     # Metadata of new topics reaches every listener a moment after CreateTopics returns.
     deadline = time.monotonic() + timeout
-    states = await describe(bootstrap, timeout)
+    states = await describe(kafka, timeout)
     while any(s.partitions is None for s in states) and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
-        states = await describe(bootstrap, timeout)
+        states = await describe(kafka, timeout)
     status = 0
     for state in states:
         if state.partitions is None:
@@ -152,8 +158,8 @@ def _count(partitions: int) -> str:
     return f"{partitions} partition" + ("" if partitions == 1 else "s")
 
 
-async def _list(bootstrap: str, timeout: float) -> int:
-    states = await describe(bootstrap, timeout)
+async def _list(kafka: KafkaSettings, timeout: float) -> int:
+    states = await describe(kafka, timeout)
     width = max(len(s.name) for s in states)
     print(f"{'TOPIC':<{width}}  PARTITIONS  DECLARED  CONFIG")
     for state in states:

@@ -127,6 +127,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``wirestream worker extractor``: settings, logging, topics, model, loop."""
     from wirestream import logs
+    from wirestream.streaming.connection import require_connection
     from wirestream.streaming.provision import ensure_topics
 
     args = parse_args(argv)
@@ -139,11 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.info(
         "starting extractor",
         extra={
-            "bootstrap_servers": kafka.bootstrap_servers,
+            "kafka": kafka.describe(),
             "topic_prefix": kafka.topic_prefix,
-            "web_port": settings.web_port,
+            "web": f"{settings.web_bind}:{settings.web_port}",
         },
     )
+    require_connection(kafka)  # TLS or SASL refused: exit now, naming the setting to fix
     if settings.provision_topics:
         asyncio.run(ensure_topics(kafka))
     extractor = Extractor.load(settings.model, batch_size=settings.batch_size)

@@ -155,12 +155,11 @@ def worker_env(
     data_dir: Path,
     extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment of a worker for ``kafka`` (bootstrap, topic prefix) and ``app_id``."""
+    """The environment of a worker for ``kafka`` (every ``WIRESTREAM_KAFKA_*``) and ``app_id``."""
     env = dict(os.environ)
+    env.update(kafka.environment())
     env.update(
         {
-            "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-            "WIRESTREAM_KAFKA_TOPIC_PREFIX": kafka.topic_prefix,
             "WIRESTREAM_EXTRACTOR_APP_ID": app_id,
             "WIRESTREAM_EXTRACTOR_DATA_DIR": str(data_dir),
             "WIRESTREAM_EXTRACTOR_WEB_BIND": "127.0.0.1",
@@ -219,7 +218,7 @@ async def publish(
     from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
     producer = AIOKafkaProducer(
-        bootstrap_servers=kafka.bootstrap_servers,
+        **kafka.client_options(),
         acks="all",
         enable_idempotence=True,
         max_request_size=MAX_REQUEST_BYTES,
@@ -294,7 +293,7 @@ class RecordCollector:
         from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.kafka.bootstrap_servers,
+            **self.kafka.client_options(),
             group_id=None,
             enable_auto_commit=False,
             # What a downstream consumer sees: records of aborted transactions never count.

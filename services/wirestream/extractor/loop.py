@@ -140,7 +140,7 @@ class ExtractorLoop:
     def make_consumer(self) -> AIOKafkaConsumer:
         session_ms = int(self.settings.session_timeout * 1000)
         return AIOKafkaConsumer(
-            bootstrap_servers=self.kafka.bootstrap_servers,
+            **self.kafka.client_options(),
             group_id=self.group_id,
             client_id=f"{self.group_id}-consumer",
             enable_auto_commit=False,
@@ -154,7 +154,7 @@ class ExtractorLoop:
 
     def make_producer(self, transactional_id: str) -> AIOKafkaProducer:
         return AIOKafkaProducer(
-            bootstrap_servers=self.kafka.bootstrap_servers,
+            **self.kafka.client_options(),
             client_id=transactional_id,
             transactional_id=transactional_id,
             transaction_timeout_ms=int(self.settings.transaction_timeout * 1000),
@@ -165,7 +165,7 @@ class ExtractorLoop:
 
     def make_state_reader(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
-            bootstrap_servers=self.kafka.bootstrap_servers,
+            **self.kafka.client_options(),
             client_id=f"{self.group_id}-restore",
             enable_auto_commit=False,
             isolation_level="read_committed",

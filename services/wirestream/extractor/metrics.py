@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from wirestream.streaming.metrics import service_registry
+
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -11,7 +13,7 @@ class ExtractorMetrics:
     """The extractor's metrics (names start with ``wirestream_extractor_``)."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        self.registry = registry or CollectorRegistry()
+        self.registry = registry or service_registry()
         self.articles = Counter(
             "wirestream_extractor_articles",
             "Raw messages handled, by outcome (extracted, duplicate, dead_letter).",

@@ -19,7 +19,8 @@ class ExtractorSettings(BaseSettings):
     - ``app_id`` — ``WIRESTREAM_EXTRACTOR_APP_ID``; default ``extractor``. The consumer group and
       the prefix of the transactional ids are ``WIRESTREAM_KAFKA_TOPIC_PREFIX`` + this.
     - ``web_port`` — ``WIRESTREAM_EXTRACTOR_WEB_PORT``; default 6066 (``/health``, ``/ready``,
-      ``/metrics``). ``web_bind`` — ``WIRESTREAM_EXTRACTOR_WEB_BIND``; default ``0.0.0.0``.
+      ``/metrics``). ``web_bind`` — ``WIRESTREAM_EXTRACTOR_WEB_BIND``; default ``127.0.0.1``
+      (loopback only; ``0.0.0.0`` in a container whose port is scraped).
     - ``batch_size`` — ``WIRESTREAM_EXTRACTOR_BATCH_SIZE``; default 8 articles per spaCy batch.
     - ``batch_window`` — ``WIRESTREAM_EXTRACTOR_BATCH_WINDOW``; default 0.05 s: how long to wait
       for a batch to fill before extracting what has arrived.
@@ -62,7 +63,7 @@ class ExtractorSettings(BaseSettings):
 
     app_id: str = Field(default="extractor", min_length=1)
     web_port: int = Field(default=6066, ge=1, le=65535)
-    web_bind: str = "0.0.0.0"
+    web_bind: str = Field(default="127.0.0.1", min_length=1)
     batch_size: int = Field(default=8, ge=1, le=256)
     batch_window: float = Field(default=0.05, gt=0, le=10)
     inline_max_chars: int = Field(default=40_000, ge=0)

@@ -25,6 +25,7 @@ import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -186,8 +187,14 @@ class LocalBroker:
     pid file is the shared truth. ``start`` and ``stop`` are idempotent.
     """
 
-    def __init__(self, settings: LocalKafkaSettings | None = None) -> None:
+    def __init__(
+        self, settings: LocalKafkaSettings | None = None, *, format_options: Sequence[str] = ()
+    ) -> None:
+        """``format_options`` are added to ``kafka-storage format`` when the storage is first
+        formatted: ``["--add-scram", "SCRAM-SHA-256=[name=alice,password=...]"]`` creates SCRAM
+        users (the SASL_SSL integration test's broker)."""
         self.settings = settings or LocalKafkaSettings.from_env()
+        self.format_options = tuple(format_options)
         self.data_dir = self.settings.resolved_data_dir()
         self.log_dirs = self.data_dir / "kraft"
         self.config_file = self.data_dir / "server.properties"
@@ -330,6 +337,7 @@ class LocalBroker:
             cluster_id,
             "-c",
             str(self.config_file),
+            *self.format_options,
         )
         done = subprocess.run(
             command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120

@@ -1,11 +1,15 @@
 """Build a faust App with the settings every Wirestream service shares.
 
->>> app = build_app("wirestream-extractor", KafkaSettings.from_env(), web_port=6066)
+>>> app = build_app("wirestream-alerter", KafkaSettings.from_env())
 
 What every service gets, whatever it does:
 
 - the broker list from :class:`~wirestream.streaming.settings.KafkaSettings`
-  (``WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS``), ``kafka://`` for each ``host:port``;
+  (``WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS``), ``kafka://`` for each ``host:port``, and its TLS and
+  SASL settings (:meth:`KafkaSettings.faust_options`: ``broker_credentials``, ``ssl_context``);
+- faust's own web server off (it would serve ``/table/...`` - a table's contents - and
+  ``/router/``): :func:`serve_views` runs Wirestream's ``/health``, ``/ready`` and ``/metrics``
+  (:mod:`wirestream.streaming.web`) as a service of the app, on the service's bind address;
 - the memory table store (RocksDB is not installed); tables are recovered from their changelog
   topics on start;
 - an idempotent producer (``enable_idempotence=True``, ``acks=all``): a retried send never
@@ -25,17 +29,19 @@ built app until SIGTERM/SIGINT, with faust's own worker.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import faust
 from faust.transport.drivers.aiokafka import Producer as _AIOKafkaProducer
+from mode import Service
 
 from wirestream.streaming.isolation import read_committed_consumer
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import MAX_REQUEST_BYTES as MAX_REQUEST_BYTES
+from wirestream.streaming.web import Check, WebServer, build_web_app
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +77,6 @@ def build_app(
     app_id: str,
     kafka: KafkaSettings,
     *,
-    web_port: int,
-    web_bind: str = "0.0.0.0",
     data_dir: Path | None = None,
     topic_partitions: int = 4,
     **overrides: Any,
@@ -80,19 +84,16 @@ def build_app(
     """A faust App for one Wirestream service.
 
     ``app_id`` is the consumer group and the prefix of table changelog topics; it is prefixed with
-    ``kafka.topic_prefix`` so two deployments on one broker do not share groups. ``web_port`` serves
-    the service's health/metrics views; ``data_dir`` is faust's ``datadir`` (default
-    ``var/<app_id>``). ``overrides`` are passed to :class:`faust.App` last.
+    ``kafka.topic_prefix`` so two deployments on one broker do not share groups. ``data_dir`` is
+    faust's ``datadir`` (default ``var/<app_id>``). ``overrides`` are passed to :class:`faust.App`
+    last. The app serves no web views of its own: add them with :func:`serve_views`.
     """
     settings: dict[str, Any] = {
         "broker": broker_urls(kafka),
         "store": "memory://",
         "autodiscover": False,
         "datadir": str(data_dir or Path("var") / app_id),
-        "web_enabled": True,
-        "web_port": web_port,
-        "web_bind": web_bind,
-        "web_in_thread": False,
+        "web_enabled": False,
         "topic_partitions": topic_partitions,
         "topic_replication_factor": kafka.replication_factor,
         "topic_allow_declare": True,
@@ -109,9 +110,41 @@ def build_app(
         "value_serializer": "raw",
         "key_serializer": "raw",
         "logging_config": None,
+        **kafka.faust_options(),
     }
     settings.update(overrides)
     return WirestreamApp(kafka.topic_prefix + app_id, **settings)
+
+
+def serve_views(
+    app: faust.App,
+    *,
+    health: Check,
+    ready: Check,
+    metrics: Callable[[], bytes],
+    bind: str,
+    port: int,
+) -> None:
+    """Serve ``/health``, ``/ready`` and ``/metrics`` on ``bind:port`` while ``app``'s worker runs.
+
+    The views are :func:`wirestream.streaming.web.build_web_app`'s, the extractor's too; the
+    server starts with the app's services and stops with them."""
+    views = build_web_app(health, ready, metrics)
+
+    @app.service
+    class WebViews(Service):
+        """The aiohttp server of the service's own views."""
+
+        server: WebServer | None = None
+
+        async def on_start(self) -> None:
+            self.server = await WebServer.start(views, bind, port)
+            logger.info("serving /health, /ready and /metrics on %s:%d", bind, port)
+
+        async def on_stop(self) -> None:
+            if self.server is not None:
+                await self.server.stop()
+                self.server = None
 
 
 @dataclass(frozen=True)

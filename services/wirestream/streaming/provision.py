@@ -16,6 +16,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 
 from wirestream.errors import EnvironmentNotReadyError
+from wirestream.streaming.connection import check_connection
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import ALL_TOPICS, TopicSpec
 
@@ -39,12 +40,11 @@ async def ensure_topics(
 ) -> list[str]:
     """Create the declared topics that do not exist yet; returns the names created."""
     wanted = list(specs)
+    await check_connection(kafka)  # TLS or SASL refused: fail now, naming the setting
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     while time.monotonic() < deadline:
-        admin = AIOKafkaAdminClient(
-            bootstrap_servers=kafka.bootstrap_servers, request_timeout_ms=10_000
-        )
+        admin = AIOKafkaAdminClient(**kafka.client_options(), request_timeout_ms=10_000)
         try:
             await admin.start()
             existing = set(await admin.list_topics())
