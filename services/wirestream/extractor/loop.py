@@ -229,24 +229,34 @@ class ExtractorLoop:
 
     async def fetch(self) -> Fetched | None:
         """Up to ``batch_size`` messages: what is there, plus what arrives within
-        ``batch_window`` seconds when the batch is not full."""
+        ``batch_window`` seconds when the batch is not full.
+
+        Each ``getmany`` answers from the positions of its moment. When a rebalance or a reset
+        sought a partition between the two calls, the first call's messages of it are stale
+        (they will come again from the new position) and are dropped here; otherwise the batch
+        would carry some messages twice.
+        """
         assert self.consumer is not None
         size = self.settings.batch_size
-        got = await self.consumer.getmany(timeout_ms=500, max_records=size)
-        count = sum(map(len, got.values()))
+        first = await self.consumer.getmany(timeout_ms=500, max_records=size)
+        seen = {tp.partition: self.generation[tp.partition] for tp in first}
+        count = sum(map(len, first.values()))
+        got: dict[int, list[Any]] = {tp.partition: list(records) for tp, records in first.items()}
         if 0 < count < size:
             more = await self.consumer.getmany(
                 timeout_ms=int(self.settings.batch_window * 1000), max_records=size - count
             )
             for tp, records in more.items():
-                got.setdefault(tp, []).extend(records)
-        if not got:
+                if (
+                    seen.get(tp.partition, self.generation[tp.partition])
+                    != self.generation[tp.partition]
+                ):
+                    got[tp.partition] = []  # sought in between: the first call's are stale
+                got.setdefault(tp.partition, []).extend(records)
+        messages = {p: [_incoming(r) for r in _increasing(records)] for p, records in got.items()}
+        messages = {p: batch for p, batch in messages.items() if batch}
+        if not messages:
             return None
-        messages = {
-            tp.partition: [_incoming(record) for record in records]
-            for tp, records in got.items()
-            if records
-        }
         now = self.clock()
         for partition in messages:
             self.progress.high_water(partition, self.consumer.highwater(self.tp(partition)), now)
@@ -582,6 +592,15 @@ class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
             await self.loop.on_assigned(assigned)
         except Exception:
             logger.exception("handling assigned partitions failed")
+
+
+def _increasing(records: list[Any]) -> list[Any]:
+    """The last run of strictly increasing offsets (a seek back mid-batch restarts the run)."""
+    start = 0
+    for index in range(1, len(records)):
+        if records[index].offset <= records[index - 1].offset:
+            start = index
+    return records[start:]
 
 
 def _incoming(record: Any) -> Incoming:
