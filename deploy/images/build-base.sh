@@ -6,7 +6,9 @@
 #   localhost/wirestream-base/python:3.11      python.Containerfile (Debian's python3.11 in a venv)
 #   localhost/wirestream-base/jre:17           jre.Containerfile (openjdk-17-jre-headless)
 #
-# An image that already exists is kept (a second run takes seconds); --rebuild builds all again.
+# An image that already exists is kept (a second run takes seconds): the Debian image as it is, the
+# other two while their Containerfile and the Debian image under them are unchanged (a label holds
+# their fingerprint); --rebuild builds all three again.
 # Needs root, podman and debootstrap (apt-get install podman debootstrap). Settings:
 #   DEBIAN_MIRROR   the Debian archive to bootstrap from (default: debootstrap's own default)
 #   PODMAN          the podman binary (default: podman)
@@ -55,12 +57,16 @@ if ! have_image "$DEBIAN_IMAGE"; then
   elapsed "$DEBIAN_IMAGE" "$start"
 fi
 
+debian_id="$("$PODMAN" image inspect --format '{{.Id}}' "$DEBIAN_IMAGE")"
 for pair in "$PYTHON_IMAGE:python.Containerfile" "$JRE_IMAGE:jre.Containerfile"; do
   image="${pair%:*}"
   file="${pair##*:}"
-  if ! have_image "$image"; then
+  fingerprint="$( (cat "$here/$file"; echo "$debian_id") | sha256sum | cut -c1-16)"
+  if ! have_image "$image" \
+    || [[ "$("$PODMAN" image inspect --format '{{index .Labels "io.wirestream.fingerprint"}}' "$image")" != "$fingerprint" ]]; then
     start=$SECONDS
-    "$PODMAN" build --quiet --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" -f "$here/$file" -t "$image" "$here" >/dev/null \
+    "$PODMAN" build --quiet --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" --label "io.wirestream.fingerprint=$fingerprint" \
+      -f "$here/$file" -t "$image" "$here" >/dev/null \
       || die "building $image from deploy/images/$file failed (output above)"
     elapsed "$image" "$start"
   fi
