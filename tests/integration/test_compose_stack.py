@@ -172,7 +172,7 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
         stages = [[name for name, _ in stage] for stage in start_order(config)]
         for number, stage in enumerate(start_order(config), 1):
             names = [name for name, _ in stage]
-            with timings.step(f"up stage {number}: {', '.join(names)}"):
+            with timings.step(f"up -d stage {number}: {', '.join(names)}"):
                 if number > 1 and receiver is None and "alerter" in names:
                     gateway = stack.gateway()
                     receiver = WebhookReceiver(host=gateway, secret=secrets.token_hex(16))
@@ -186,7 +186,8 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
                         WIRESTREAM_ALERTER_WEBHOOK_SECRET=receiver.secret,
                     )
                 stack.compose("up", "-d", "--no-deps", *names, timeout=600)
-                for name, condition in stage:
+            for name, condition in stage:
+                with timings.step(f"  {name}: {condition.removeprefix('service_')}"):
                     stack.wait_for(name, condition, timeout=360)
         assert receiver is not None, "no alerter service in the compose file"
 
