@@ -149,11 +149,11 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
             run([str(ROOT / "deploy/images/build-base.sh")], env=env, timeout=1800)
         with timings.step("kafka image (Maven jars on the JRE image)"):
             run([str(ROOT / "deploy/kafka/image/build-image.sh")], env=env, timeout=1200)
+        config = stack.config()
         with timings.step("build: deploy/Dockerfile + S3 image (podman-compose build)"):
             # One service per image: the four Wirestream services share wirestream:local.
-            stack.compose("build", "extractor", timeout=1800)
-            stack.compose("build", "minio", timeout=1200)
-        config = stack.config()
+            for service in ("extractor", "minio"):
+                stack.build(service, config["services"][service]["image"], timeout=1800)
         services = sorted(config["services"])
         for image in sorted({svc["image"] for svc in config["services"].values()}):
             out = stack.podman("image", "inspect", "--format", "{{.Size}} {{.Config.User}}", image)
