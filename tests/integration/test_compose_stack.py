@@ -159,6 +159,12 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
             out = stack.podman("image", "inspect", "--format", "{{.Size}} {{.Config.User}}", image)
             size, _, user = out.stdout.strip().partition(" ")
             notes.append(f"image {image}: {int(size) / 1e6:.0f} MB, user {user or 'root'}")
+        runs_as = stack.podman(
+            "image", "inspect", "--format", "{{.Config.User}}", "wirestream:local"
+        )
+        assert runs_as.stdout.strip() == "wirestream", (
+            f"wirestream:local runs as {runs_as.stdout!r}"
+        )
         healthcheck = stack.podman(
             "image", "inspect", "--format", "{{json .Config.Healthcheck}}", "wirestream:local"
         ).stdout
