@@ -30,8 +30,9 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-# The compose test's host tools (podman, runc, debootstrap, maven) are installed first where root
-# and apt-get can; elsewhere --soft only warns, and that one test fails saying what to install.
+# The compose test's host tools (podman, runc, netavark, aardvark-dns, debootstrap, maven) are
+# installed first where root and apt-get can; elsewhere --soft only warns, and that one test fails
+# saying what to install.
 test: lint typecheck ## everything CI runs: ruff, mypy, then every test tier (compose stack included)
 	deploy/images/install-host-tools.sh --soft
 	$(MAKE) --no-print-directory pytest
