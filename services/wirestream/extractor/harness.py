@@ -161,7 +161,6 @@ def worker_env(
     env.update(
         {
             "WIRESTREAM_EXTRACTOR_APP_ID": app_id,
-            "WIRESTREAM_EXTRACTOR_DATA_DIR": str(data_dir),
             "WIRESTREAM_EXTRACTOR_WEB_BIND": "127.0.0.1",
             "PYTHONUNBUFFERED": "1",
         }

@@ -39,7 +39,15 @@ async def ensure_topics(
     timeout: float = 60.0,
 ) -> list[str]:
     """Create the declared topics that do not exist yet; returns the names created."""
-    wanted = list(specs)
+    return await ensure_new_topics(
+        kafka, [new_topic(spec, kafka) for spec in specs], timeout=timeout
+    )
+
+
+async def ensure_new_topics(
+    kafka: KafkaSettings, wanted: list[NewTopic], *, timeout: float = 60.0
+) -> list[str]:
+    """:func:`ensure_topics` for topics given as they are created (e.g. faust's internal ones)."""
     await check_connection(kafka)  # TLS or SASL refused: fail now, naming the setting
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
@@ -48,12 +56,12 @@ async def ensure_topics(
         try:
             await admin.start()
             existing = set(await admin.list_topics())
-            missing = [spec for spec in wanted if spec.name(kafka) not in existing]
+            missing = [topic for topic in wanted if topic.name not in existing]
             created: list[str] = []
-            for spec in missing:
+            for topic in missing:
                 try:
-                    await admin.create_topics([new_topic(spec, kafka)])
-                    created.append(spec.name(kafka))
+                    await admin.create_topics([topic])
+                    created.append(topic.name)
                 except TopicAlreadyExistsError:
                     pass  # another worker created it meanwhile
             if created:
