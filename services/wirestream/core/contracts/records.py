@@ -44,8 +44,13 @@ EventType = Literal[
     "MOBILIZE",
     "COERCE",
     "ASSAULT",
+    "DISASTER",
 ]
-"""The PLOVER event types (PLOVER 0.8 manual)."""
+"""The PLOVER event types (PLOVER 0.8 manual), then ``DISASTER``, Wirestream's own type (not
+PLOVER) for harm nobody intended: natural hazards, accidents, disease. A DISASTER has no actors;
+its ``mode`` is the hazard's kind (``natural``, ``accident``, ``disease``) and it carries casualty
+counts, place and date like an ASSAULT (added in schema version 1, optional for consumers that
+read PLOVER types only)."""
 Qualifier = Literal["exact", "at_least", "about", "up_to", "more_than", "less_than"]
 
 

@@ -215,6 +215,8 @@ def _collect(doc: Doc, text: str, lex: Lexicon) -> tuple[list[_Mention], bytearr
             if last.pos_ == "ADJ" or last.dep_ in ("amod", "compound") or not surface[:1].isupper():
                 continue  # "Russian troops": affiliation evidence, not an entity
             label = "GROUP"
+        if label == "PERSON" and lex.place(lex.canonical(surface)) is not None:
+            label = "LOCATION"  # "in Porto Alegre": a gazetteer place's full name is no person
         mentions.append(
             _Mention(
                 start,

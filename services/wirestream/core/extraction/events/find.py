@@ -48,7 +48,7 @@ from wirestream.core.contracts import (
 from wirestream.core.contracts.records import EventType
 from wirestream.core.extraction.cleaning import CleanText
 from wirestream.core.extraction.entities import EntityIndex
-from wirestream.core.extraction.events import syntax
+from wirestream.core.extraction.events import harm, syntax
 from wirestream.core.extraction.events.dates import DateMention, find_dates
 from wirestream.core.extraction.events.lexicon import (
     EventLexicon,
@@ -1279,6 +1279,16 @@ def _drafts_for(
     return drafts
 
 
+def _not_an_attack(draft: _Draft, lex: EventLexicon) -> None:
+    """An ASSAULT whose harm is a flood, crash or disease becomes a DISASTER (:mod:`.harm`)."""
+    if draft.type != "ASSAULT":
+        return
+    kind = harm.non_intentional(draft.triggers, draft.casualty_only, lex)
+    if kind is not None:
+        draft.type, draft.mode, draft.actors = "DISASTER", kind, []
+        draft.weapons = []
+
+
 def _shares_participant(a: _Draft, b: _Draft) -> bool:
     ids_a = {p.entity_id for p in (*a.actors, *a.recipients) if p.entity_id}
     ids_b = {p.entity_id for p in (*b.actors, *b.recipients) if p.entity_id}
@@ -1519,6 +1529,7 @@ def find_events(
                     s.lemma_.lower() in evidence_lemmas & _EVIDENCE_NOUNS for s in subjects
                 ):
                     draft.claim = claim  # "The footage also shows ...": the same claimant
+            _not_an_attack(draft, lex)
             if draft.type == "ASSAULT" and not draft.actors and draft.claim and draft.claim.source:
                 owners = [
                     t
