@@ -71,3 +71,28 @@ def test_a_date_is_never_an_actor_or_recipient(extractor: Extractor) -> None:
     for event in events_of(extractor, body):
         names = [p.name for p in (*event.actors, *event.recipients)]
         assert "Tuesday" not in names and "Friday" not in names
+
+
+def test_victims_of_a_death_state_are_recipients(extractor: Extractor) -> None:
+    (event,) = events_of(extractor, "At least 12 people died in the shelling of Kharkiv.")
+    assert not any("12 people" in a.name for a in event.actors)
+    assert any("12 people" in r.span.text for r in event.recipients)
+
+
+def test_actor_of_an_event_noun_from_its_support_verb(extractor: Extractor) -> None:
+    events = events_of(extractor, "Gunmen launched an attack on a police station in Kano.")
+    assert any(a.name == "Gunmen" for e in events for a in e.actors)
+    claimed = events_of(extractor, "The Islamic State claimed responsibility for the bombing.")
+    assert any("Islamic State" in a.name for e in claimed for a in e.actors)
+    # a reaction is no support verb: the condemner did not attack
+    condemned = events_of(extractor, "The United Nations condemned the attack on the convoy.")
+    assert not any(
+        "United Nations" in a.name for e in condemned if e.type == "ASSAULT" for a in e.actors
+    )
+
+
+def test_a_site_the_trigger_governs_is_the_place(extractor: Extractor) -> None:
+    (event,) = events_of(extractor, "Two guards were killed at the jail on Monday.")
+    assert event.location is not None and event.location.name == "jail"
+    named = events_of(extractor, "Two guards were killed at the jail in Kandahar on Monday.")
+    assert named[0].location is not None and named[0].location.name == "Kandahar"

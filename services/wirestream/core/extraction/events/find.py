@@ -48,7 +48,7 @@ from wirestream.core.contracts import (
 from wirestream.core.contracts.records import EventType
 from wirestream.core.extraction.cleaning import CleanText
 from wirestream.core.extraction.entities import EntityIndex
-from wirestream.core.extraction.events import harm, syntax
+from wirestream.core.extraction.events import arguments, harm, syntax
 from wirestream.core.extraction.events.dates import DateMention, find_dates
 from wirestream.core.extraction.events.lexicon import (
     EventLexicon,
@@ -437,7 +437,8 @@ def _participants(draft: _Draft, ctx: _Context) -> None:
         actors: list[Token] = []
         recipients: list[Token] = []
         if trig.pos_ == "VERB":
-            actors += _heads(trig, ("nsubj",))
+            undergoer = arguments.undergoer_trigger(trig, ctx.lex)  # "12 people died": victims
+            (recipients if undergoer else actors).extend(_heads(trig, ("nsubj",)))
             actors += _pobjs(trig, frozenset({"by"}))
             recipients += _heads(trig, ("dobj", "nsubjpass"))
             if trig.dep_ in ("acl", "relcl") and trig.tag_ == "VBG":
@@ -468,6 +469,7 @@ def _participants(draft: _Draft, ctx: _Context) -> None:
                 elif child.dep_ == "acl":
                     actors += _pobjs(child, frozenset({"by"}))
             actors += _pobjs(trig, frozenset({"by"}))
+            actors += arguments.support_actors(trig, ctx.lex)  # "gunmen launched an attack"
             if draft.type in _CONSULT_WITH:
                 actors += _pobjs(trig, frozenset({"with", "between"}))
                 recipients += _pobjs(trig, frozenset({"to"}))
@@ -484,7 +486,10 @@ def _participants(draft: _Draft, ctx: _Context) -> None:
                 or any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in head.children)
             ):
                 draft.anaphoric = True  # "the drones were attacking": picks up an earlier event
-            if head.i in trigger_ids or head.lemma_.lower() in ctx.lex.mode_cues:
+            weapon = head.lemma_.lower() in ctx.lex.mode_cues
+            if head.i in trigger_ids or (
+                weapon and head.lemma_.lower() not in ctx.lex.person_nouns
+            ):
                 continue  # "Russian attacks have killed", "the drones were attacking": no actor
             if (
                 head.pos_ == "PRON"
@@ -1349,6 +1354,11 @@ def _clause_places(draft: _Draft, ctx: _Context) -> list[syntax.PlacePhrase]:
         prep = token.root.head if token.root.dep_ == "pobj" else token.root
         if prep.i in allowed or token.root.i in allowed:
             out.append(phrase)
+    if not out:  # no named place: a site the trigger governs ("killed at the hospital")
+        for start, end, name in arguments.site_phrases(draft.triggers, ctx.body, ctx.lex):
+            span = body_span(ctx.body, start, end)
+            where = EventLocation(entity_id=None, name=name, country=None, geo=None, span=span)
+            out.append(syntax.PlacePhrase(location=where, rank=arguments.SITE_RANK))
     return out
 
 
