@@ -96,3 +96,12 @@ def test_a_site_the_trigger_governs_is_the_place(extractor: Extractor) -> None:
     assert event.location is not None and event.location.name == "jail"
     named = events_of(extractor, "Two guards were killed at the jail in Kandahar on Monday.")
     assert named[0].location is not None and named[0].location.name == "Kandahar"
+
+
+def test_actor_nouns_modifying_an_event_noun(extractor: Extractor) -> None:
+    events = events_of(extractor, "Two fatal police shootings angered residents in Dallas.")
+    assert any(a.name == "police" for e in events for a in e.actors)
+    killed = events_of(extractor, "The Parachute Regiment killed 13 protesters in Derry.")
+    assert any("Parachute Regiment" in a.name for e in killed for a in e.actors)
+    drones = events_of(extractor, "Drone strikes killed four civilians in Idlib.")
+    assert not any(a.name.lower().startswith("drone") for e in drones for a in e.actors)

@@ -3,6 +3,8 @@
 - **Undergoers**: the subject of a death or injury state ("at least 12 people died", "two were
   wounded", "nearly 3,000 are dead") is a victim, a recipient, never the actor. Lemmas: the
   ``killed_passive_or_state`` and ``injured_state`` lists of ``casualties.json``.
+- **Modifiers**: a proper noun or an actor noun (``actor_nouns.tsv``) compounded with an event noun
+  acted it ("police shootings", "coalition airstrikes", "IS attacks").
 - **Support verbs**: an event noun that is the object of a light verb takes that verb's subject as
   its actor ("gunmen launched an attack", "rebels carried out raids", "troops opened fire"); an
   event noun in "claimed responsibility for the bombing" takes the claimant. Verbs:
@@ -20,10 +22,8 @@ _SUBJECTS = ("nsubj",)
 
 def undergoer_trigger(trig: Token, lex: EventLexicon) -> bool:
     """Whether the trigger's subject is its victim ("died", "dead", "wounded")."""
-    lemma = trig.lemma_.lower()
-    if lemma in lex.killed_words or lemma in lex.injured_words:
-        return True
-    return trig.lower_ in lex.killed_words or trig.lower_ in lex.injured_words
+    lemma = trig.lemma_.lower()  # "died", "perished" (not "killed": its lemma is "kill")
+    return lemma in lex.killed_words or lemma in lex.injured_words
 
 
 def _subjects(verb: Token) -> list[Token]:
@@ -41,6 +41,8 @@ def support_actors(trig: Token, lex: EventLexicon) -> list[Token]:
     """Actors of an event noun from the verb that supports it (module rules)."""
     if trig.pos_ != "NOUN":
         return []
+    if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.pos_ == "NOUN":
+        trig = trig.head.head  # "launched a series of attacks"
     head = trig.head
     if trig.dep_ == "dobj" and lex.support_verbs.get(head.lemma_.lower()) == "light":
         return _subjects(head)
@@ -74,3 +76,17 @@ def site_phrases(triggers: list[Token], body: str, lex: EventLexicon) -> list[tu
                 start, end = left.idx, obj.idx + len(obj.text)
                 out.append((start, end, body[start:end]))
     return out
+
+
+def modifier_actors(trig: Token, lex: EventLexicon) -> list[Token]:
+    """Compound modifiers of an event noun that name an actor ("police shootings", "coalition
+    airstrikes", "IS attacks"): a proper noun, or a noun of ``actor_nouns.tsv``."""
+    if trig.pos_ != "NOUN":
+        return []
+    return [
+        c
+        for c in trig.children
+        if c.dep_ == "compound"
+        and (c.pos_ == "PROPN" or c.lemma_.lower() in lex.actor_nouns)
+        and c.lemma_.lower() not in lex.mode_cues
+    ]

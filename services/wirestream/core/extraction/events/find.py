@@ -470,6 +470,7 @@ def _participants(draft: _Draft, ctx: _Context) -> None:
                     actors += _pobjs(child, frozenset({"by"}))
             actors += _pobjs(trig, frozenset({"by"}))
             actors += arguments.support_actors(trig, ctx.lex)  # "gunmen launched an attack"
+            actors += arguments.modifier_actors(trig, ctx.lex)  # "police shootings"
             if draft.type in _CONSULT_WITH:
                 actors += _pobjs(trig, frozenset({"with", "between"}))
                 recipients += _pobjs(trig, frozenset({"to"}))

@@ -91,6 +91,8 @@ class EventLexicon:
     """type -> trigger lemmas that count only with a word of that type's context nearby."""
     context_words: dict[str, frozenset[str]]
     aid_objects: frozenset[str]
+    actor_nouns: frozenset[str]
+    """Common nouns of actors ("police", "coalition"): modifying an event noun, they acted."""
     sites: frozenset[str]
     """Common nouns of sites ("hospital", "square"): a place when the trigger governs them."""
     support_verbs: dict[str, str]
@@ -258,6 +260,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
         mode_cues={k.lower(): v for _, (k, v) in _rows(directory / "modes.tsv", 2)},
         weapons={k.lower(): v for _, (k, v) in _rows(directory / "weapons.tsv", 2)},
         hazards={k.lower(): v for _, (k, v) in _rows(directory / "hazards.tsv", 2)},
+        actor_nouns=frozenset(c[0].lower() for _, c in _rows(directory / "actor_nouns.tsv", 1)),
         sites=frozenset(c[0].lower() for _, c in _rows(directory / "sites.tsv", 1)),
         support_verbs={k.lower(): v for _, (k, v) in _rows(directory / "support_verbs.tsv", 2)},
         hazard_modifiers={
