@@ -44,17 +44,18 @@ def attribution_start(
     end: int,
     in_quote: Sequence[bool],
     is_reporting: Callable[[Token], bool],
+    tokens: range,
 ) -> int | None:
     """The character offset where an attribution begins inside ``[start, end)``, else None.
 
-    ``in_quote[i]`` says token ``i`` is inside quote marks; ``is_reporting`` says a token is a
-    reporting verb. Only the first attribution after at least one word of speech counts.
+    ``tokens`` are the indices of the tokens that start inside the span; ``in_quote[i]`` says
+    token ``i`` is inside quote marks; ``is_reporting`` says a token is a reporting verb. Only the
+    first attribution after at least one word of speech counts.
     """
-    for token in doc:
+    for i in tokens:
+        token = doc[i]
         if token.idx <= start:
             continue
-        if token.idx >= end:
-            break
         if in_quote[token.i]:
             continue
         if token.lower_ == "according":

@@ -493,7 +493,12 @@ class _Finder:
     def end_before_attribution(self, cand: _Candidate) -> None:
         """Reported speech ends before an attribution inside it ("..., according to X")."""
         cut = attribution_start(
-            self.doc, cand.start, cand.end, self.in_quote, lambda t: self._verb(t, direct=True)
+            self.doc,
+            cand.start,
+            cand.end,
+            self.in_quote,
+            lambda t: self._verb(t, direct=True),
+            self._tokens_in(cand.start, cand.end),
         )
         if cut is not None:
             start, end = self.trim(cand.start, cut)
