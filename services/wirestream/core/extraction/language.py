@@ -59,6 +59,16 @@ def function_words() -> dict[str, frozenset[str]]:
     return out
 
 
+@cache
+def _tags_by_word() -> dict[str, tuple[str, ...]]:
+    """Function word → the languages listing it (one pass over a text counts every language)."""
+    out: dict[str, list[str]] = {}
+    for tag, words in function_words().items():
+        for word in words:
+            out.setdefault(word, []).append(tag)
+    return {word: tuple(tags) for word, tags in out.items()}
+
+
 def _latin(words: list[str]) -> bool:
     letters = sum(len(w) for w in words)
     latin = sum(1 for w in words for ch in w if ch < "\u0250")
@@ -71,7 +81,11 @@ def detect(text: str, *, sample_chars: int = 20_000) -> Detection:
     if not words:
         return Detection("und")
     lists = function_words()
-    hits = {tag: sum(w in listed for w in words) for tag, listed in lists.items()}
+    tags_of = _tags_by_word()
+    hits = dict.fromkeys(lists, 0)
+    for word in words:
+        for tag in tags_of.get(word, ()):
+            hits[tag] += 1
     english = hits["en"]
     if english / len(words) >= THRESHOLD:
         return Detection("en")
