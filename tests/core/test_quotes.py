@@ -296,3 +296,21 @@ def test_quotes_ggt_score(extractor: Extractor, shared_data: Path) -> None:
     prf = counts.prf
     assert prf.f1 >= 0.85, f"quote F1@0.3 {prf.f1:.3f} (P {prf.precision:.3f} R {prf.recall:.3f})"
     assert counts.speaker_accuracy >= 0.90, f"speaker accuracy {counts.speaker_accuracy:.3f}"
+
+
+def test_reported_speech_ends_before_its_attribution(extractor: Extractor) -> None:
+    body = (
+        'The president said that "Ukraine will not give up", according to his office in Kyiv.\n\n'
+        "The minister said the grain corridor would stay open all winter, a spokesman said."
+    )
+    quotes = extractor.extract(Article(id="attr", body=body, language="en")).quotes
+    texts = [q.text for q in quotes]
+    assert any(t.endswith('"Ukraine will not give up"') for t in texts)
+    assert not any("according to" in t for t in texts)
+    assert not any(t.endswith("a spokesman said") for t in texts)
+
+
+def test_according_to_inside_the_quote_marks_stays(extractor: Extractor) -> None:
+    body = 'She said "everything went according to plan, and we are ready for the next round".'
+    quotes = extractor.extract(Article(id="attr2", body=body, language="en")).quotes
+    assert any("according to plan, and we are ready" in q.text for q in quotes)

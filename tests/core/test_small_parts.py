@@ -34,7 +34,8 @@ def test_language_detection() -> None:
     assert detect_language(WIRE) == "en"
     assert (
         detect_language("Die Regierung hat am Mittwoch neue Sanktionen gegen Russland beschlossen.")
-        == "und"
+        == "de"
     )
     assert detect_language("12 34 56") == "und"
+    assert detect_language("Москва заявила во вторник о новых санкциях") == "und"
     assert is_english("en-GB") and not is_english("de")

@@ -47,8 +47,13 @@ EventType = Literal[
     "MOBILIZE",
     "COERCE",
     "ASSAULT",
+    "DISASTER",
 ]
-"""The PLOVER event types (PLOVER 0.8 manual)."""
+"""The PLOVER event types (PLOVER 0.8 manual), then ``DISASTER``, Wirestream's own type (not
+PLOVER) for harm nobody intended: natural hazards, accidents, disease. A DISASTER has no actors;
+its ``mode`` is the hazard's kind (``natural``, ``accident``, ``disease``) and it carries casualty
+counts, place and date like an ASSAULT (added in schema version 1, optional for consumers that
+read PLOVER types only)."""
 Qualifier = Literal["exact", "at_least", "about", "up_to", "more_than", "less_than"]
 
 
@@ -105,6 +110,10 @@ class Role(ReadingModel):
 
 def _omit_none(value: object) -> bool:
     return value is None
+
+
+def _omit_false(value: object) -> bool:
+    return value is False
 
 
 def _omit_text(value: object) -> bool:
@@ -371,8 +380,18 @@ class ArticleRecord(ReadingModel):
     source: str | None
     url: str | None
     published_at: str | None = Field(description="RFC 3339, as normalised from the input.")
-    language: str = Field(description="The given language, or 'en' / 'und' as detected.")
+    language: str = Field(
+        description="The given language, or as detected: 'en', the tag of another language the "
+        "text is confidently in ('fr'), or 'und' (no words, or not in Latin script)."
+    )
     language_detected: bool = Field(description="True when the language was not given but guessed.")
+    language_assumed: bool = Field(
+        default=False,
+        exclude_if=_omit_false,
+        description="True when the language was not given and the text (Latin script, not "
+        "confidently another language: results tables, standings) was taken for English and "
+        "extracted as such; absent when false (optional, added in schema version 1).",
+    )
     extracted: bool = Field(description="False when extraction did not run (non-English for now).")
     authors: list[str]
     metadata: dict[str, object]

@@ -300,13 +300,22 @@ def run_quotes(extractor: Extractor, path: Path, options: Options) -> TaskResult
 # --- casualties -------------------------------------------------------------------------------
 
 
+HARM_TYPES = frozenset({"ASSAULT", "DISASTER"})
+"""Event types that carry casualty counts: attacks (PLOVER ASSAULT) and harm nobody intended
+(Wirestream's DISASTER: natural hazards, accidents, disease). Both count, so that retyping a
+report from ASSAULT to DISASTER never loses its dead and injured."""
+SCORED_AS: dict[str, str] = {"DISASTER": "ASSAULT"}
+"""Our types scored as another type against the event data sets: their ASSAULT gold includes every
+death and injury (Life.Die, Life.Injure), whatever the cause, so a DISASTER's trigger answers it."""
+
+
 def article_casualties(events: Iterable[EventRecord]) -> tuple[int, int]:
-    """Article-level (killed, injured): the largest count over the article's *current* ASSAULT
-    events (background events are earlier incidents), 0 when there is none. The largest, not the
-    sum, because wire reports restate one incident's toll in several sentences."""
+    """Article-level (killed, injured): the largest count over the article's *current* harm events
+    (:data:`HARM_TYPES`; background events are earlier incidents), 0 when there is none. The
+    largest, not the sum, because wire reports restate one incident's toll in several sentences."""
     killed = injured = 0
     for event in events:
-        if event.type != "ASSAULT" or event.timeframe != "current":
+        if event.type not in HARM_TYPES or event.timeframe != "current":
             continue
         if event.casualties.killed is not None:
             killed = max(killed, event.casualties.killed.value)
@@ -345,7 +354,8 @@ def run_casualties(extractor: Extractor, path: Path, options: Options) -> TaskRe
             "injured": zero_i.as_dict(),
             "both_exact_accuracy": round(zero_both / n, 4) if n else 0.0,
         },
-        "rule": "max over current ASSAULT events' casualties.killed/injured.value, 0 when none",
+        "rule": "max over current ASSAULT and DISASTER events' casualties.killed/injured.value, "
+        "0 when none",
     }
     result.header = ["casualties (clean subset)", "Wirestream acc", "MAE", "always-0 acc", "MAE"]
     result.rows = [
@@ -384,7 +394,8 @@ def run_casualties(extractor: Extractor, path: Path, options: Options) -> TaskRe
 
 def predicted_events(output: ArticleResult, mapping: data.EventMapping) -> list[EventItem]:
     """Our events as scored items: trigger, ``place`` = the event's location, ``actors`` = its
-    actors (plus its recipients for symmetric types such as CONSULT)."""
+    actors (plus its recipients for symmetric types such as CONSULT); types renamed by
+    :data:`SCORED_AS` (a DISASTER is scored as ASSAULT)."""
     items = []
     for event in output.events:
         trigger = _body_interval(event.trigger)
@@ -395,8 +406,9 @@ def predicted_events(output: ArticleResult, mapping: data.EventMapping) -> list[
         if event.type in mapping.symmetric_types:
             people += event.recipients
         actors = [iv for p in people if (iv := _body_interval(p.span)) is not None]
+        etype = SCORED_AS.get(event.type, event.type)
         items.append(
-            EventItem(event.type, trigger, {"place": [place] if place else [], "actors": actors})
+            EventItem(etype, trigger, {"place": [place] if place else [], "actors": actors})
         )
     return items
 

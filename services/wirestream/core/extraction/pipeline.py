@@ -33,7 +33,7 @@ from wirestream.core.extraction.cleaning import CleanText, clean
 from wirestream.core.extraction.entities import EntityIndex, resolve_entities
 from wirestream.core.extraction.envelope import to_envelope
 from wirestream.core.extraction.events import find_events
-from wirestream.core.extraction.language import detect_language, is_english
+from wirestream.core.extraction.language import Detection, detect, is_english
 from wirestream.core.extraction.quotes import find_quotes
 from wirestream.core.ids import record_id
 from wirestream.errors import ConfigurationError
@@ -122,23 +122,25 @@ class Extractor:
     def extract_batch(self, articles: Sequence[Article]) -> list[ArticleResult]:
         """Extract a batch of articles; one spaCy ``pipe`` call over the English ones."""
         prepared = [(article, clean(article), _language(article)) for article in articles]
-        english = [(a, c) for a, c, (lang, _) in prepared if is_english(lang)]
+        english = [(a, c) for a, c, (lang, _) in prepared if is_english(lang.tag)]
         docs = iter(self.nlp.pipe((c.text for _, c in english), batch_size=self.batch_size))
         results = []
         for article, cleaned, (lang, detected) in prepared:
-            doc = next(docs) if is_english(lang) else None
+            doc = next(docs) if is_english(lang.tag) else None
             results.append(_extract_one(article, cleaned, lang, detected, doc))
         return results
 
 
-def _language(article: Article) -> tuple[str, bool]:
+def _language(article: Article) -> tuple[Detection, bool]:
+    """The given language, else the detected one (English when Latin script is not
+    confidently another language: :mod:`.language`), and whether it was detected."""
     if article.language:
-        return article.language, False
-    return detect_language(article.body), True
+        return Detection(article.language), False
+    return detect(article.body), True
 
 
 def _extract_one(
-    article: Article, cleaned: CleanText, language: str, detected: bool, doc: Doc | None
+    article: Article, cleaned: CleanText, language: Detection, detected: bool, doc: Doc | None
 ) -> ArticleResult:
     body = article.body
     revision = article.revision
@@ -182,8 +184,9 @@ def _extract_one(
         source=article.source,
         url=article.url,
         published_at=article.published_at.isoformat() if article.published_at else None,
-        language=language,
+        language=language.tag,
         language_detected=detected,
+        language_assumed=language.assumed,
         extracted=doc is not None,
         authors=list(article.authors),
         metadata=dict(article.metadata),

@@ -9,7 +9,7 @@ look-up tables once per process (``functools.cache``); a malformed line raises
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -70,6 +70,8 @@ class Lexicon:
     """ISO alpha-2 → canonical country name."""
     first_words: frozenset[str]
     """Lower-cased first words of every multi-word key (to skip look-ups cheaply)."""
+    sports: dict[str, frozenset[str]] = field(default_factory=dict)
+    """``sports.tsv``: kind (sport, team_verb, team_prep, team_noun, nation) → lower-case words."""
 
     def canonical(self, name: str) -> str:
         """The canonical spelling of a name: whole-name aliases, then word-by-word aliases."""
@@ -231,7 +233,13 @@ def lexicon() -> Lexicon:
     firsts = {
         k.split(" ")[0].lower() for table in (places, orgs, name_aliases) for k in table if " " in k
     }
+    sports: dict[str, set[str]] = {}
+    for number, (kind, word, *_) in _rows("sports.tsv", 2):
+        if kind not in ("sport", "team_verb", "team_prep", "team_noun", "nation"):
+            raise LexiconError(f"{LEXICON_DIR / 'sports.tsv'}:{number}: bad kind {kind!r}")
+        sports.setdefault(kind, set()).add(word.strip().lower())
     return Lexicon(
+        sports={k: frozenset(v) for k, v in sports.items()},
         word_aliases=word_aliases,
         name_aliases=name_aliases,
         places=places,

@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 
 from wirestream.core.contracts import EntityRecord, EntityType, Geo, Role, Span
 from wirestream.core.extraction.cleaning import CleanText, normalise_typography
+from wirestream.core.extraction.entities import teams
 from wirestream.core.extraction.entities.index import EntityIndex
 from wirestream.core.extraction.entities.lexicon import Lexicon, Place, lexicon
 from wirestream.core.extraction.spans import body_span, title_span
@@ -62,7 +63,7 @@ class _Mention:
     end: int
     surface: str
     label: EntityType | None
-    source: str  # ner | lexicon | credit | propagated
+    source: str  # ner | lexicon | credit | propagated | team
     multiword_person: bool = False
 
 
@@ -107,6 +108,8 @@ def resolve_entities(
     mentions, covered, candidates = _collect(doc, text, lex)
     mentions.extend(_credit_mentions(body, clean, lex))
     mentions = _join_possessive_orgs(mentions, text, lex)
+    if teams.is_sports_report(doc, lex):
+        mentions = _sides(doc, text, mentions, candidates, covered, lex)
     clusters = _cluster(mentions, lex)
     _propagate(doc, text, candidates, covered, clusters)
     for cluster in clusters:
@@ -215,6 +218,8 @@ def _collect(doc: Doc, text: str, lex: Lexicon) -> tuple[list[_Mention], bytearr
             if last.pos_ == "ADJ" or last.dep_ in ("amod", "compound") or not surface[:1].isupper():
                 continue  # "Russian troops": affiliation evidence, not an entity
             label = "GROUP"
+        if label == "PERSON" and lex.place(lex.canonical(surface)) is not None:
+            label = "LOCATION"  # "in Porto Alegre": a gazetteer place's full name is no person
         mentions.append(
             _Mention(
                 start,
@@ -327,6 +332,40 @@ def _join_possessive_orgs(mentions: list[_Mention], text: str, lex: Lexicon) -> 
     return out
 
 
+def _sides(
+    doc: Doc,
+    text: str,
+    mentions: list[_Mention],
+    candidates: list[int],
+    covered: bytearray,
+    lex: Lexicon,
+) -> list[_Mention]:
+    """Mentions of sides in a sports report marked ``team`` (:mod:`.teams`), plus the
+    unlabelled names with a score after them; players spaCy typed otherwise made PERSON; no
+    mention over the story's slug (its first word, the sport)."""
+    slug_end = doc[0].idx + len(doc[0])
+    mentions = [m for m in mentions if m.start >= slug_end]  # "SOCCER - ...": the story's slug
+    split: list[_Mention] = []
+    for m in mentions:
+        parts = teams.split_at_scores(doc, m.start, m.end) if m.source == "ner" else []
+        split.extend(_Mention(s, e, text[s:e], "ORGANIZATION", "team") for s, e in parts)
+        if not parts:
+            split.append(m)
+    mentions = split
+    for m in mentions:
+        if m.label in ("ORGANIZATION", "LOCATION") and teams.is_player(text, m.start, m.end, lex):
+            m.label, m.multiword_person = "PERSON", " " in m.surface.strip()
+        elif m.label != "GROUP" and teams.is_side(doc, m.start, m.end, m.label, lex):
+            m.source = "team"
+    for lo, hi in teams.unlabelled_sides(doc, candidates):
+        start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
+        mentions.append(_Mention(start, end, text[start:end], "ORGANIZATION", "team"))
+        for i in range(lo, hi):
+            covered[i] = 1
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    return mentions
+
+
 def _key(name: str) -> str:
     return name.casefold()
 
@@ -403,6 +442,12 @@ def _type_and_place(cluster: _Cluster, lex: Lexicon) -> None:
         if m.label is not None:
             votes[m.label] += 2 if m.multiword_person or m.source == "credit" else 1
     has_person_name = any(m.multiword_person for m in cluster.mentions)
+    side = any(m.source == "team" for m in cluster.mentions) and not has_person_name
+    if side and not teams.is_nation(name, lex):
+        cluster.type = "ORGANIZATION"  # "Leicestershire beat Somerset": a club, not the county
+        cluster.country = place.country if place is not None else None
+        cluster.place = None
+        return
     if org is not None and not has_person_name:
         cluster.type = "ORGANIZATION"
         cluster.country = org.country

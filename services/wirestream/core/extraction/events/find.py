@@ -47,7 +47,7 @@ from wirestream.core.contracts import (
 )
 from wirestream.core.extraction.cleaning import CleanText
 from wirestream.core.extraction.entities import EntityIndex
-from wirestream.core.extraction.events import syntax
+from wirestream.core.extraction.events import arguments, harm, syntax
 from wirestream.core.extraction.events.dates import DateMention, find_dates
 from wirestream.core.extraction.events.lexicon import (
     EventLexicon,
@@ -437,7 +437,8 @@ def _participants(draft: _Draft, ctx: _Context) -> None:
         actors: list[Token] = []
         recipients: list[Token] = []
         if trig.pos_ == "VERB":
-            actors += _heads(trig, ("nsubj",))
+            undergoer = arguments.undergoer_trigger(trig, ctx.lex)  # "12 people died": victims
+            (recipients if undergoer else actors).extend(_heads(trig, ("nsubj",)))
             actors += _pobjs(trig, frozenset({"by"}))
             recipients += _heads(trig, ("dobj", "nsubjpass"))
             if trig.dep_ in ("acl", "relcl") and trig.tag_ == "VBG":
@@ -468,6 +469,8 @@ def _participants(draft: _Draft, ctx: _Context) -> None:
                 elif child.dep_ == "acl":
                     actors += _pobjs(child, frozenset({"by"}))
             actors += _pobjs(trig, frozenset({"by"}))
+            actors += arguments.support_actors(trig, ctx.lex)  # "gunmen launched an attack"
+            actors += arguments.modifier_actors(trig, ctx.lex)  # "police shootings"
             if draft.type in _CONSULT_WITH:
                 actors += _pobjs(trig, frozenset({"with", "between"}))
                 recipients += _pobjs(trig, frozenset({"to"}))
@@ -484,7 +487,10 @@ def _participants(draft: _Draft, ctx: _Context) -> None:
                 or any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in head.children)
             ):
                 draft.anaphoric = True  # "the drones were attacking": picks up an earlier event
-            if head.i in trigger_ids or head.lemma_.lower() in ctx.lex.mode_cues:
+            weapon = head.lemma_.lower() in ctx.lex.mode_cues
+            if head.i in trigger_ids or (
+                weapon and head.lemma_.lower() not in ctx.lex.person_nouns
+            ):
                 continue  # "Russian attacks have killed", "the drones were attacking": no actor
             if (
                 head.pos_ == "PRON"
@@ -1279,6 +1285,16 @@ def _drafts_for(
     return drafts
 
 
+def _not_an_attack(draft: _Draft, lex: EventLexicon) -> None:
+    """An ASSAULT whose harm is a flood, crash or disease becomes a DISASTER (:mod:`.harm`)."""
+    if draft.type != "ASSAULT":
+        return
+    kind = harm.non_intentional(draft.triggers, draft.casualty_only, lex)
+    if kind is not None:
+        draft.type, draft.mode, draft.actors = "DISASTER", kind, []
+        draft.weapons = []
+
+
 def _shares_participant(a: _Draft, b: _Draft) -> bool:
     ids_a = {p.entity_id for p in (*a.actors, *a.recipients) if p.entity_id}
     ids_b = {p.entity_id for p in (*b.actors, *b.recipients) if p.entity_id}
@@ -1339,6 +1355,11 @@ def _clause_places(draft: _Draft, ctx: _Context) -> list[syntax.PlacePhrase]:
         prep = token.root.head if token.root.dep_ == "pobj" else token.root
         if prep.i in allowed or token.root.i in allowed:
             out.append(phrase)
+    if not out:  # no named place: a site the trigger governs ("killed at the hospital")
+        for start, end, name in arguments.site_phrases(draft.triggers, ctx.body, ctx.lex):
+            span = body_span(ctx.body, start, end)
+            where = EventLocation(entity_id=None, name=name, country=None, geo=None, span=span)
+            out.append(syntax.PlacePhrase(location=where, rank=arguments.SITE_RANK))
     return out
 
 
@@ -1519,6 +1540,7 @@ def find_events(
                     s.lemma_.lower() in evidence_lemmas & _EVIDENCE_NOUNS for s in subjects
                 ):
                     draft.claim = claim  # "The footage also shows ...": the same claimant
+            _not_an_attack(draft, lex)
             if draft.type == "ASSAULT" and not draft.actors and draft.claim and draft.claim.source:
                 owners = [
                     t

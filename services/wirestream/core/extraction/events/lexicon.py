@@ -91,6 +91,16 @@ class EventLexicon:
     """type -> trigger lemmas that count only with a word of that type's context nearby."""
     context_words: dict[str, frozenset[str]]
     aid_objects: frozenset[str]
+    actor_nouns: frozenset[str]
+    """Common nouns of actors ("police", "coalition"): modifying an event noun, they acted."""
+    sites: frozenset[str]
+    """Common nouns of sites ("hospital", "square"): a place when the trigger governs them."""
+    support_verbs: dict[str, str]
+    """Verb lemma -> light | claim: its subject acts the event noun it takes (``support_verbs.tsv``)."""
+    hazards: dict[str, str]
+    """Lemma of a cause of non-intentional harm ("flood", "crash") -> kind (``hazards.tsv``)."""
+    hazard_modifiers: dict[tuple[str, str], str]
+    """(modifier, trigger noun) -> kind: "heart attack", "gas explosion" (``hazard_modifiers.tsv``)."""
     complement_frames: dict[tuple[str, str], ComplementFrame]
     """(lemma, VERB|NOUN) -> the complements that make it an event ("called *for*", "charged
     *with*"); see :func:`wirestream.core.extraction.events.find._complement_cues`."""
@@ -249,6 +259,14 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
         triggers=_triggers(directory / "triggers.tsv"),
         mode_cues={k.lower(): v for _, (k, v) in _rows(directory / "modes.tsv", 2)},
         weapons={k.lower(): v for _, (k, v) in _rows(directory / "weapons.tsv", 2)},
+        hazards={k.lower(): v for _, (k, v) in _rows(directory / "hazards.tsv", 2)},
+        actor_nouns=frozenset(c[0].lower() for _, c in _rows(directory / "actor_nouns.tsv", 1)),
+        sites=frozenset(c[0].lower() for _, c in _rows(directory / "sites.tsv", 1)),
+        support_verbs={k.lower(): v for _, (k, v) in _rows(directory / "support_verbs.tsv", 2)},
+        hazard_modifiers={
+            (m.lower(), n.lower()): v
+            for _, (m, n, v) in _rows(directory / "hazard_modifiers.tsv", 3)
+        },
         claim_verbs=claims,
         roles={k.lower(): v for _, (k, v) in _rows(directory / "roles.tsv", 2)},
         units=_int_map(numbers_path, numbers, "units"),

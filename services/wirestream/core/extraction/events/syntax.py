@@ -6,6 +6,7 @@ article's :class:`EntityIndex`; spans are always built from the original body wi
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -83,6 +84,12 @@ PLACE_NOUNS = frozenset(
     }
 )
 _NP_STOP_DEPS = frozenset({"punct", "cc", "prep", "relcl", "acl", "appos", "advcl", "mark"})
+
+
+_CALENDAR_WORDS = frozenset(
+    [n.lower() for n in (*calendar.day_name, *calendar.month_name) if n]
+    + ["today", "yesterday", "tomorrow", "tonight", "weekend"]
+) - {"may", "march"}  # "a march", "may": dates only when spaCy says DATE
 
 
 def segments(doc: Doc) -> list[SpacySpan]:
@@ -168,9 +175,15 @@ def resolve_pronoun(
     return None
 
 
+def is_date(head: Token) -> bool:
+    """A date or time ("Tuesday", "last week", "March 3"): never an actor or recipient."""
+    return head.ent_type_ in ("DATE", "TIME") or head.lower_ in _CALENDAR_WORDS
+
+
 def participant(head: Token, body: str, entities: EntityIndex) -> Participant | None:
-    """A participant from a noun phrase head: its entity when it names one, else the phrase."""
-    if head.lower_ in _RELATIVE:
+    """A participant from a noun phrase head: its entity when it names one, else the phrase;
+    None for relative pronouns and dates."""
+    if head.lower_ in _RELATIVE or is_date(head):
         return None
     if head.pos_ == "PRON":
         entity = resolve_pronoun(head, entities)
@@ -251,7 +264,7 @@ def place_phrases(segment: SpacySpan, body: str, entities: EntityIndex) -> list[
             and governor.pos_ in ("NOUN", "PROPN")
             and governor.lemma_.lower() not in PLACE_NOUNS
             and governor.ent_type_ not in ("GPE", "LOC", "FAC")
-            and governor.dep_ in ("nsubj", "nsubjpass", "dobj")
+            and governor.dep_ in ("nsubj", "nsubjpass")
         ):
             continue  # "the authorities in Kyiv" says where the authorities are, not the event
         start, end = np_bounds(head, with_of=True)

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Token
 from wirestream.core.contracts import Cue, QuoteRecord, Span, Speaker
 from wirestream.core.extraction.cleaning import CleanText
 from wirestream.core.extraction.entities import EntityIndex
+from wirestream.core.extraction.quotes.attribution import attribution_start
 from wirestream.core.extraction.quotes.lexicon import QuoteLexicon, load_lexicon
 from wirestream.core.extraction.quotes.marks import Quoted, find_quoted, paragraphs
 from wirestream.core.extraction.quotes.speakers import Resolved, SpeakerResolver, subject_of
@@ -489,6 +490,21 @@ class _Finder:
             if q.start < cand.start < q.end and q.open_at >= self.paras[cand.para][0]:
                 cand.start = q.open_at
 
+    def end_before_attribution(self, cand: _Candidate) -> None:
+        """Reported speech ends before an attribution inside it ("..., according to X")."""
+        cut = attribution_start(
+            self.doc,
+            cand.start,
+            cand.end,
+            self.in_quote,
+            lambda t: self._verb(t, direct=True),
+            self._tokens_in(cand.start, cand.end),
+        )
+        if cut is not None:
+            start, end = self.trim(cand.start, cut)
+            if self.words(start, end) >= 3:
+                cand.start, cand.end = start, end
+
     def needs_quoted(self, lemma: str) -> bool:
         entry = self.lex.verbs.get(lemma)
         return entry is not None and entry.needs_quoted
@@ -540,6 +556,7 @@ def find_quotes(
         if any(_overlap(cand, d) > 0 for d in direct):
             continue
         finder.cover_quoted(cand)
+        finder.end_before_attribution(cand)
         if finder.quoted_words(cand.start, cand.end) >= MIXED_MIN_QUOTED_WORDS:
             cand.type = "mixed"
         elif cand.cue is not None and finder.needs_quoted(cand.cue[2]):

@@ -1,0 +1,92 @@
+"""Who did it and to whom, from the syntax around a trigger (beyond its own dependents).
+
+- **Undergoers**: the subject of a death or injury state ("at least 12 people died", "two were
+  wounded", "nearly 3,000 are dead") is a victim, a recipient, never the actor. Lemmas: the
+  ``killed_passive_or_state`` and ``injured_state`` lists of ``casualties.json``.
+- **Modifiers**: a proper noun or an actor noun (``actor_nouns.tsv``) compounded with an event noun
+  acted it ("police shootings", "coalition airstrikes", "IS attacks").
+- **Support verbs**: an event noun that is the object of a light verb takes that verb's subject as
+  its actor ("gunmen launched an attack", "rebels carried out raids", "troops opened fire"); an
+  event noun in "claimed responsibility for the bombing" takes the claimant. Verbs:
+  ``support_verbs.tsv`` (kind ``light`` or ``claim``).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from wirestream.core.extraction.events.lexicon import EventLexicon
+
+_SUBJECTS = ("nsubj",)
+
+
+def undergoer_trigger(trig: Token, lex: EventLexicon) -> bool:
+    """Whether the trigger's subject is its victim ("died", "dead", "wounded")."""
+    lemma = trig.lemma_.lower()  # "died", "perished" (not "killed": its lemma is "kill")
+    return lemma in lex.killed_words or lemma in lex.injured_words
+
+
+def _subjects(verb: Token) -> list[Token]:
+    out: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in _SUBJECTS:
+            out.append(child)
+            out.extend(c for c in child.children if c.dep_ == "conj")
+    if not out and verb.dep_ in ("xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
+        return _subjects(verb.head)  # "rebels began to launch attacks", "... and mounted raids"
+    return out
+
+
+def support_actors(trig: Token, lex: EventLexicon) -> list[Token]:
+    """Actors of an event noun from the verb that supports it (module rules)."""
+    if trig.pos_ != "NOUN":
+        return []
+    if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.pos_ == "NOUN":
+        trig = trig.head.head  # "launched a series of attacks"
+    head = trig.head
+    if trig.dep_ == "dobj" and lex.support_verbs.get(head.lemma_.lower()) == "light":
+        return _subjects(head)
+    if trig.dep_ == "pobj" and head.lower_ == "for":
+        noun = head.head
+        verb = noun.head
+        if noun.dep_ == "dobj" and lex.support_verbs.get(verb.lemma_.lower()) == "claim":
+            return _subjects(verb)
+    return []
+
+
+_SITE_PREPS = frozenset({"in", "at", "near", "outside", "inside"})
+SITE_RANK = 3
+"""Rank of a site phrase: after every named place (cities 0, regions 1, countries 2)."""
+
+
+def site_phrases(triggers: list[Token], body: str, lex: EventLexicon) -> list[tuple[int, int, str]]:
+    """``(start, end, name)`` of "in/at/near <site>" phrases the triggers themselves govern
+    ("killed at the hospital", "protested in the square"), sites from ``sites.tsv``."""
+    out: list[tuple[int, int, str]] = []
+    for trig in triggers:
+        for prep in trig.children:
+            if prep.dep_ != "prep" or prep.lower_ not in _SITE_PREPS:
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj" or obj.lemma_.lower() not in lex.sites:
+                    continue
+                left = obj.left_edge
+                while left.i < obj.i and left.dep_ in ("det", "poss", "punct"):
+                    left = left.doc[left.i + 1]
+                start, end = left.idx, obj.idx + len(obj.text)
+                out.append((start, end, body[start:end]))
+    return out
+
+
+def modifier_actors(trig: Token, lex: EventLexicon) -> list[Token]:
+    """Compound modifiers of an event noun that name an actor ("police shootings", "coalition
+    airstrikes", "IS attacks"): a proper noun, or a noun of ``actor_nouns.tsv``."""
+    if trig.pos_ != "NOUN":
+        return []
+    return [
+        c
+        for c in trig.children
+        if c.dep_ == "compound"
+        and (c.pos_ == "PROPN" or c.lemma_.lower() in lex.actor_nouns)
+        and c.lemma_.lower() not in lex.mode_cues
+    ]
