@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from wirestream.core.contracts import EventRecord
-from wirestream.core.contracts.records import Casualties, Count, Span
+from wirestream.core.contracts import Casualties, Count, EventRecord, Span
 from wirestream.evaluation.tasks import SCORED_AS, article_casualties
 
 

@@ -10,10 +10,15 @@ version of one major version (``schemas/history/<Model>/<major>.<minor>.json``) 
 On top of that, no field is ever removed or renamed within a major (Wirestream promises every
 declared field stays), even an optional one that a pure FULL check would let go.
 
-In practice, within a major only these changes pass: adding an optional field, changing
-descriptions and examples, loosening a constraint in BACKWARD-only schemas. A removed or renamed
-field, a changed type, a narrowed (or, under FULL, widened) enum, a new required field or a
-tightened constraint fails: bump the major (a new schema file ``<Model>.v<major+1>.json``).
+Enums are open: a minor version may add values to an enum (a new event type, a new mode), and
+readers must accept a value they do not know (treat it as "other"; a reader validating with JSON
+Schema takes the latest minor of its major, ``schemas/json/<Model>.v<major>.json``). So the FORWARD
+check lets an enum grow; a ``const`` (``kind``, ``schema_version``) never changes.
+
+In practice, within a major only these changes pass: adding an optional field, adding an enum
+value, changing descriptions and examples, loosening a constraint in BACKWARD-only schemas. A
+removed or renamed field, a changed type, a narrowed enum, a new required field or a tightened
+constraint fails: bump the major (a new schema file ``<Model>.v<major+1>.json``).
 
 :func:`problems` works on the subset of JSON Schema pydantic generates: ``$ref``/``$defs``,
 ``type``, ``anyOf``, ``enum``/``const``, ``properties``/``required``/``additionalProperties``,
@@ -48,7 +53,8 @@ def problems(old: Schema, new: Schema, mode: Mode) -> list[str]:
     if mode in ("BACKWARD", "FULL"):
         found += [f"BACKWARD: {p}" for p in _Check(reader=new, writer=old).run()]
     if mode in ("FORWARD", "FULL"):
-        found += [f"FORWARD: {p}" for p in _Check(reader=old, writer=new).run()]
+        forward = _Check(reader=old, writer=new, open_enums=True)
+        found += [f"FORWARD: {p}" for p in forward.run()]
     found += [f"removed or renamed: {p}" for p in _removed(old, new)]
     return sorted(set(found))
 
@@ -116,9 +122,11 @@ def _values(schema: Schema) -> set[Any] | None:
 class _Check:
     """Does every document the writer's schema describes validate against the reader's?"""
 
-    def __init__(self, reader: Schema, writer: Schema) -> None:
+    def __init__(self, reader: Schema, writer: Schema, *, open_enums: bool = False) -> None:
         self.reader_root = reader
         self.writer_root = writer
+        self.open_enums = open_enums
+        """Accept enum values the reader does not list (enums are open; ``const`` is not)."""
         self.found: list[str] = []
         self.seen: set[tuple[int, int]] = set()
 
@@ -148,7 +156,7 @@ class _Check:
         if wanted is not None:
             if given is None:
                 self.found.append(f"{path}: reader takes only {sorted(wanted, key=str)}")
-            elif not given <= wanted:
+            elif not given <= wanted and not (self.open_enums and "enum" in reader):
                 extra = sorted(given - wanted, key=str)
                 self.found.append(f"{path}: values {extra} written, not in the reader's enum")
         for key in _LOWER:
