@@ -118,6 +118,8 @@ class ExtractorLoop:
     writers: dict[int, PartitionWriter] = field(default_factory=dict)
     generation: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
     recovering: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    assigning: set[int] = field(default_factory=set)
+    """Partitions being set up by :meth:`on_assigned`: nothing of them is committed meanwhile."""
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="extract")
@@ -239,20 +241,20 @@ class ExtractorLoop:
         assert self.consumer is not None
         size = self.settings.batch_size
         first = await self.consumer.getmany(timeout_ms=500, max_records=size)
-        seen = {tp.partition: self.generation[tp.partition] for tp in first}
-        count = sum(map(len, first.values()))
-        got: dict[int, list[Any]] = {tp.partition: list(records) for tp, records in first.items()}
+        got = {tp.partition: list(records) for tp, records in first.items() if records}
+        tags = {p: self.generation[p] for p in got}  # the generation each partition's came in
+        count = sum(map(len, got.values()))
         if 0 < count < size:
             more = await self.consumer.getmany(
                 timeout_ms=int(self.settings.batch_window * 1000), max_records=size - count
             )
             for tp, records in more.items():
-                if (
-                    seen.get(tp.partition, self.generation[tp.partition])
-                    != self.generation[tp.partition]
-                ):
-                    got[tp.partition] = []  # sought in between: the first call's are stale
-                got.setdefault(tp.partition, []).extend(records)
+                p = tp.partition
+                if records and tags.get(p, self.generation[p]) != self.generation[p]:
+                    got[p] = []  # sought in between: the first call's are stale
+                if records:
+                    got.setdefault(p, []).extend(records)
+                    tags[p] = self.generation[p]
         messages = {p: [_incoming(r) for r in _increasing(records)] for p, records in got.items()}
         messages = {p: batch for p, batch in messages.items() if batch}
         if not messages:
@@ -260,8 +262,7 @@ class ExtractorLoop:
         now = self.clock()
         for partition in messages:
             self.progress.high_water(partition, self.consumer.highwater(self.tp(partition)), now)
-        generations = {p: self.generation[p] for p in messages}
-        return Fetched(messages, generations)
+        return Fetched(messages, {p: tags[p] for p in messages})
 
     async def prepare(self, fetched: Fetched) -> list[Processed]:
         """Decode, extract (on the loop or in the thread, by text size) and encode."""
@@ -296,6 +297,7 @@ class ExtractorLoop:
             generation == self.generation[partition]
             and partition in self.writers
             and partition not in self.recovering
+            and partition not in self.assigning
         )
 
     async def deliver_partition(
@@ -463,22 +465,28 @@ class ExtractorLoop:
         assert self.consumer is not None
         partitions = sorted(tp.partition for tp in assigned if tp.topic == self.raw_topic)
         self.consumer.pause(*(self.tp(p) for p in partitions))
+        self.assigning.update(partitions)
         for partition in partitions:
             self.generation[partition] += 1
             self.writers.setdefault(partition, self.writer(partition))
-        results = await asyncio.gather(
-            *(self.writers[p].start() for p in partitions), return_exceptions=True
-        )
-        await self.restore_fingerprints(partitions)
         committed: dict[int, int | None] = {}
-        for partition, result in zip(partitions, results, strict=True):
-            try:
-                if isinstance(result, BaseException):
-                    raise result
-                committed[partition] = await self.seek_committed(partition, restart_writer=False)
-            except Exception as exc:  # noqa: BLE001 - recovered in the background
-                committed[partition] = None
-                self.reset(partition, exc)
+        try:
+            results = await asyncio.gather(
+                *(self.writers[p].start() for p in partitions), return_exceptions=True
+            )
+            await self.restore_fingerprints(partitions)
+            for partition, result in zip(partitions, results, strict=True):
+                try:
+                    if isinstance(result, BaseException):
+                        raise result
+                    committed[partition] = await self.seek_committed(
+                        partition, restart_writer=False
+                    )
+                except Exception as exc:  # noqa: BLE001 - recovered in the background
+                    committed[partition] = None
+                    self.reset(partition, exc)
+        finally:
+            self.assigning.difference_update(partitions)
         for partition in partitions:
             if partition not in self.recovering:
                 self.generation[partition] += 1

@@ -61,6 +61,11 @@ class PartitionWriter:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def start(self) -> None:
+        """:meth:`_start` under the writer's lock (never two producers for one partition)."""
+        async with self.lock:
+            await self._start()
+
+    async def _start(self) -> None:
         """Start the producer and wait until its transactional id is initialised.
 
         Initialising fences the previous owner and *settles* its last transaction: the broker
@@ -90,7 +95,7 @@ class PartitionWriter:
         visible and the offset did not move.
         """
         async with self.lock:
-            await self.start()
+            await self._start()
             producer = self.producer
             assert producer is not None
             try:
