@@ -10,6 +10,7 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pytest
 from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
@@ -209,3 +210,75 @@ async def test_an_injected_stall_keeps_failing_its_partition_only(
     )
     assert writer(service, 0).committed == []
     assert len(writer(service, 1).committed) == 1
+
+
+@dataclass
+class _Record:
+    """What aiokafka's getmany returns per message (the fields the loop reads)."""
+
+    topic: str
+    partition: int
+    offset: int
+    value: bytes = b"{}"
+    key: bytes | None = None
+    timestamp: int = 1_000_000
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+@dataclass
+class _ScriptedConsumer:
+    """Answers getmany from a script; ``between`` runs after the first answer (a rebalance's seek
+    landing between the two fetches of a batch)."""
+
+    answers: list[dict[Any, list[_Record]]]
+    between: Any = None
+
+    async def getmany(self, timeout_ms: int = 0, max_records: int = 0) -> dict[Any, list[_Record]]:
+        answer = self.answers.pop(0) if self.answers else {}
+        if self.between is not None and not self.answers:
+            self.between()
+        return answer
+
+    def highwater(self, tp: Any) -> int:
+        return 100
+
+
+def _records(service: ExtractorService, partition: int, offsets: range) -> dict[Any, list[_Record]]:
+    topic = service.loop.raw_topic
+    return {service.loop.tp(partition): [_Record(topic, partition, o) for o in offsets]}
+
+
+async def test_a_stale_first_fetch_keeps_its_generation_and_is_never_committed(
+    service: ExtractorService,
+) -> None:
+    """Offsets 32-34 fetched, then the partition is sought (a rebalance) and the second fetch
+    brings nothing of it: the batch keeps the old generation, so delivery drops it."""
+    loop = service.loop
+    old = loop.generation[1]
+
+    def rebalance() -> None:
+        loop.generation[1] += 2
+
+    loop.consumer = _ScriptedConsumer([_records(service, 1, range(32, 35)), {}], rebalance)
+    fetched = await loop.fetch()
+    assert fetched is not None and fetched.generations == {1: old}
+    assert not loop.current(1, fetched.generations[1])
+
+
+async def test_a_fetch_sought_back_mid_batch_keeps_only_the_new_run(
+    service: ExtractorService,
+) -> None:
+    """The second fetch of a batch re-reads offsets after a seek: the first fetch's messages are
+    dropped and the batch holds each offset once."""
+    loop = service.loop
+
+    def rebalance() -> None:
+        loop.generation[0] += 1
+
+    first = _records(service, 0, range(10, 13))
+    second = _records(service, 0, range(10, 15))
+    loop.consumer = _ScriptedConsumer([first, second], rebalance)
+    fetched = await loop.fetch()
+    assert fetched is not None
+    assert [m.source.offset for m in fetched.messages[0]] == [10, 11, 12, 13, 14]
+    assert fetched.generations == {0: loop.generation[0]}
