@@ -17,7 +17,7 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,6 @@ import pytest
 from integration.test_extractor_stream import make_article
 from wirestream.core import jsonio
 from wirestream.extractor.harness import RecordCollector, WorkerProcess, publish, start_workers
-from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
@@ -34,23 +33,6 @@ pytestmark = pytest.mark.integration
 MARKER = "integration-fault-marker"
 TAKEOVER_BOUND = 45.0
 """Seconds within which a survivor must process a killed worker's partitions (issue 12)."""
-
-
-@pytest.fixture
-def ws_kafka(kafka_bootstrap: str, unique_name: Callable[[str], str]) -> KafkaSettings:
-    settings = KafkaSettings(
-        bootstrap_servers=kafka_bootstrap, topic_prefix=unique_name("dl") + "."
-    )
-    asyncio.run(ensure_topics(settings))
-    return settings
-
-
-@pytest.fixture
-def workers() -> Iterator[list[WorkerProcess]]:
-    started: list[WorkerProcess] = []
-    yield started
-    for worker in started:
-        worker.stop(timeout=40)
 
 
 def nested(depth: int) -> dict[str, Any]:

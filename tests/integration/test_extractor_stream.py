@@ -12,7 +12,7 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,6 @@ import pytest
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article
 from wirestream.extractor.harness import RecordCollector, WorkerProcess, publish, start_workers
-from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
@@ -109,23 +108,6 @@ EXPECTED_STAGE = {
     "bad-utf16": "decode",
     "bad-latin1": "decode",
 }
-
-
-@pytest.fixture
-def ws_kafka(kafka_bootstrap: str, unique_name: Callable[[str], str]) -> Iterator[KafkaSettings]:
-    settings = KafkaSettings(
-        bootstrap_servers=kafka_bootstrap, topic_prefix=unique_name("ws") + "."
-    )
-    asyncio.run(ensure_topics(settings))
-    yield settings
-
-
-@pytest.fixture
-def workers() -> Iterator[list[WorkerProcess]]:
-    started: list[WorkerProcess] = []
-    yield started
-    for worker in started:
-        worker.stop(timeout=20)
 
 
 def extract_cli(articles: list[dict[str, object]], tmp_path: Path) -> dict[str, list[bytes]]:

@@ -152,7 +152,6 @@ def worker_env(
     kafka: KafkaSettings,
     *,
     app_id: str,
-    data_dir: Path,
     extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment of a worker for ``kafka`` (every ``WIRESTREAM_KAFKA_*``) and ``app_id``."""
@@ -181,10 +180,9 @@ def start_workers(
 ) -> list[WorkerProcess]:
     """Start ``count`` workers in one consumer group and (``wait``) until all are ready."""
     workers = []
+    work_dir.mkdir(parents=True, exist_ok=True)  # the workers keep no state on disk: logs only
+    env = worker_env(kafka, app_id=app_id, extra=extra_env)
     for index in range(count):
-        data_dir = work_dir / f"worker-{index}"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        env = worker_env(kafka, app_id=app_id, data_dir=data_dir, extra=extra_env)
         workers.append(WorkerProcess(free_port(), env, work_dir / f"worker-{index}.log").start())
     if wait:
         wait_all_ready(workers, timeout=ready_timeout)
