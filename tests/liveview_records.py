@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from wirestream_contracts.base import ReadingModel
 from wirestream_contracts.records import ArticleRecord, EntityRecord, EventRecord, QuoteRecord
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "schemas" / "examples"
-MODELS = {
+MODELS: dict[str, type[ReadingModel]] = {
     "articles": ArticleRecord,
     "entities": EntityRecord,
     "quotes": QuoteRecord,

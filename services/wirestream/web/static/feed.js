@@ -18,6 +18,7 @@ export class Feed {
     this.selected = null;
     this.rows = [];
     this.pending = false;
+    this.changed = false;
     this.listeners = [];
     container.addEventListener("scroll", () => this.schedule());
     window.addEventListener("resize", () => this.schedule());
@@ -26,7 +27,7 @@ export class Feed {
   reset() {
     this.items = [];
     this.ids.clear();
-    this.schedule();
+    this.schedule(true);
   }
 
   // items: oldest first; they go on top, newest first.
@@ -43,15 +44,19 @@ export class Feed {
     if (this.items.length > this.limit) {
       for (const dropped of this.items.splice(this.limit)) this.ids.delete(dropped.id);
     }
-    this.schedule();
+    this.schedule(true);
   }
 
-  schedule() {
+  // Render in the next frame; listeners (the map) only hear of changed items, not of scrolling.
+  schedule(changed = false) {
+    this.changed = this.changed || changed;
     if (this.pending) return;
     this.pending = true;
     requestAnimationFrame(() => {
       this.pending = false;
       this.render();
+      if (!this.changed) return;
+      this.changed = false;
       for (const listener of this.listeners) listener(this.items);
     });
   }

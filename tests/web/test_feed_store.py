@@ -1,0 +1,135 @@
+"""The live view's pure parts: feed items, filters, the rings and article index, the strip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from liveview_records import XSS_BODY, XSS_NAME, article, entity, event
+from wirestream.errors import InputError
+from wirestream.web.feed import event_item, quote_item
+from wirestream.web.filters import FeedFilter
+from wirestream.web.stats import RateMeter, dead_letters, partition_lag
+from wirestream.web.store import LiveStore, Ring
+
+
+def test_an_event_item_carries_place_counts_and_participants() -> None:
+    item = event_item(event("a1", type_="ASSAULT", actor="Russia"), 1000)
+    assert item["kind"] == "event" and item["type"] == "ASSAULT" and item["time"] == 1000
+    assert item["place"] == {"name": "Lyon", "country": "FR", "lat": 45.75, "lon": 4.85}
+    assert item["actors"] == ["Russia"] and item["recipients"] == []
+    # the example's casualties: at least two people injured
+    assert {"label": "injured", "value": 2, "qualifier": "at_least", "of": "people"} in item[
+        "counts"
+    ]
+    assert [c["label"] for c in item["counts"]].count("injured") == 1
+
+
+def test_a_quote_item_groups_by_the_resolved_speaker() -> None:
+    quote: dict[str, Any] = {
+        "id": "q",
+        "article_id": "a",
+        "text": "t",
+        "speaker": {"name": "X", "entity_id": "e1"},
+    }
+    assert quote_item(quote, 5)["speaker_key"] == "e1"
+    quote["speaker"] = {"name": "X", "entity_id": None}
+    assert quote_item(quote, 5)["speaker_key"] == "name:X"
+    quote["speaker"] = None
+    assert quote_item(quote, 5)["speaker_key"] == "unattributed"
+
+
+def test_filters_apply_to_events_only() -> None:
+    assault = event_item(event("a", type_="ASSAULT", actor="Russian army"), 2000)
+    protest = event_item(event("b", type_="PROTEST", place=("Kyiv", "UA", 50.4, 30.5)), 3000)
+    quote = {"kind": "quote", "id": "q", "time": 1}
+    by_type = FeedFilter.from_query({"type": "assault, aid"})
+    assert by_type.types == {"ASSAULT", "AID"}
+    assert by_type.matches(assault) and not by_type.matches(protest) and by_type.matches(quote)
+    by_country = FeedFilter.from_query({"country": "ua"})
+    assert by_country.matches(protest) and not by_country.matches(assault)
+    by_entity = FeedFilter.from_query({"entity": "RUSSIAN"})
+    assert by_entity.matches(assault) and not by_entity.matches(protest)
+    assert FeedFilter.from_query({"entity": "kyiv"}).matches(protest)  # a place name counts
+    in_time = FeedFilter.from_query({"since": "2500", "until": "3000"})
+    assert in_time.matches(protest) and not in_time.matches(assault)
+    assert not FeedFilter().active and FeedFilter().matches(assault)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"type": "<script>"}, {"country": "Ukraine"}, {"since": "yesterday"}, {"until": "-1"}],
+)
+def test_a_malformed_filter_is_an_input_error(query: dict[str, str]) -> None:
+    with pytest.raises(InputError):
+        FeedFilter.from_query(query)
+
+
+def test_a_ring_keeps_the_newest_and_each_id_once() -> None:
+    ring = Ring(3)
+    assert [ring.add({"id": i}) for i in (1, 2, 1, 3, 4)] == [True, True, False, True, True]
+    assert [item["id"] for item in ring] == [2, 3, 4]
+
+
+def test_the_store_streams_new_items_and_keeps_articles_for_the_article_view() -> None:
+    store = LiveStore(backlog=2, articles=2)
+    assert store.add("entity", entity("x", XSS_NAME, XSS_BODY), 1) is None  # kept, not streamed
+    first = store.add("event", event("x"), 2)
+    assert first is not None and first["article_id"] == "x"
+    assert store.add("event", event("x"), 3) is None  # a replay is not sent again
+    assert store.add("article", article("x", title="T", body=XSS_BODY), 4) is not None
+    view = store.article_view("x")
+    assert view is not None and view["article"]["title"] == "T"
+    assert [e["name"] for e in view["entities"]] == [XSS_NAME]
+    assert [e["id"] for e in view["events"]] == ["evt-x-0"]
+    assert store.record("entity", "ent-x-0")["name"] == XSS_NAME
+    for other in ("y", "z"):
+        store.add("event", event(other), 5)
+    assert store.article_view("x") is None  # the oldest article went first
+    snapshot = [(i["kind"], i["article_id"]) for i in store.snapshot(FeedFilter())]
+    assert snapshot == [("article", "x"), ("event", "y"), ("event", "z")]  # 2 events kept
+
+
+def test_the_snapshot_is_filtered_and_oldest_first() -> None:
+    store = LiveStore(backlog=10, articles=10)
+    store.add("event", event("b", type_="AID"), 20)
+    store.add("event", event("a", type_="ASSAULT"), 10)
+    store.add("article", article("a", title="A", body="Lyon"), 15)
+    everything = store.snapshot(FeedFilter())
+    assert [(i["kind"], i["time"]) for i in everything] == [
+        ("event", 10),
+        ("article", 15),
+        ("event", 20),
+    ]
+    only_aid = store.snapshot(FeedFilter(types=frozenset({"AID"})))
+    assert [(i["kind"], i["article_id"]) for i in only_aid] == [("article", "a"), ("event", "b")]
+
+
+def test_the_article_view_shows_the_current_revision_only() -> None:
+    store = LiveStore(backlog=10, articles=10)
+    old = dict(event("r"), revision="old", id="evt-old")
+    new = dict(event("r"), revision="new", id="evt-new")
+    store.add("event", old, 1)
+    store.add("event", new, 2)
+    before = store.article_view("r")
+    assert before is not None and {e["id"] for e in before["events"]} == {"evt-old", "evt-new"}
+    store.add("article", dict(article("r", title="R", body="b"), revision="new"), 3)
+    after = store.article_view("r")
+    assert after is not None and [e["id"] for e in after["events"]] == ["evt-new"]
+
+
+def test_the_strip_numbers() -> None:
+    now = [100.0]
+    meter = RateMeter(window=10, clock=lambda: now[0])
+    now[0] = 110.0
+    meter.add("event", 20)
+    meter.add("quote", 5)
+    assert meter.rates() == {"event": 2.0, "quote": 0.5}
+    now[0] = 121.0
+    assert meter.rates() == {}
+    assert partition_lag({0: 10, 1: 5}, {0: 7}) == [
+        {"partition": 0, "end": 10, "committed": 7, "lag": 3},
+        {"partition": 1, "end": 5, "committed": None, "lag": 5},
+    ]
+    assert dead_letters({0: 2}, {0: 9}) == 7
