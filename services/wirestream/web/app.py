@@ -3,7 +3,7 @@
 One asyncio process: :class:`~wirestream.web.consumer.LiveConsumer` reads the record topics into
 the in-memory :class:`~wirestream.web.store.LiveStore` and the :class:`~wirestream.web.hub.Hub`
 pushes what arrives to every connected page; aiohttp serves the page, ``/api/stream`` and
-``/health``, ``/ready``, ``/metrics`` on ``WIRESTREAM_WEB_BIND``:``WIRESTREAM_WEB_PORT``
+``/health``, ``/ready``, ``/metrics`` on ``WIRESTREAM_WEB_WEB_BIND``:``WIRESTREAM_WEB_WEB_PORT``
 (default 127.0.0.1:6069). Unlike the archiver and alerter it hosts no faust app: it consumes
 without a group membership and commits nothing, so faust's lifecycle would add only its cost.
 It stops on SIGTERM or SIGINT. Read-only: it writes to no topic.
@@ -54,8 +54,8 @@ async def serve(kafka: KafkaSettings, settings: WebSettings) -> None:
     token = settings.token.get_secret_value() if settings.token else None
     app = build_live_app(routes, token=token, health=health, ready=ready, metrics=render_metrics)
     await check_connection(kafka)
-    server = await WebServer.start(app, settings.bind, settings.port)
-    logger.info("live view at http://%s:%d/", settings.bind, settings.port)
+    server = await WebServer.start(app, settings.web_bind, settings.web_port)
+    logger.info("live view at http://%s:%d/", settings.web_bind, settings.web_port)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, consumer.stop)
@@ -71,13 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     """Build the live view from its settings (env) and run it until SIGTERM/SIGINT."""
     parser = argparse.ArgumentParser(prog="wirestream worker web")
     parser.add_argument("--log-level", default="INFO")
-    parser.add_argument("--web-port", type=int, help="overrides WIRESTREAM_WEB_PORT")
+    parser.add_argument("--web-port", type=int, help="overrides WIRESTREAM_WEB_WEB_PORT")
     args = parser.parse_args(argv or [])
     configure(args.log_level, json=True)
     kafka = KafkaSettings.from_env()
     settings = WebSettings.from_env()
     if args.web_port is not None:
-        settings = settings.model_copy(update={"port": args.web_port})
+        settings = settings.model_copy(update={"web_port": args.web_port})
     logger.info(
         "starting the live view", extra={"settings": str(settings), "kafka": kafka.describe()}
     )

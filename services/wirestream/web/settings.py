@@ -14,9 +14,10 @@ ENV_PREFIX = "WIRESTREAM_WEB_"
 class WebSettings(BaseSettings):
     """Where the live view listens, how much it keeps, and who may see it.
 
-    - ``bind`` — ``WIRESTREAM_WEB_BIND``; default ``127.0.0.1`` (loopback only; compose
-      sets ``0.0.0.0`` and publishes the port on the host's loopback).
-    - ``port`` — ``WIRESTREAM_WEB_PORT``; default 6069: the page, its files, the stream
+    - ``web_bind`` — ``WIRESTREAM_WEB_WEB_BIND``; default ``127.0.0.1`` (loopback only; compose
+      sets ``0.0.0.0`` and publishes the port on the host's loopback). The name follows every
+      service's ``WIRESTREAM_<SERVICE>_WEB_BIND``; this service's name is ``web``.
+    - ``web_port`` — ``WIRESTREAM_WEB_WEB_PORT``; default 6069: the page, its files, the stream
       (``/api/stream``) and ``/health``, ``/ready``, ``/metrics``.
     - ``token`` — ``WIRESTREAM_WEB_TOKEN``; default none (no authentication: loopback use). When
       set, every request but ``/health``, ``/ready`` and ``/metrics`` needs it: open the page once
@@ -42,8 +43,8 @@ class WebSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
 
-    bind: str = Field(default="127.0.0.1", min_length=1)
-    port: int = Field(default=6069, ge=1, le=65535)
+    web_bind: str = Field(default="127.0.0.1", min_length=1)
+    web_port: int = Field(default=6069, ge=1, le=65535)
     token: SecretStr | None = None
     backlog: int = Field(default=500, ge=1, le=100_000)
     articles: int = Field(default=200, ge=1, le=100_000)
@@ -70,7 +71,7 @@ class WebSettings(BaseSettings):
 
     def __str__(self) -> str:
         return (
-            f"bind={self.bind}:{self.port} backlog={self.backlog} "
+            f"bind={self.web_bind}:{self.web_port} backlog={self.backlog} "
             f"articles={self.articles} group={self.group_id} extractor={self.extractor_group} "
             f"token={'set' if self.token else 'none'}"
         )
