@@ -91,7 +91,11 @@ def send(kafka: KafkaSettings, topic: str, records: list[dict[str, Any]], tmp: P
 
 
 def start_web(
-    kafka: KafkaSettings, tmp: Path, extractor_group: str = "extractor", **extra: str
+    kafka: KafkaSettings,
+    tmp: Path,
+    webs: list[WorkerProcess],
+    extractor_group: str = "extractor",
+    **extra: str,
 ) -> WorkerProcess:
     env = dict(os.environ, **kafka.environment())
     env.update(
@@ -99,8 +103,18 @@ def start_web(
     )
     env.update(extra)
     web = WorkerProcess(free_port(), env, tmp / "web.log", service="web").start()
+    webs.append(web)
     web.wait_ready(90)
     return web
+
+
+@pytest.fixture
+def webs() -> Iterator[list[WorkerProcess]]:
+    """Live view processes a test starts; each is stopped at the end."""
+    started: list[WorkerProcess] = []
+    yield started
+    for web in started:
+        web.stop(timeout=20)
 
 
 @pytest.fixture
@@ -155,6 +169,7 @@ def api(port: int, path: str) -> Any:
 def test_live_view_in_chromium(
     ws_kafka: KafkaSettings,
     workers: list[WorkerProcess],
+    webs: list[WorkerProcess],
     browser: Any,
     tmp_path: Path,
     unique_name: Callable[[str], str],
@@ -172,7 +187,7 @@ def test_live_view_in_chromium(
 
     app_id = unique_name("extractor")
     workers.extend(start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / "workers"))
-    web = start_web(kafka, tmp_path, extractor_group=app_id)
+    web = start_web(kafka, tmp_path, webs, extractor_group=app_id)
     errors: list[str] = []
     page = open_page(browser, web.web_port, errors)
 
@@ -272,11 +287,15 @@ def test_live_view_in_chromium(
 
 
 def test_live_view_comes_back_after_restarts(
-    ws_kafka: KafkaSettings, broker: Any, browser: Any, tmp_path: Path
+    ws_kafka: KafkaSettings,
+    broker: Any,
+    webs: list[WorkerProcess],
+    browser: Any,
+    tmp_path: Path,
 ) -> None:
     kafka = ws_kafka
     send(kafka, "events", [event("first", type_="ASSAULT")], tmp_path)
-    web = start_web(kafka, tmp_path)
+    web = start_web(kafka, tmp_path, webs)
     errors: list[str] = []
     page = open_page(browser, web.web_port, errors)
     page.wait_for_selector(row("first"), timeout=10_000)
@@ -284,22 +303,20 @@ def test_live_view_comes_back_after_restarts(
     web.stop()
     page.wait_for_selector("#status.status-reconnecting", timeout=10_000)
     web = WorkerProcess(web.web_port, web.env, tmp_path / "web-2.log", service="web").start()
-    try:
-        web.wait_ready(90)
-        wait_live(page, timeout=30)
-        page.wait_for_selector(row("first"), timeout=10_000)
+    webs.append(web)
+    web.wait_ready(90)
+    wait_live(page, timeout=30)
+    page.wait_for_selector(row("first"), timeout=10_000)
 
-        broker.stop()
-        broker.start()
-        send(kafka, "events", [event("after-broker", type_="AID")], tmp_path)
-        page.wait_for_selector(row("after-broker"), timeout=60_000)
-    finally:
-        web.stop()
+    broker.stop()
+    broker.start()
+    send(kafka, "events", [event("after-broker", type_="AID")], tmp_path)
+    page.wait_for_selector(row("after-broker"), timeout=60_000)
     assert [e for e in errors if "stream" not in e and "ERR_CONNECTION_REFUSED" not in e] == []
 
 
 def test_ten_thousand_events_do_not_freeze_the_page(
-    ws_kafka: KafkaSettings, browser: Any, tmp_path: Path
+    ws_kafka: KafkaSettings, webs: list[WorkerProcess], browser: Any, tmp_path: Path
 ) -> None:
     kafka = ws_kafka
     count = 10_000
@@ -314,36 +331,33 @@ def test_ten_thousand_events_do_not_freeze_the_page(
         for i in range(count)
     ]
     send(kafka, "events", records, tmp_path)
-    web = start_web(kafka, tmp_path, WIRESTREAM_WEB_BACKLOG=str(count))
-    try:
-        errors: list[str] = []
-        started = time.monotonic()
-        page = open_page(browser, web.web_port, errors)
-        page.wait_for_function(
-            f"document.getElementById('feed-count').textContent === '{count} events'",
-            timeout=30_000,
-        )
-        loaded = time.monotonic() - started
-        assert page.locator("#feed .row").count() < 100, "the feed is not virtualised"
-        # scroll through the list: each scroll is rendered within a frame or two
-        worst = page.evaluate(
-            """async () => {
-                const feed = document.getElementById('feed');
-                let worst = 0;
-                for (const fraction of [0.25, 0.5, 0.75, 1, 0]) {
-                    const t0 = performance.now();
-                    feed.scrollTop = fraction * feed.scrollHeight;
-                    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-                    worst = Math.max(worst, performance.now() - t0);
-                }
-                return worst;
-            }"""
-        )
-        assert page.locator("#feed .row").count() > 5
-        page.wait_for_function("Number(document.querySelector('#map svg').dataset.markers) > 100")
-        print(f"{count} events: page live in {loaded:.1f}s, worst scroll frame {worst:.0f} ms")
-        assert worst < 500, f"a scroll took {worst:.0f} ms to render"
-        shot(page, "ten-thousand")
-        assert not errors, errors
-    finally:
-        web.stop()
+    web = start_web(kafka, tmp_path, webs, WIRESTREAM_WEB_BACKLOG=str(count))
+    errors: list[str] = []
+    started = time.monotonic()
+    page = open_page(browser, web.web_port, errors)
+    page.wait_for_function(
+        f"document.getElementById('feed-count').textContent === '{count} events'",
+        timeout=30_000,
+    )
+    loaded = time.monotonic() - started
+    assert page.locator("#feed .row").count() < 100, "the feed is not virtualised"
+    # scroll through the list: each scroll is rendered within a frame or two
+    worst = page.evaluate(
+        """async () => {
+            const feed = document.getElementById('feed');
+            let worst = 0;
+            for (const fraction of [0.25, 0.5, 0.75, 1, 0]) {
+                const t0 = performance.now();
+                feed.scrollTop = fraction * feed.scrollHeight;
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                worst = Math.max(worst, performance.now() - t0);
+            }
+            return worst;
+        }"""
+    )
+    assert page.locator("#feed .row").count() > 5
+    page.wait_for_function("Number(document.querySelector('#map svg').dataset.markers) > 100")
+    print(f"{count} events: page live in {loaded:.1f}s, worst scroll frame {worst:.0f} ms")
+    assert worst < 500, f"a scroll took {worst:.0f} ms to render"
+    shot(page, "ten-thousand")
+    assert not errors, errors

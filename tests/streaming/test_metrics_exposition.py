@@ -18,6 +18,7 @@ from wirestream.alerter.metrics import AlerterMetrics
 from wirestream.archiver.metrics import ArchiverMetrics
 from wirestream.extractor.metrics import ExtractorMetrics
 from wirestream.streaming.web import PROMETHEUS_CONTENT_TYPE, build_web_app
+from wirestream.web.metrics import WebMetrics
 
 
 def _extractor() -> bytes:
@@ -39,10 +40,18 @@ def _alerter() -> bytes:
     return metrics.render()
 
 
+def _web() -> bytes:
+    metrics = WebMetrics()
+    metrics.records.labels("event").inc(2)
+    metrics.pages.set(1)
+    return metrics.render()
+
+
 RENDERERS: dict[str, Callable[[], bytes]] = {
     "extractor": _extractor,
     "archiver": _archiver,
     "alerter": _alerter,
+    "web": _web,
 }
 
 

@@ -133,3 +133,18 @@ def test_the_strip_numbers() -> None:
         {"partition": 1, "end": 5, "committed": None, "lag": 5},
     ]
     assert dead_letters({0: 2}, {0: 9}) == 7
+
+
+async def test_a_page_that_reads_too_slowly_is_closed_not_buffered() -> None:
+    from wirestream.web.hub import QUEUE_MESSAGES, Hub
+
+    drops: list[int] = []
+    hub = Hub(on_drop=lambda: drops.append(1))
+    slow = hub.subscribe(FeedFilter())
+    picky = hub.subscribe(FeedFilter(types=frozenset({"AID"})))
+    item = event_item(event("s", type_="ASSAULT"), 1)
+    for _ in range(QUEUE_MESSAGES + 1):
+        hub.publish([item])
+    assert drops == [1] and slow not in hub.pages and picky in hub.pages
+    assert slow.queue.get_nowait() is None  # its stream ends; the browser reconnects
+    assert picky.queue.empty()  # its filter let nothing through

@@ -50,10 +50,64 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--out", metavar="DIR", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})"
     )
+    web = parser.add_argument_group(
+        "live view",
+        "--web measures only the live view (wirestream worker web): its CPU, idle and at --rate "
+        "records/s of real extractor records with --pages streams open, on the local broker "
+        "(or WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS); no data folder needed. Writes web.json to --out.",
+    )
+    web.add_argument("--web", action="store_true", help="benchmark the live view's CPU instead")
+    web.add_argument(
+        "--rate", type=float, default=20.0, help="records per second for --web (default 20)"
+    )
+    web.add_argument(
+        "--seconds", type=float, default=60.0, help="measured seconds per window (default 60)"
+    )
+    web.add_argument("--pages", type=int, default=1, help="open streams for --web (default 1)")
     parser.set_defaults(run=run)
 
 
+def run_web(args: argparse.Namespace) -> int:
+    """``--web``: the live view's CPU; prints one line per window and writes web.json."""
+    import os
+
+    from wirestream.commands.eval import command_line
+    from wirestream.errors import ConfigurationError
+    from wirestream.evaluation import report, webbench
+    from wirestream.streaming.settings import KafkaSettings
+
+    if args.rate <= 0 or args.seconds <= 0 or args.pages < 1:
+        raise ConfigurationError("--rate and --seconds must be positive, --pages at least 1")
+    overrides: dict[str, Any] = {}
+    if not (
+        os.environ.get("WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS")
+        or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    ):
+        from wirestream.localkafka import LocalBroker, LocalKafkaSettings
+
+        status = LocalBroker(LocalKafkaSettings.from_env()).start()
+        overrides = {
+            "bootstrap_servers": status.bootstrap_servers,
+            "security_protocol": "PLAINTEXT",
+        }
+    kafka = KafkaSettings.from_env(**overrides)
+    out = Path(args.out)
+    result = webbench.run(kafka, out, rate=args.rate, seconds=args.seconds, pages=args.pages)
+    result.update(command=command_line(args), created_at=report.now(), machine=report.machine())
+    report.write_json(out / "web.json", result)
+    print(
+        f"live view idle: {result['idle_cpu_percent']:.2f} % of one core; at {args.rate:g} "
+        f"records/s with {args.pages} page(s): {result['cpu_percent']:.2f} % of one core "
+        f"({result['records_sent']} records sent, {result['items_received_by_pages']} feed "
+        f"items received by the pages in {args.seconds:g} s; peak RSS "
+        f"{result['peak_rss_mib']} MiB)"
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.web:
+        return run_web(args)
     from wirestream.commands.eval import command_line
     from wirestream.core.extraction.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
     from wirestream.errors import ConfigurationError

@@ -35,8 +35,8 @@ logger = logging.getLogger(__name__)
 async def serve(kafka: KafkaSettings, settings: WebSettings) -> None:
     """Run the consumer and the web server until SIGTERM/SIGINT (or the consumer fails)."""
     store = LiveStore(settings.backlog, settings.articles)
-    hub = Hub()
     metrics = WebMetrics()
+    hub = Hub(on_drop=metrics.dropped.inc)
     consumer = LiveConsumer(kafka, settings, store, hub, metrics)
 
     def health() -> tuple[bool, dict[str, Any]]:

@@ -9,7 +9,7 @@ snapshot. :meth:`Hub.close` ends every stream (service shutdown).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,10 +58,11 @@ class Page:
 class Hub:
     """Every connected page; publishes feed items and stream-strip numbers to them."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_drop: Callable[[], None] | None = None) -> None:
         self.pages: set[Page] = set()
         self.last_stats: bytes | None = None
         self.dropped = 0
+        self.on_drop = on_drop
 
     def subscribe(self, wanted: FeedFilter) -> Page:
         page = Page(wanted)
@@ -96,6 +97,8 @@ class Hub:
         if not page.offer(message):
             self.dropped += 1
             self.pages.discard(page)
+            if self.on_drop is not None:
+                self.on_drop()
 
     def close(self) -> None:
         for page in list(self.pages):
