@@ -71,7 +71,6 @@ def run_web(args: argparse.Namespace) -> int:
     """``--web``: the live view's CPU; prints one line per window and writes web.json."""
     import os
 
-    from wirestream.commands.eval import command_line
     from wirestream.errors import ConfigurationError
     from wirestream.evaluation import report, webbench
     from wirestream.streaming.settings import KafkaSettings
@@ -93,7 +92,11 @@ def run_web(args: argparse.Namespace) -> int:
     kafka = KafkaSettings.from_env(**overrides)
     out = Path(args.out)
     result = webbench.run(kafka, out, rate=args.rate, seconds=args.seconds, pages=args.pages)
-    result.update(command=command_line(args), created_at=report.now(), machine=report.machine())
+    command = (
+        f"wirestream bench --web --rate {args.rate:g} --seconds {args.seconds:g} "
+        f"--pages {args.pages} --out {args.out}"
+    )
+    result.update(command=command, created_at=report.now(), machine=report.machine())
     report.write_json(out / "web.json", result)
     print(
         f"live view idle: {result['idle_cpu_percent']:.2f} % of one core; at {args.rate:g} "
