@@ -201,7 +201,7 @@ def test_live_view_in_chromium(
     print(f"seed article in the feed {took:.2f}s after wirestream publish returned")
     assert took <= FEED_WITHIN
     page.wait_for_selector(f'#map circle.marker[data-article-id="{seed["id"]}"]', timeout=5000)
-    page.wait_for_function("document.querySelector('#map svg').dataset.countries > 100")
+    page.wait_for_function("() => document.querySelector('#map svg').dataset.countries > 100")
     page.wait_for_selector("#strip .strip-lag", timeout=10_000)
     shot(page, "live-view")
 
@@ -231,6 +231,29 @@ def test_live_view_in_chromium(
     assert page.locator(row(before)).count() == 0
     page.click("#f-clear")
     page.wait_for_selector(row(before), timeout=10_000)
+
+    # country, entity and time filters
+    page.fill("#f-country", "FR")
+    only_fr = (
+        "() => { const rows = [...document.querySelectorAll('#feed .row')];"
+        " return rows.length > 0 && rows.every(r => r.querySelector('.place')"
+        " && r.querySelector('.place').textContent.endsWith(', FR')); }"
+    )
+    page.wait_for_function(only_fr, timeout=10_000)
+    page.fill("#f-country", "")
+    page.fill("#f-entity", "kuleba")
+    page.wait_for_function(
+        "() => { const rows = [...document.querySelectorAll('#feed .row')];"
+        " return rows.length > 0 && rows.every(r => r.textContent.includes('Kuleba')); }",
+        timeout=10_000,
+    )
+    page.fill("#f-entity", "")
+    page.fill("#f-since", "2099-01-01T00:00:00")
+    page.wait_for_function(
+        "() => document.getElementById('feed-count').textContent === '0 events'", timeout=10_000
+    )
+    page.click("#f-clear")
+    page.wait_for_selector(row(seed["id"]), timeout=10_000)
 
     # the article view highlights the seed's spans as the records give them
     page.locator(row(seed["id"])).first.click()
@@ -336,7 +359,7 @@ def test_ten_thousand_events_do_not_freeze_the_page(
     started = time.monotonic()
     page = open_page(browser, web.web_port, errors)
     page.wait_for_function(
-        f"document.getElementById('feed-count').textContent === '{count} events'",
+        f"() => document.getElementById('feed-count').textContent === '{count} events'",
         timeout=30_000,
     )
     loaded = time.monotonic() - started
@@ -356,7 +379,7 @@ def test_ten_thousand_events_do_not_freeze_the_page(
         }"""
     )
     assert page.locator("#feed .row").count() > 5
-    page.wait_for_function("Number(document.querySelector('#map svg').dataset.markers) > 100")
+    page.wait_for_function("() => Number(document.querySelector('#map svg').dataset.markers) > 100")
     print(f"{count} events: page live in {loaded:.1f}s, worst scroll frame {worst:.0f} ms")
     assert worst < 500, f"a scroll took {worst:.0f} ms to render"
     shot(page, "ten-thousand")
