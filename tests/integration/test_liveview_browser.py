@@ -166,6 +166,120 @@ def api(port: int, path: str) -> Any:
         return json.loads(response.read())
 
 
+def check_filters(
+    page: Any, kafka: KafkaSettings, port: int, seed_id: str, before: str, tmp_path: Path
+) -> None:
+    """Type, country, entity and time filters: on what is shown and on what arrives next."""
+    # a type filter hides other events, those already shown and those arriving next
+    view = api(port, f"/api/articles/{seed_id}")
+    seed_types = sorted({e["type"] for e in view["events"]})
+    assert seed_types and "PROTEST" not in seed_types, seed_types
+    wanted = seed_types[0]
+    page.select_option("#f-type", wanted)
+    page.wait_for_function(
+        "([t, a]) => { const rows = [...document.querySelectorAll('#feed .row')];"
+        " return rows.length > 0 && rows.every(r => r.dataset.type === t)"
+        " && rows.some(r => r.dataset.articleId === a); }",
+        arg=[wanted, seed_id],
+        timeout=10_000,
+    )
+    wait_live(page)
+    after = "after-filter"
+    send(
+        kafka,
+        "events",
+        [event(after, index=0, type_="PROTEST"), event(after, index=1, type_=wanted)],
+        tmp_path,
+    )
+    page.wait_for_selector(f'{row(after)}[data-type="{wanted}"]', timeout=10_000)
+    assert page.locator(f'{row(after)}[data-type="PROTEST"]').count() == 0
+    assert page.locator(row(before)).count() == 0
+    page.click("#f-clear")
+    page.wait_for_selector(row(before), timeout=10_000)
+
+    # country, entity and time filters
+    page.fill("#f-country", "FR")
+    only_fr = (
+        "() => { const rows = [...document.querySelectorAll('#feed .row')];"
+        " return rows.length > 0 && rows.every(r => r.querySelector('.place')"
+        " && r.querySelector('.place').textContent.endsWith(', FR')); }"
+    )
+    page.wait_for_function(only_fr, timeout=10_000)
+    page.fill("#f-country", "")
+    page.fill("#f-entity", "kuleba")
+    page.wait_for_function(
+        "() => { const rows = [...document.querySelectorAll('#feed .row')];"
+        " return rows.length > 0 && rows.every(r => r.textContent.includes('Kuleba')); }",
+        timeout=10_000,
+    )
+    page.fill("#f-entity", "")
+    page.fill("#f-since", "2099-01-01T00:00:00")
+    page.wait_for_function(
+        "() => document.getElementById('feed-count').textContent === '0 events'", timeout=10_000
+    )
+    page.click("#f-clear")
+    page.wait_for_selector(row(seed_id), timeout=10_000)
+
+
+def check_article_view(page: Any, port: int, seed_id: str) -> None:
+    """The seed's spans highlighted as its records give them, noise greyed; the speakers view."""
+    view = api(port, f"/api/articles/{seed_id}")
+    # the article view highlights the seed's spans as the records give them
+    page.locator(row(seed_id)).first.click()
+    page.wait_for_selector(f'#tab-article[data-article-id="{seed_id}"] .article-body')
+    marks = page.evaluate(
+        "() => [...document.querySelectorAll('#tab-article .article-body .mark')]"
+        ".map(m => ({kinds: m.dataset.kinds, id: m.dataset.recordId || null, text: m.textContent}))"
+    )
+    body = view["article"]["body"]
+    want_entities = {
+        e["id"] for e in view["entities"] if any(m["field"] == "body" for m in e["mentions"])
+    }
+    got_entities = {m["id"] for m in marks if m["kinds"].split()[0] == "entity"}
+    assert got_entities == want_entities
+    got_quotes = {m["id"] for m in marks if m["kinds"].split()[0] == "quote"}
+    assert got_quotes <= {q["id"] for q in view["quotes"]} and got_quotes
+    got_events = {m["id"] for m in marks if m["kinds"].split()[0] == "event"}
+    assert got_events == {e["id"] for e in view["events"] if e["trigger"]["field"] == "body"}
+    noise = [n for n in view["article"]["noise"] if n["span"]["field"] == "body"]
+    assert noise, "the seed article has boilerplate the cleaner sets aside"
+    greyed = "".join(m["text"] for m in marks if "noise" in m["kinds"].split())
+    assert greyed == "".join(body[n["span"]["start"] : n["span"]["end"]] for n in noise)
+    text = page.inner_text("#tab-article .article-body").replace("\n", "")
+    assert "Dmitry Peskov" in text
+    page.locator("#tab-article .article-body .mark.k-event").first.click()
+    record = json.loads(page.inner_text("#record-json"))
+    assert record["kind"] == "event" and record["article_id"] == seed_id
+    page.click('.tab[data-tab="article"]')
+    shot(page, "article")
+
+    # the speakers view groups the seed's quotes by speaker
+    page.click('.tab[data-tab="speakers"]')
+    page.wait_for_selector("#tab-speakers .speaker")
+    speakers = page.locator("#tab-speakers .speaker-name").all_inner_texts()
+    assert any("Peskov" in s for s in speakers), speakers
+    shot(page, "speakers")
+
+
+def check_xss(page: Any, kafka: KafkaSettings, tmp_path: Path) -> None:
+    """Title, body and entity names with markup are shown as text; nothing is executed."""
+    # XSS: title, body and entity names with markup are shown as text, nothing is executed
+    xss = "xss-article"
+    send(kafka, "articles", [article(xss, title=XSS_TITLE, body=XSS_BODY)], tmp_path)
+    send(kafka, "entities", [entity(xss, XSS_NAME, XSS_BODY)], tmp_path)
+    send(kafka, "events", [event(xss, type_="ASSAULT", actor=XSS_NAME)], tmp_path)
+    page.wait_for_selector(row(xss), timeout=10_000)
+    assert XSS_NAME in page.locator(row(xss)).inner_text()
+    page.locator(row(xss)).click()
+    page.wait_for_selector(f'#tab-article[data-article-id="{xss}"] .article-body')
+    assert page.inner_text("#tab-article .article-title").startswith("<script>")
+    assert XSS_NAME in page.inner_text("#tab-article .article-body")
+    assert page.locator(f'#tab-article .mark.k-entity[data-record-id="ent-{xss}-0"]').count() == 1
+    assert page.evaluate("() => document.querySelectorAll('img, main script').length") == 0
+    assert page.evaluate("() => window.__xss === undefined")
+    shot(page, "xss")
+
+
 def test_live_view_in_chromium(
     ws_kafka: KafkaSettings,
     workers: list[WorkerProcess],
@@ -204,108 +318,9 @@ def test_live_view_in_chromium(
     page.wait_for_function("() => document.querySelector('#map svg').dataset.countries > 100")
     page.wait_for_selector("#strip .strip-lag", timeout=10_000)
     shot(page, "live-view")
-
-    # a type filter hides other events, those already shown and those arriving next
-    view = api(web.web_port, f"/api/articles/{seed['id']}")
-    seed_types = sorted({e["type"] for e in view["events"]})
-    assert seed_types and "PROTEST" not in seed_types, seed_types
-    wanted = seed_types[0]
-    page.select_option("#f-type", wanted)
-    page.wait_for_function(
-        "([t, a]) => { const rows = [...document.querySelectorAll('#feed .row')];"
-        " return rows.length > 0 && rows.every(r => r.dataset.type === t)"
-        " && rows.some(r => r.dataset.articleId === a); }",
-        arg=[wanted, seed["id"]],
-        timeout=10_000,
-    )
-    wait_live(page)
-    after = "after-filter"
-    send(
-        kafka,
-        "events",
-        [event(after, index=0, type_="PROTEST"), event(after, index=1, type_=wanted)],
-        tmp_path,
-    )
-    page.wait_for_selector(f'{row(after)}[data-type="{wanted}"]', timeout=10_000)
-    assert page.locator(f'{row(after)}[data-type="PROTEST"]').count() == 0
-    assert page.locator(row(before)).count() == 0
-    page.click("#f-clear")
-    page.wait_for_selector(row(before), timeout=10_000)
-
-    # country, entity and time filters
-    page.fill("#f-country", "FR")
-    only_fr = (
-        "() => { const rows = [...document.querySelectorAll('#feed .row')];"
-        " return rows.length > 0 && rows.every(r => r.querySelector('.place')"
-        " && r.querySelector('.place').textContent.endsWith(', FR')); }"
-    )
-    page.wait_for_function(only_fr, timeout=10_000)
-    page.fill("#f-country", "")
-    page.fill("#f-entity", "kuleba")
-    page.wait_for_function(
-        "() => { const rows = [...document.querySelectorAll('#feed .row')];"
-        " return rows.length > 0 && rows.every(r => r.textContent.includes('Kuleba')); }",
-        timeout=10_000,
-    )
-    page.fill("#f-entity", "")
-    page.fill("#f-since", "2099-01-01T00:00:00")
-    page.wait_for_function(
-        "() => document.getElementById('feed-count').textContent === '0 events'", timeout=10_000
-    )
-    page.click("#f-clear")
-    page.wait_for_selector(row(seed["id"]), timeout=10_000)
-
-    # the article view highlights the seed's spans as the records give them
-    page.locator(row(seed["id"])).first.click()
-    page.wait_for_selector(f'#tab-article[data-article-id="{seed["id"]}"] .article-body')
-    marks = page.evaluate(
-        "() => [...document.querySelectorAll('#tab-article .article-body .mark')]"
-        ".map(m => ({kinds: m.dataset.kinds, id: m.dataset.recordId || null, text: m.textContent}))"
-    )
-    body = view["article"]["body"]
-    want_entities = {
-        e["id"] for e in view["entities"] if any(m["field"] == "body" for m in e["mentions"])
-    }
-    got_entities = {m["id"] for m in marks if m["kinds"].split()[0] == "entity"}
-    assert got_entities == want_entities
-    got_quotes = {m["id"] for m in marks if m["kinds"].split()[0] == "quote"}
-    assert got_quotes <= {q["id"] for q in view["quotes"]} and got_quotes
-    got_events = {m["id"] for m in marks if m["kinds"].split()[0] == "event"}
-    assert got_events == {e["id"] for e in view["events"] if e["trigger"]["field"] == "body"}
-    noise = [n for n in view["article"]["noise"] if n["span"]["field"] == "body"]
-    assert noise, "the seed article has boilerplate the cleaner sets aside"
-    greyed = "".join(m["text"] for m in marks if "noise" in m["kinds"].split())
-    assert greyed == "".join(body[n["span"]["start"] : n["span"]["end"]] for n in noise)
-    text = page.inner_text("#tab-article .article-body").replace("\n", "")
-    assert "Dmitry Peskov" in text
-    page.locator("#tab-article .article-body .mark.k-event").first.click()
-    record = json.loads(page.inner_text("#record-json"))
-    assert record["kind"] == "event" and record["article_id"] == seed["id"]
-    page.click('.tab[data-tab="article"]')
-    shot(page, "article")
-
-    # the speakers view groups the seed's quotes by speaker
-    page.click('.tab[data-tab="speakers"]')
-    page.wait_for_selector("#tab-speakers .speaker")
-    speakers = page.locator("#tab-speakers .speaker-name").all_inner_texts()
-    assert any("Peskov" in s for s in speakers), speakers
-    shot(page, "speakers")
-
-    # XSS: title, body and entity names with markup are shown as text, nothing is executed
-    xss = "xss-article"
-    send(kafka, "articles", [article(xss, title=XSS_TITLE, body=XSS_BODY)], tmp_path)
-    send(kafka, "entities", [entity(xss, XSS_NAME, XSS_BODY)], tmp_path)
-    send(kafka, "events", [event(xss, type_="ASSAULT", actor=XSS_NAME)], tmp_path)
-    page.wait_for_selector(row(xss), timeout=10_000)
-    assert XSS_NAME in page.locator(row(xss)).inner_text()
-    page.locator(row(xss)).click()
-    page.wait_for_selector(f'#tab-article[data-article-id="{xss}"] .article-body')
-    assert page.inner_text("#tab-article .article-title").startswith("<script>")
-    assert XSS_NAME in page.inner_text("#tab-article .article-body")
-    assert page.locator(f'#tab-article .mark.k-entity[data-record-id="ent-{xss}-0"]').count() == 1
-    assert page.evaluate("() => document.querySelectorAll('img, main script').length") == 0
-    assert page.evaluate("() => window.__xss === undefined")
-    shot(page, "xss")
+    check_filters(page, kafka, web.web_port, seed["id"], before, tmp_path)
+    check_article_view(page, web.web_port, seed["id"])
+    check_xss(page, kafka, tmp_path)
     assert not errors, errors
 
 
