@@ -316,7 +316,13 @@ def test_live_view_in_chromium(
     assert took <= FEED_WITHIN
     page.wait_for_selector(f'#map circle.marker[data-article-id="{seed["id"]}"]', timeout=5000)
     page.wait_for_function("() => document.querySelector('#map svg').dataset.countries > 100")
-    page.wait_for_selector("#strip .strip-lag", timeout=10_000)
+    # the stream strip: the extractor's group has committed everything it read
+    page.wait_for_function(
+        "() => { const lag = document.querySelector('#strip .strip-lag');"
+        " return lag && /p0 0 · p1 0 · p2 0 · p3 0$/.test(lag.textContent); }",
+        timeout=15_000,
+    )
+    assert app_id in page.inner_text("#strip .strip-lag")
     shot(page, "live-view")
     check_filters(page, kafka, web.web_port, seed["id"], before, tmp_path)
     check_article_view(page, web.web_port, seed["id"])
@@ -337,6 +343,12 @@ def test_live_view_comes_back_after_restarts(
     errors: list[str] = []
     page = open_page(browser, web.web_port, errors)
     page.wait_for_selector(row("first"), timeout=10_000)
+    send(kafka, "raw_dlq", [{"article_id": "dead", "reason": "test"}] * 3, tmp_path)
+    page.wait_for_function(
+        "() => (document.querySelector('#strip .strip-dlq') || {}).textContent"
+        " === 'dead letters 3'",
+        timeout=15_000,
+    )
 
     web.stop()
     page.wait_for_selector("#status.status-reconnecting", timeout=10_000)

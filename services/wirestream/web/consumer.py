@@ -34,7 +34,7 @@ from wirestream.web.metrics import WebMetrics
 from wirestream.web.settings import WebSettings
 from wirestream.web.stats import RateMeter, dead_letters, partition_lag
 from wirestream.web.store import LiveStore
-from wirestream.web.topics import DEAD_LETTER_TOPIC, LAG_TOPIC, topic_kinds
+from wirestream.web.topics import BACKLOG_FACTOR, DEAD_LETTER_TOPIC, LAG_TOPIC, topic_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,8 @@ class LiveConsumer:
         end = await self.consumer.end_offsets(partitions)
         self._start_end = dict(end)
         for tp in partitions:
-            self.consumer.seek(tp, max(begin[tp], end[tp] - self.settings.backlog))
+            depth = self.settings.backlog * BACKLOG_FACTOR.get(self.kinds[tp.topic], 1)
+            self.consumer.seek(tp, max(begin[tp], end[tp] - depth))
         logger.info(
             "reading the record topics",
             extra={"partitions": len(partitions), "backlog": self.settings.backlog},

@@ -25,8 +25,8 @@ class WebSettings(BaseSettings):
       send ``Authorization: Bearer ...``. A secret: never logged.
     - ``backlog`` — ``WIRESTREAM_WEB_BACKLOG``; default 500: records of each kind (event, quote,
       article, ...) kept in memory and sent to a page when it connects. On start the service reads
-      the last ``backlog`` records of every record topic (across its partitions), so the first
-      paint is never empty.
+      the last ``backlog`` records of every record topic's partitions (ten times as many
+      entities, for the article view), so the first paint is never empty.
     - ``articles`` — ``WIRESTREAM_WEB_ARTICLES``; default 200: articles (with their entities,
       quotes and events) kept for the article view, the oldest dropped first.
     - ``page_limit`` — ``WIRESTREAM_WEB_PAGE_LIMIT``; default 10000: events a page keeps (the feed

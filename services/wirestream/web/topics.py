@@ -19,6 +19,11 @@ DEAD_LETTER_TOPIC = RAW_DEAD_LETTERS
 """The topic whose message count the stream strip shows as dead letters."""
 
 
+BACKLOG_FACTOR: dict[str, int] = {"entity": 10}
+"""How many times ``backlog`` records of a kind are read back on start: an article has about ten
+times as many entities as events, and the article view of a backlog article needs them all."""
+
+
 def topic_kinds(kafka: KafkaSettings) -> dict[str, str]:
     """Deployed topic name -> record kind."""
     return {spec.name(kafka): kind for kind, spec in STREAMED.items()}
