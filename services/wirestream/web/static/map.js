@@ -1,6 +1,6 @@
 // The map: Natural Earth country outlines (world-atlas, served from /static/vendor/, decoded with
 // topojson-client) in an equirectangular SVG, and a marker per geolocated event in the feed.
-import { clear, el, svg } from "./dom.js";
+import { el, svg } from "./dom.js";
 
 const MAX_MARKERS = 2000;
 const WIDTH = 360;
@@ -36,6 +36,7 @@ export class EventMap {
     this.root = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "map-svg", role: "img" });
     this.land = svg("g", { class: "land" });
     this.markers = svg("g", { class: "markers" });
+    this.drawn = new Map(); // item id -> its marker
     this.root.append(svg("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, class: "sea" }));
     this.root.append(this.land, this.markers);
     container.append(this.root);
@@ -66,25 +67,34 @@ export class EventMap {
     this.root.dataset.countries = String(countries.features.length);
   }
 
+  // Markers of the newest MAX_MARKERS geolocated items: only new ones are drawn (on top) and
+  // those that fell off are removed, so a busy feed does not redraw the whole map.
   update(items) {
-    clear(this.markers);
-    let shown = 0;
-    // Oldest first so the newest marker is drawn on top.
-    for (let i = Math.min(items.length, MAX_MARKERS) - 1; i >= 0; i -= 1) {
-      const item = items[i];
+    const wanted = new Map();
+    for (const item of items) {
+      if (wanted.size >= MAX_MARKERS) break;
       const place = item.place;
-      if (!place || typeof place.lat !== "number" || typeof place.lon !== "number") continue;
-      const [x, y] = project(place.lon, place.lat);
+      if (place && typeof place.lat === "number" && typeof place.lon === "number") wanted.set(item.id, item);
+    }
+    for (const [id, marker] of this.drawn) {
+      if (!wanted.has(id)) {
+        marker.remove();
+        this.drawn.delete(id);
+      }
+    }
+    const fresh = [...wanted.values()].filter((item) => !this.drawn.has(item.id)).reverse();
+    for (const item of fresh) {
+      const [x, y] = project(item.place.lon, item.place.lat);
       const marker = svg("circle", { cx: x.toFixed(2), cy: y.toFixed(2), r: 1.6, class: `marker type-${item.type}` });
       marker.dataset.id = item.id;
       marker.dataset.articleId = item.article_id;
       const title = svg("title");
-      title.textContent = `${item.type} · ${place.name || ""}`;
+      title.textContent = `${item.type} · ${item.place.name || ""}`;
       marker.append(title);
       marker.addEventListener("click", () => this.onSelect(item));
       this.markers.append(marker);
-      shown += 1;
+      this.drawn.set(item.id, marker);
     }
-    this.root.dataset.markers = String(shown);
+    this.root.dataset.markers = String(this.drawn.size);
   }
 }
