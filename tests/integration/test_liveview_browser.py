@@ -262,8 +262,30 @@ def check_article_view(page: Any, port: int, seed_id: str) -> None:
 
 
 def check_xss(page: Any, kafka: KafkaSettings, tmp_path: Path) -> None:
-    """Title, body and entity names with markup are shown as text; nothing is executed."""
-    # XSS: title, body and entity names with markup are shown as text, nothing is executed
+    """Title, body and entity names with markup are shown as text; nothing is executed: records
+    made to carry it everywhere, and an article through the extractor."""
+    extracted = tmp_path / "xss-extracted.json"
+    extracted.write_text(
+        json.dumps(
+            {
+                "id": "xss-extracted",
+                "title": XSS_TITLE,
+                "body": f"KYIV (Reuters) - {XSS_BODY} Russian drones attacked Odesa overnight, "
+                "killing at least three people, Ukrainian President Volodymyr Zelenskyy said.",
+                "source": '<img src=x onerror="window.__xss=3">',
+                "language": "en",
+            }
+        ),
+        "utf-8",
+    )
+    wirestream(kafka, "publish", "--no-progress", str(extracted))
+    page.wait_for_selector(row("xss-extracted"), timeout=10_000)
+    page.locator(row("xss-extracted")).first.click()
+    page.wait_for_selector('#tab-article[data-article-id="xss-extracted"] .article-body .mark')
+    assert page.inner_text("#tab-article .article-title").startswith("<script>")
+    assert '<img src=x onerror="window.__xss=3">' in page.inner_text("#tab-article .article-meta")
+    assert page.evaluate("() => document.querySelectorAll('img, main script').length") == 0
+
     xss = "xss-article"
     send(kafka, "articles", [article(xss, title=XSS_TITLE, body=XSS_BODY)], tmp_path)
     send(kafka, "entities", [entity(xss, XSS_NAME, XSS_BODY)], tmp_path)
