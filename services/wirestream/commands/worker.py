@@ -1,8 +1,8 @@
 """``wirestream worker NAME``: run one service (extractor, archiver, alerter, web).
 
 Each service lives in ``wirestream.<name>.app``, which exposes ``main(argv) -> int``: it reads the
-service's settings from the environment, configures JSON logging, builds the faust app and runs it
-until SIGTERM/SIGINT. Modules are imported lazily, so a service's dependencies load only when it
+service's settings from the environment, configures JSON logging, builds the service (a faust app;
+for ``web``, the live view, an aiohttp server and its consumer) and runs it until SIGTERM/SIGINT. Modules are imported lazily, so a service's dependencies load only when it
 runs.
 """
 
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "worker",
         help="run a streaming service (extractor, archiver, alerter, web: the live view)",
         description=(
-            "Run one Wirestream service as a faust worker until SIGTERM or Ctrl-C. Configuration "
+            "Run one Wirestream service (web: the live view) until SIGTERM or Ctrl-C. Configuration "
             "comes from the environment: WIRESTREAM_KAFKA_* for the broker and topic names, "
             "WIRESTREAM_<SERVICE>_* for the service (see its settings module)."
         ),
