@@ -105,9 +105,9 @@ class LiveConsumer:
             kind = self.kinds[tp.topic]
             for message in messages:
                 try:
-                    record = jsonio.loads(message.value)
+                    record = None if message.value is None else jsonio.loads(message.value)
                 except ValueError:
-                    record = None
+                    record = None  # counted as skipped below; a tombstone (None) too
                 if not isinstance(record, dict):
                     self.metrics.skipped.inc()
                     continue
