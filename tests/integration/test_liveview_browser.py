@@ -6,7 +6,7 @@ marker on the map; a type filter hides other events, also those that arrive afte
 article view highlights the seed's entity, quote and event spans and greys its noise; an article
 whose title, body and entity names carry ``<script>`` and ``<img onerror>`` is shown as text; the
 page comes back by itself after the service or the broker restarts; 10,000 events do not freeze
-it. Screenshots go to ``var/liveview/``.
+it; records of aborted transactions never reach it. Screenshots go to ``var/liveview/``.
 
 Chromium comes from the project's own install step (``deploy/images/install-host-tools.sh``,
 run by ``make test``); without it these tests fail saying so, they never skip.
@@ -21,6 +21,8 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -160,8 +162,6 @@ def shot(page: Any, name: str) -> None:
 
 
 def api(port: int, path: str) -> Any:
-    import urllib.request
-
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
         return json.loads(response.read())
 
@@ -433,3 +433,32 @@ def test_ten_thousand_events_do_not_freeze_the_page(
     assert worst < 500, f"a scroll took {worst:.0f} ms to render"
     shot(page, "ten-thousand")
     assert not errors, errors
+
+
+def test_records_of_aborted_transactions_never_reach_the_page(
+    ws_kafka: KafkaSettings, webs: list[WorkerProcess], tmp_path: Path
+) -> None:
+    """The service reads read_committed: an extractor's aborted batch is never shown."""
+    kafka = ws_kafka
+    aborted, committed = event("aborted", type_="ASSAULT"), event("committed", type_="AID")
+
+    async def produce() -> None:
+        producer = AIOKafkaProducer(
+            **kafka.client_options(), transactional_id=f"{kafka.topic_prefix}liveview-test"
+        )
+        await producer.start()
+        try:
+            name = BY_KEY["events"].name(kafka)
+            for record, commit in ((aborted, False), (committed, True)):
+                await producer.begin_transaction()
+                await producer.send_and_wait(name, jsonio.dumps(record), key=b"k")
+                await (producer.commit_transaction() if commit else producer.abort_transaction())
+        finally:
+            await producer.stop()
+
+    asyncio.run(produce())
+    web = start_web(kafka, tmp_path, webs)  # ready: the topics are read to their end
+    assert api(web.web_port, f"/api/records/event/{committed['id']}")["type"] == "AID"
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        api(web.web_port, f"/api/records/event/{aborted['id']}")
+    assert missing.value.code == 404
