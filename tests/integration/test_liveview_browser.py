@@ -462,3 +462,20 @@ def test_records_of_aborted_transactions_never_reach_the_page(
     with pytest.raises(urllib.error.HTTPError) as missing:
         api(web.web_port, f"/api/records/event/{aborted['id']}")
     assert missing.value.code == 404
+
+
+def test_with_a_token_the_page_opens_once_with_it_and_streams(
+    ws_kafka: KafkaSettings, webs: list[WorkerProcess], browser: Any, tmp_path: Path
+) -> None:
+    """WIRESTREAM_WEB_TOKEN: refused without it; ``/?token=`` once, then the cookie carries the
+    page, its files and the stream (EventSource sends it), and the address no longer shows it."""
+    kafka = ws_kafka
+    send(kafka, "events", [event("tokened", type_="AID")], tmp_path)
+    web = start_web(kafka, tmp_path, webs, WIRESTREAM_WEB_TOKEN="t0ken-for-the-test")
+    page = browser.new_page()
+    refused = page.goto(f"http://127.0.0.1:{web.web_port}/")
+    assert refused is not None and refused.status == 401
+    page.goto(f"http://127.0.0.1:{web.web_port}/?token=t0ken-for-the-test")
+    assert page.url == f"http://127.0.0.1:{web.web_port}/"
+    wait_live(page)
+    page.wait_for_selector(row("tokened"), timeout=10_000)
