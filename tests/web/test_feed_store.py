@@ -148,3 +148,11 @@ async def test_a_page_that_reads_too_slowly_is_closed_not_buffered() -> None:
     assert drops == [1] and slow not in hub.pages and picky in hub.pages
     assert slow.queue.get_nowait() is None  # its stream ends; the browser reconnects
     assert picky.queue.empty()  # its filter let nothing through
+
+
+def test_a_kind_revised_in_place_replaces_its_item_and_is_sent_again() -> None:
+    ring = Ring(3)
+    assert ring.add({"id": "i", "v": 1}, replace=True)
+    assert ring.add({"id": "j", "v": 1}, replace=True)
+    assert ring.add({"id": "i", "v": 2}, replace=True)  # revised: newest now
+    assert [(item["id"], item["v"]) for item in ring] == [("j", 1), ("i", 2)]

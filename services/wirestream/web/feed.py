@@ -22,6 +22,9 @@ Record = Mapping[str, Any]
 
 FILTERED_KINDS = frozenset({"event", "incident"})
 """Kinds the page's filters (type, country, entity, time) apply to; the others always pass."""
+UPDATED_IN_PLACE = frozenset({"incident"})
+"""Kinds whose records are revised under the same id (the latest wins and is sent again); the
+records of other kinds never change under their id, so a second copy is a replay and dropped."""
 
 
 def _names(participants: Any) -> list[str]:

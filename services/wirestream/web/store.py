@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wirestream.web.feed import FORMATTERS, Item
+from wirestream.web.feed import FORMATTERS, UPDATED_IN_PLACE, Item
 from wirestream.web.filters import FeedFilter
 
 PLURALS = {"entity": "entities"}
@@ -24,16 +24,19 @@ PLURALS = {"entity": "entities"}
 
 
 class Ring:
-    """At most ``size`` items, oldest dropped first; ``add`` ignores an id it already holds."""
+    """At most ``size`` items, oldest dropped first; ``add`` ignores an id it already holds, or
+    with ``replace`` puts the new item in its place as the newest."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[str, Item] = OrderedDict()
 
-    def add(self, item: Item) -> bool:
+    def add(self, item: Item, *, replace: bool = False) -> bool:
         key = str(item.get("id"))
         if key in self._items:
-            return False
+            if not replace:
+                return False
+            del self._items[key]
         self._items[key] = item
         while len(self._items) > self.size:
             self._items.popitem(last=False)
@@ -78,7 +81,8 @@ class LiveStore:
         if formatter is None:
             return None
         item = formatter(record, time_ms)
-        return item if self.rings[kind].add(item) else None
+        added = self.rings[kind].add(item, replace=kind in UPDATED_IN_PLACE)
+        return item if added else None
 
     def _index(self, kind: str, record: Mapping[str, Any]) -> None:
         article_id = record.get("article_id")

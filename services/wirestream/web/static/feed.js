@@ -30,15 +30,20 @@ export class Feed {
     this.schedule(true);
   }
 
-  // items: oldest first; they go on top, newest first.
+  // items: oldest first; they go on top, newest first. An id already shown is a revised record
+  // (the server sends an id again only for kinds revised in place, incidents): it moves to the top.
   add(items) {
-    const fresh = [];
+    const batch = new Map(); // id -> its latest item in this batch, in arrival order
+    const revised = new Set();
     for (const item of items) {
-      if (this.ids.has(item.id)) continue;
+      if (this.ids.has(item.id)) revised.add(item.id);
       this.ids.add(item.id);
-      fresh.push(item);
+      batch.delete(item.id);
+      batch.set(item.id, item);
     }
+    const fresh = [...batch.values()];
     if (!fresh.length) return;
+    if (revised.size) this.items = this.items.filter((item) => !revised.has(item.id));
     fresh.reverse();
     this.items = fresh.concat(this.items);
     if (this.items.length > this.limit) {
