@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from wirestream.core.extraction import Extractor
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, RECORD_TOPICS
+from wirestream.testkit.net import free_port
 
 SECRET = "integration-secret"
 RULES = """\
@@ -51,12 +51,6 @@ rules:
     group_by: place
     suppress_for: 1h
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -19,8 +19,9 @@ import pytest
 
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article
-from wirestream.extractor.harness import RecordCollector, WorkerProcess, publish, start_workers
 from wirestream.streaming.settings import KafkaSettings
+from wirestream.testkit.records import RecordCollector, publish
+from wirestream.testkit.workers import WorkerProcess, start_workers
 
 pytestmark = pytest.mark.integration
 

@@ -26,11 +26,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fixtures.secure_kafka import SecureKafka
 from fixtures.workers import log_excerpt, wait_ready
 from wirestream.errors import ConfigurationError
-from wirestream.extractor.harness import start_workers
 from wirestream.streaming.connection import check_connection
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import SaslMechanism
 from wirestream.streaming.web import PROMETHEUS_CONTENT_TYPE
+from wirestream.testkit.net import free_port
+from wirestream.testkit.workers import start_workers
 
 pytestmark = pytest.mark.integration
 
@@ -38,12 +39,6 @@ CLI = [sys.executable, "-m", "wirestream.cli"]
 FAIL_FAST = 30.0
 """Seconds within which a misconfigured client must have given up (the check's own limit is 10)."""
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed_article.json"
-
-
-def free_port() -> int:
-    from fixtures.kafka import free_port as pick
-
-    return pick()
 
 
 @pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])

@@ -61,11 +61,12 @@ def _bootstrap_from_env() -> str | None:
 def run(args: argparse.Namespace) -> int:
     from wirestream.commands.tail import summary
     from wirestream.core.contracts import Article
-    from wirestream.extractor.harness import publish, start_workers
     from wirestream.inputs import read_paths
     from wirestream.schemagen import EXAMPLE_ARTICLE
     from wirestream.streaming.provision import ensure_topics
     from wirestream.streaming.settings import KafkaSettings
+    from wirestream.testkit.records import publish
+    from wirestream.testkit.workers import start_workers
 
     logs.configure("WARNING")
     bootstrap = _bootstrap_from_env()
@@ -119,7 +120,7 @@ async def _show(
     timeout: float,
     summary: Callable[[bytes], str],
 ) -> int:
-    from wirestream.extractor.harness import RecordCollector
+    from wirestream.testkit.records import RecordCollector
 
     collector = RecordCollector(kafka)
     await collector.start()
