@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -55,19 +55,19 @@ def wait_until(
 
 async def async_wait_until(
     what: str,
-    check: Callable[[], T] | Callable[[], Awaitable[T]],
+    check: Callable[[], Any],
     timeout: float,
     *,
     interval: float = DEFAULT_INTERVAL,
     detail: Callable[[], str] | None = None,
-) -> T:
+) -> Any:
     """:func:`wait_until` in an event loop: other tasks run between checks."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         last: Any = await value if inspect.isawaitable(value) else value
         if last:
-            return last  # type: ignore[no-any-return]
+            return last
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise WaitTimeout(_timeout_error(what, timeout, last, detail))
