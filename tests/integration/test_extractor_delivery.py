@@ -258,7 +258,9 @@ def test_sigterm_ends_a_busy_worker_within_its_bound(
     worker = workers[0]
     wait_until(
         "a first committed offset",
-        lambda: any((p["committed"] or 0) > 0 for p in status(worker, "/ready")[1]["partitions"]),
+        lambda: any(
+            (p["committed"] or 0) > 0 for p in status(worker, "/ready")[1].get("partitions", [])
+        ),
         120,
         detail=worker.log,
     )
