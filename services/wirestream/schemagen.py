@@ -41,6 +41,7 @@ from wirestream.core.contracts import (
 from wirestream.streaming.topics import ALL_TOPICS, DEFAULT_TOPIC_PREFIX, TopicSpec
 from wirestream_contracts import compat
 from wirestream_contracts import headers as wire_headers
+from wirestream_contracts.retractions import RetractionRecord
 from wirestream_contracts.schemas import SCHEMAS_DIR, history
 
 __all__ = ["SCHEMAS_DIR", "asyncapi_document", "example_messages", "json_schema", "render"]
@@ -319,8 +320,19 @@ def example_messages() -> dict[str, Any]:
     fingerprint = FingerprintEntry(
         article_id=article.id, fingerprint=result.article.fingerprint, timestamp=1709544600.0
     )
+    retraction = RetractionRecord(
+        id="ret_" + result.article.id[:24],
+        article_id=article.id,
+        revision=result.article.revision,
+        story_id=article.id,
+        reason="superseded",
+        superseded_by=article.id + "-2",
+        record_ids=[result.article.id, *(r.id for r in result.events[:1])],
+        retracted_at="2024-03-04T10:02:00Z",
+    )
     out: dict[str, Any] = {
         "raw": jsonio.loads(raw),
+        "retractions": retraction.model_dump(mode="json"),
         "fingerprints": fingerprint.model_dump(mode="json"),
         "raw_dlq": dead.model_dump(mode="json"),
         "alerts": alert.model_dump(mode="json"),

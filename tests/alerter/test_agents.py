@@ -11,12 +11,10 @@ import base64
 import ipaddress
 import json
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 import wirestream
 from alerter.conftest import event
@@ -26,20 +24,10 @@ from wirestream.alerter.settings import AlerterSettings
 from wirestream.core import jsonio
 from wirestream.core.contracts import AlertRecord, DeadLetter
 from wirestream.streaming.settings import KafkaSettings
+from wirestream.testkit.recording import RecordingTopic
+from wirestream.testkit.waiting import async_wait_until
+from wirestream.testkit.webhooks import WebhookReceiver
 from wirestream_contracts import headers as wire_headers
-
-
-@dataclass
-class RecordingTopic:
-    sent: list[tuple[bytes | None, bytes]] = field(default_factory=list)
-    headers: list[list[tuple[str, bytes]]] = field(default_factory=list)
-
-    async def send(
-        self, *, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]] | None = None
-    ) -> None:
-        self.sent.append((key, value))
-        self.headers.append(list(headers or []))
-
 
 URL_TOKEN = "qtok-5a4b3c"
 RULES = """\
@@ -56,37 +44,15 @@ rules:
 """
 
 
-@dataclass
-class Hook:
-    failures: int = 0
-    received: list[bytes] = field(default_factory=list)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        if self.failures:
-            self.failures -= 1
-            return web.Response(status=503)
-        self.received.append(body)
-        return web.Response(status=200)
+@pytest.fixture
+def hook() -> Iterator[tuple[WebhookReceiver, str]]:
+    with WebhookReceiver(ok_status=200, failure_status=503) as rec:
+        # A token in the query, as some receivers want: it must never reach a log or dead letter.
+        yield rec, rec.url(f"/hook?token={URL_TOKEN}")
 
 
 @pytest.fixture
-async def hook() -> AsyncIterator[tuple[Hook, str]]:
-    rec = Hook()
-    app = web.Application()
-    app.router.add_post("/hook", rec.handle)
-    runner = web.AppRunner(app, access_log=None)  # the receiver's log, not Wirestream's
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    # A token in the query, as some receivers want: it must never reach a log or dead letter.
-    yield rec, f"http://127.0.0.1:{port}/hook?token={URL_TOKEN}"
-    await runner.cleanup()
-
-
-@pytest.fixture
-async def service(hook: tuple[Hook, str]) -> AsyncIterator[AlerterService]:
+async def service(hook: tuple[WebhookReceiver, str]) -> AsyncIterator[AlerterService]:
     settings = AlerterSettings(
         web_port=6998,
         webhook_allowlist=["127.0.0.1"],
@@ -119,15 +85,11 @@ def sent(svc: AlerterService, name: str) -> list[tuple[bytes | None, bytes]]:
 
 
 async def wait_for(condition: Any, timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out waiting for the agent")
-        await asyncio.sleep(0.02)
+    await async_wait_until("the agent", condition, timeout, interval=0.02)
 
 
 async def test_match_then_evaluate_then_deliver(
-    service: AlerterService, hook: tuple[Hook, str], seed_records: list[dict[str, Any]]
+    service: AlerterService, hook: tuple[WebhookReceiver, str], seed_records: list[dict[str, Any]]
 ) -> None:
     records = [*seed_records, *(event(i) for i in range(3))]
     async with service.match_agent.test_context() as agent:
@@ -167,7 +129,7 @@ async def test_match_then_evaluate_then_deliver(
             await agent.put(value, key=key)
         await wait_for(lambda: receiver.received)
     casualty = next(v for _, v in sent(service, "alerts") if b'"rule":"casualties"' in v)
-    assert receiver.received == [casualty]  # the cluster rule has no webhook
+    assert [hit.body for hit in receiver.received] == [casualty]  # the cluster rule has no webhook
     assert sent(service, "dlq") == [] and service.delivered == 1
     metrics = service.metrics.render().decode()
     assert 'wirestream_alerter_alerts_total{rule="cluster",severity="critical"} 1.0' in metrics
@@ -175,7 +137,7 @@ async def test_match_then_evaluate_then_deliver(
 
 
 async def test_failed_delivery_is_dead_lettered(
-    service: AlerterService, hook: tuple[Hook, str], caplog: pytest.LogCaptureFixture
+    service: AlerterService, hook: tuple[WebhookReceiver, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     receiver, _ = hook

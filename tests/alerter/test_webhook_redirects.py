@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import pytest
-from aiohttp import web
 
 from wirestream.alerter.webhooks import (
     SIGNATURE_HEADER,
@@ -21,43 +19,18 @@ from wirestream.alerter.webhooks import (
     redact_url,
 )
 from wirestream.errors import DeliveryError
+from wirestream.testkit.webhooks import WebhookReceiver
 
 LOOPBACK_NET = (ipaddress.ip_network("127.0.0.0/8"),)
 TOKEN = "tok-9f8e7d"
 
 
-@dataclass
-class Server:
-    """A local server: ``/hook`` answers what ``answer`` says; ``/final`` accepts (204)."""
-
-    port: int = 0
-    answer: tuple[int, str | None] = (204, None)
-    hits: dict[str, list[tuple[bytes, dict[str, str]]]] = field(default_factory=dict)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        self.hits.setdefault(request.path, []).append((body, dict(request.headers)))
-        if request.path == "/final":
-            return web.Response(status=204)
-        if request.path == "/loop":
-            return web.Response(status=307, headers={"Location": "/loop"})
-        status, location = self.answer
-        headers = {"Location": location} if location else {}
-        return web.Response(status=status, headers=headers)
-
-
 @pytest.fixture
-async def server() -> AsyncIterator[Server]:
-    srv = Server()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", srv.handle)
-    runner = web.AppRunner(app, access_log=None)  # the receiver's log is not ours
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    srv.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield srv
-    await runner.cleanup()
+def server() -> Iterator[WebhookReceiver]:
+    """``/final`` accepts (204); ``/loop`` redirects to itself; ``/hook`` answers what a test
+    puts in ``answers["/hook"]`` (accepts by default)."""
+    with WebhookReceiver(answers={"/loop": (307, "/loop")}) as srv:
+        yield srv
 
 
 async def no_sleep(delay: float) -> None:
@@ -72,13 +45,13 @@ async def _deliver(policy: Policy, url: str) -> int:
 
 
 async def test_a_307_within_the_policy_is_followed_with_body_and_signature(
-    server: Server,
+    server: WebhookReceiver,
 ) -> None:
-    server.answer = (307, f"http://127.0.0.1:{server.port}/final?{TOKEN}")
+    server.answers["/hook"] = (307, f"http://127.0.0.1:{server.port}/final?{TOKEN}")
     policy = Policy(("127.0.0.1",), LOOPBACK_NET)
     assert await _deliver(policy, f"http://127.0.0.1:{server.port}/hook") == 1
-    [(body, headers)] = server.hits["/final"]
-    assert body == b'{"a":1}' and headers[SIGNATURE_HEADER].startswith("sha256=")
+    [hit] = server.hits["/final"]
+    assert hit.body == b'{"a":1}' and hit.headers[SIGNATURE_HEADER].startswith("sha256=")
 
 
 @pytest.mark.parametrize(
@@ -91,9 +64,9 @@ async def test_a_307_within_the_policy_is_followed_with_body_and_signature(
     ],
 )
 async def test_a_redirect_to_a_refused_target_is_not_followed(
-    server: Server, location: str, reason: str, caplog: pytest.LogCaptureFixture
+    server: WebhookReceiver, location: str, reason: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.answer = (307, location.format(port=server.port))
+    server.answers["/hook"] = (307, location.format(port=server.port))
     policy = Policy(("127.0.0.1", "127.0.0.2"), (ipaddress.ip_network("127.0.0.1/32"),))
     caplog.set_level(logging.DEBUG)
     with pytest.raises(TargetRefused, match=reason) as caught:
@@ -105,27 +78,27 @@ async def test_a_redirect_to_a_refused_target_is_not_followed(
 
 @pytest.mark.parametrize("status", [301, 302, 303])
 async def test_redirects_that_drop_the_body_are_reported_not_followed(
-    server: Server, status: int
+    server: WebhookReceiver, status: int
 ) -> None:
-    server.answer = (status, "/final")
+    server.answers["/hook"] = (status, "/final")
     policy = Policy(("127.0.0.1",), LOOPBACK_NET)
     with pytest.raises(DeliveryError, match=f"HTTP {status}"):
         await _deliver(policy, f"http://127.0.0.1:{server.port}/hook")
     assert "/final" not in server.hits
 
 
-async def test_a_redirect_loop_gives_up(server: Server) -> None:
+async def test_a_redirect_loop_gives_up(server: WebhookReceiver) -> None:
     policy = Policy(("127.0.0.1",), LOOPBACK_NET)
     with pytest.raises(DeliveryError, match="redirected more than"):
         await _deliver(policy, f"http://127.0.0.1:{server.port}/loop")
 
 
 async def test_tokens_never_reach_errors_or_logs(
-    server: Server, caplog: pytest.LogCaptureFixture
+    server: WebhookReceiver, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     policy = Policy(("127.0.0.1",), LOOPBACK_NET)
-    server.answer = (503, None)
+    server.answers["/hook"] = (503, None)
     with pytest.raises(DeliveryError) as caught:
         await _deliver(policy, f"http://127.0.0.1:{server.port}/hook?token={TOKEN}#frag")
     assert TOKEN not in str(caught.value) and TOKEN not in caplog.text

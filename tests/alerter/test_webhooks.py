@@ -1,13 +1,11 @@
-"""Webhook allow-listing, signing and delivery against a real local aiohttp server."""
+"""Webhook allow-listing, signing and delivery against a real local HTTP server."""
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import pytest
-from aiohttp import web
 
 from wirestream.alerter.settings import AlerterSettings
 from wirestream.alerter.webhooks import (
@@ -23,43 +21,15 @@ from wirestream.alerter.webhooks import (
     verify,
 )
 from wirestream.errors import DeliveryError
+from wirestream.testkit.webhooks import WebhookReceiver
 
 LOOPBACK = Policy(("127.0.0.1", "localhost"), (ipaddress.ip_network("127.0.0.0/8"),))
 
 
-@dataclass
-class Receiver:
-    """A real HTTP server that fails the first ``failures`` requests with ``status``."""
-
-    failures: int = 0
-    status: int = 500
-    received: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
-    attempts: int = 0
-    url: str = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.attempts += 1
-        body = await request.read()
-        if self.failures:
-            self.failures -= 1
-            return web.Response(status=self.status)
-        self.received.append((body, dict(request.headers)))
-        return web.Response(status=204)
-
-
 @pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rec = Receiver()
-    app = web.Application()
-    app.router.add_post("/hook", rec.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    rec.url = f"http://127.0.0.1:{port}/hook"
-    yield rec
-    await runner.cleanup()
+def receiver() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver() as rec:
+        yield rec
 
 
 async def no_sleep(delay: float) -> None:
@@ -69,31 +39,32 @@ async def no_sleep(delay: float) -> None:
 SLEPT: list[float] = []
 
 
-async def test_fails_twice_then_delivered_once_signed(receiver: Receiver) -> None:
+async def test_fails_twice_then_delivered_once_signed(receiver: WebhookReceiver) -> None:
     receiver.failures = 2
     SLEPT.clear()
     options = DeliveryOptions(retries=4, backoff=0.5, secret="s3cret")
     async with new_session(LOOPBACK) as session:
         attempts = await deliver(
-            session, LOOPBACK, receiver.url, b'{"a":1}', "alr_1", options, sleep=no_sleep
+            session, LOOPBACK, receiver.url(), b'{"a":1}', "alr_1", options, sleep=no_sleep
         )
     assert attempts == 3 and receiver.attempts == 3
     assert SLEPT == [0.5, 1.0]
-    [(body, headers)] = receiver.received
+    [hit] = receiver.received
+    body, headers = hit.body, hit.headers
     assert body == b'{"a":1}'
     assert headers[ALERT_ID_HEADER] == "alr_1"
     assert verify(body, "s3cret", headers[SIGNATURE_HEADER])
     assert headers["Content-Type"] == "application/json"
 
 
-async def test_gives_up_after_the_retries(receiver: Receiver) -> None:
+async def test_gives_up_after_the_retries(receiver: WebhookReceiver) -> None:
     receiver.failures = 10
     async with new_session(LOOPBACK) as session:
         with pytest.raises(DeliveryError, match="failed after 3 attempts; last error: HTTP 500"):
             await deliver(
                 session,
                 LOOPBACK,
-                receiver.url,
+                receiver.url(),
                 b"{}",
                 "a",
                 DeliveryOptions(retries=2),
@@ -102,24 +73,24 @@ async def test_gives_up_after_the_retries(receiver: Receiver) -> None:
     assert receiver.attempts == 3 and not receiver.received
 
 
-async def test_a_client_error_is_not_retried(receiver: Receiver) -> None:
-    receiver.failures, receiver.status = 1, 400
+async def test_a_client_error_is_not_retried(receiver: WebhookReceiver) -> None:
+    receiver.failures, receiver.failure_status = 1, 400
     async with new_session(LOOPBACK) as session:
         with pytest.raises(DeliveryError, match="refused the alert: HTTP 400"):
             await deliver(
-                session, LOOPBACK, receiver.url, b"{}", "a", DeliveryOptions(), sleep=no_sleep
+                session, LOOPBACK, receiver.url(), b"{}", "a", DeliveryOptions(), sleep=no_sleep
             )
     assert receiver.attempts == 1
 
 
-async def test_loopback_is_refused_unless_allowed(receiver: Receiver) -> None:
+async def test_loopback_is_refused_unless_allowed(receiver: WebhookReceiver) -> None:
     strict = Policy(("127.0.0.1", "localhost"))
     async with new_session(strict) as session:
         with pytest.raises(TargetRefused, match="non-public address"):
             await deliver(
-                session, strict, receiver.url, b"{}", "a", DeliveryOptions(), sleep=no_sleep
+                session, strict, receiver.url(), b"{}", "a", DeliveryOptions(), sleep=no_sleep
             )
-        by_name = receiver.url.replace("127.0.0.1", "localhost")
+        by_name = receiver.url().replace("127.0.0.1", "localhost")
         with pytest.raises(TargetRefused, match="non-public address"):
             await deliver(session, strict, by_name, b"{}", "a", DeliveryOptions(), sleep=no_sleep)
     assert receiver.attempts == 0

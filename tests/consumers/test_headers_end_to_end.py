@@ -13,7 +13,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 import wirestream
 from wirestream.core import jsonio
-from wirestream.extractor.harness import WorkerProcess, start_workers
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
@@ -25,6 +24,7 @@ from wirestream.streaming.topics import (
     RAW_ARTICLES,
     RAW_DEAD_LETTERS,
 )
+from wirestream.testkit.workers import WorkerProcess, start_workers
 from wirestream_contracts import headers as wire_headers
 from wirestream_contracts.schemas import example
 

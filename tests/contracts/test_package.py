@@ -108,5 +108,6 @@ def test_contracts_install_alone_and_read_every_example(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert '"checked": 9' in result.stdout, result.stdout
+    examples = len(list((ROOT / "schemas" / "examples").glob("*.json")))
+    assert f'"checked": {examples}' in result.stdout, result.stdout
     assert f'"python": "{version[0]}.{version[1]}.' in result.stdout, result.stdout

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from wirestream.extractor.harness import WorkerProcess
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
+from wirestream.testkit.workers import WorkerProcess
 
 
 @pytest.fixture

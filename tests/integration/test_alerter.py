@@ -10,28 +10,28 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from fixtures.workers import log_excerpt, wait_ready
 from wirestream.alerter.webhooks import SIGNATURE_HEADER, verify
 from wirestream.core import jsonio
 from wirestream.core.contracts import AlertRecord, Article
 from wirestream.core.extraction import Extractor
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, RECORD_TOPICS
+from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, EVENTS, RECORD_TOPICS
+from wirestream.testkit.net import free_port
+from wirestream.testkit.offsets import wait_group_caught_up
+from wirestream.testkit.waiting import async_wait_until
+from wirestream.testkit.webhooks import WebhookReceiver
+from wirestream.testkit.workers import WorkerProcess
 
 SECRET = "integration-secret"
 RULES = """\
@@ -53,41 +53,21 @@ rules:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Hook:
-    """A webhook receiver that answers 500 to the first ``failures`` requests."""
-
-    failures: int = 2
-    attempts: int = 0
-    received: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.attempts += 1
-        body = await request.read()
-        if self.failures:
-            self.failures -= 1
-            return web.Response(status=500, text="try again")
-        self.received.append((body, dict(request.headers)))
-        return web.Response(status=200)
-
-
 @pytest.fixture
-async def hook() -> AsyncIterator[tuple[Hook, str]]:
-    rec = Hook()
-    app = web.Application()
-    app.router.add_post("/hook", rec.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield rec, f"http://127.0.0.1:{port}/hook"
-    await runner.cleanup()
+def hook() -> Iterator[tuple[WebhookReceiver, str]]:
+    """A webhook receiver that answers 500 to the first two requests, then 200."""
+    with WebhookReceiver(ok_status=200, failures=2, failure_status=500) as rec:
+        yield rec, rec.url("/hook")
+
+
+def alerter(env: dict[str, str], cwd: Path) -> WorkerProcess:
+    """``wirestream worker alerter`` in ``cwd``, its log in ``alerter.log`` (not started)."""
+    return WorkerProcess(free_port(), env, cwd / "alerter.log", service="alerter", cwd=cwd)
+
+
+def served_topics(kafka: KafkaSettings, group: str) -> list[str]:
+    """Every topic the alerter's group reads: the event records, its hits, the alerts."""
+    return [EVENTS.name(kafka), f"{kafka.topic_prefix}{group}-hits", ALERTS.name(kafka)]
 
 
 def kharkiv_event(n: int) -> dict[str, Any]:
@@ -135,6 +115,20 @@ async def read_all(consumer: AIOKafkaConsumer, out: dict[str, list[bytes]]) -> N
         out.setdefault(tp.topic, []).extend(m.value for m in messages)
 
 
+async def read_to(
+    consumer: AIOKafkaConsumer,
+    out: dict[str, list[bytes]],
+    ends: dict[TopicPartition, int],
+    topic: str,
+) -> bool:
+    """Read on; True once ``consumer`` is at ``ends`` on every partition of ``topic``."""
+    await read_all(consumer, out)
+    for tp, end in ends.items():
+        if tp.topic == topic and await consumer.position(tp) < end:
+            return False
+    return True
+
+
 def worker_env(kafka: KafkaSettings, tmp_path: Path, rules: Path, group: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -157,7 +151,7 @@ async def test_rules_fire_window_suppresses_webhook_retries(
     kafka_bootstrap: str,
     unique_name: Callable[[str], str],
     tmp_path: Path,
-    hook: tuple[Hook, str],
+    hook: tuple[WebhookReceiver, str],
     extractor: Extractor,
     seed_article: Article,
 ) -> None:
@@ -177,16 +171,8 @@ async def test_rules_fire_window_suppresses_webhook_retries(
     background = {e["id"] for e in events if e["timeframe"] == "background"}
     assert len(casualty) == 1 and background and current
 
-    log = (tmp_path / "alerter.log").open("ab")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wirestream.cli", "worker", "alerter", "--web-port", str(port)],
-        env=worker_env(kafka, tmp_path, rules, unique_name("alerter")),
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    log.close()
+    group = unique_name("alerter")
+    worker = alerter(worker_env(kafka, tmp_path, rules, group), tmp_path).start()
     consumer = AIOKafkaConsumer(
         ALERTS.name(kafka),
         ALERT_DEAD_LETTERS.name(kafka),
@@ -196,18 +182,19 @@ async def test_rules_fire_window_suppresses_webhook_retries(
     await consumer.start()
     seen: dict[str, list[bytes]] = {}
 
-    def worker_log() -> str:
-        return log_excerpt(tmp_path / "alerter.log")
+    def progress() -> str:
+        return (
+            f"alerts so far: {sorted(a.rule for a in alerts())}, webhook received "
+            f"{len(receiver.received)}, expected {expected_rules}:\n{worker.log()}"
+        )
 
     async def until(condition: Callable[[], bool], timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert process.poll() is None, f"the alerter exited:\n{worker_log()}"
-            assert time.monotonic() < deadline, (
-                f"timed out; alerts so far: {sorted(a.rule for a in alerts())}, webhook "
-                f"received {len(receiver.received)}, expected {expected_rules}:\n{worker_log()}"
-            )
+        async def check() -> bool:
+            assert worker.alive(), f"the alerter exited:\n{worker.log()}"
             await read_all(consumer, seen)
+            return condition()
+
+        await async_wait_until("the alerts", check, timeout, detail=progress)
 
     expected_rules = 0
 
@@ -215,13 +202,21 @@ async def test_rules_fire_window_suppresses_webhook_retries(
         return [AlertRecord.model_validate_json(v) for v in seen.get(ALERTS.name(kafka), [])]
 
     try:
-        await asyncio.to_thread(wait_ready, process, port, tmp_path / "alerter.log")
+        await asyncio.to_thread(worker.wait_ready)
         kharkiv = [kharkiv_event(i) for i in range(1, 6)]
         await produce(kafka, seed + kharkiv)
         expected_rules = len(current) + len(kharkiv) + 2
         await until(lambda: len(alerts()) >= expected_rules and receiver.received != [], 90)
-        await asyncio.sleep(3)  # anything extra (a repeat, a late duplicate) would show now
-        await read_all(consumer, seen)
+        # Anything extra (a repeat, a late duplicate) is on the alerts topic once the group has
+        # committed all it reads: it commits only what it has handled and sent.
+        ends = await wait_group_caught_up(
+            kafka, kafka.topic_prefix + group, served_topics(kafka, group), detail=progress
+        )
+        await async_wait_until(
+            "the alerts topic read to its end",
+            lambda: read_to(consumer, seen, ends, ALERTS.name(kafka)),
+            30,
+        )
 
         by_rule: dict[str, list[AlertRecord]] = {}
         for alert in alerts():
@@ -240,30 +235,13 @@ async def test_rules_fire_window_suppresses_webhook_retries(
         assert cluster.window_key == "Kharkiv"
 
         assert receiver.attempts == 3
-        [(body, headers)] = receiver.received
-        assert AlertRecord.model_validate_json(body) == fired
-        assert verify(body, SECRET, headers[SIGNATURE_HEADER])
+        [hit] = receiver.received
+        assert AlertRecord.model_validate_json(hit.body) == fired
+        assert verify(hit.body, SECRET, hit.headers[SIGNATURE_HEADER])
         assert seen.get(ALERT_DEAD_LETTERS.name(kafka), []) == []
     finally:
         await consumer.stop()
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def start_alerter(env: dict[str, str], tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    with (tmp_path / "alerter.log").open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "wirestream.cli", "worker", "alerter", "--web-port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    return process, port
+        worker.stop()
 
 
 def metric(port: int, name: str) -> float:
@@ -285,34 +263,32 @@ async def test_window_counts_survive_a_restart(
     await ensure_topics(kafka, [*RECORD_TOPICS.values(), ALERTS, ALERT_DEAD_LETTERS])
     rules = tmp_path / "rules.yaml"
     rules.write_text(RULES.replace("    webhooks: [HOOK]\n", ""))
-    env = worker_env(kafka, tmp_path, rules, unique_name("alerter"))
+    group = unique_name("alerter")
+    env = worker_env(kafka, tmp_path, rules, group)
     hits = 'wirestream_alerter_hits_total{rule="kharkiv-cluster"}'
 
-    async def wait(condition: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
-        deadline = time.monotonic() + 90
-        while not condition():
-            log = log_excerpt(tmp_path / "alerter.log")
-            assert process.poll() is None, f"the alerter exited:\n{log}"
-            assert time.monotonic() < deadline, f"timed out:\n{log}"
-            await asyncio.sleep(0.5)
-
-    first, port = start_alerter(env, tmp_path)
+    first = alerter(env, tmp_path).start()
     try:
-        await asyncio.to_thread(wait_ready, first, port, tmp_path / "alerter.log")
+        await asyncio.to_thread(first.wait_ready)
         await produce(kafka, [kharkiv_event(1), kharkiv_event(2)])
-        await wait(lambda: metric(port, hits) == 2, first)
-        await asyncio.sleep(3)  # the evaluate agent reads the hits and writes the table
+        await async_wait_until(
+            "two hits", lambda: metric(first.web_port, hits) == 2, 90, detail=first.log
+        )
+        # the evaluate agent has read both hits (and written its table) once the group has
+        # committed them
+        await wait_group_caught_up(
+            kafka, kafka.topic_prefix + group, served_topics(kafka, group)[:2], detail=first.log
+        )
     finally:
-        first.terminate()
-        assert first.wait(60) == 0
-    second, port = start_alerter(env, tmp_path)
+        assert first.stop(timeout=60) == 0
+    second = alerter(env, tmp_path).start()
     consumer = AIOKafkaConsumer(
         ALERTS.name(kafka), bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest"
     )
     await consumer.start()
     seen: dict[str, list[bytes]] = {}
     try:
-        await asyncio.to_thread(wait_ready, second, port, tmp_path / "alerter.log")
+        await asyncio.to_thread(second.wait_ready)
         await produce(kafka, [kharkiv_event(3)])
 
         def fired() -> list[AlertRecord]:
@@ -326,16 +302,17 @@ async def test_window_counts_survive_a_restart(
         async def poll() -> None:
             await read_all(consumer, seen)
 
-        deadline = time.monotonic() + 90
-        while not fired():
-            assert second.poll() is None and time.monotonic() < deadline
+        async def any_fired() -> bool:
+            assert second.alive(), second.log()
             await poll()
+            return bool(fired())
+
+        await async_wait_until("the kharkiv-cluster alert", any_fired, 90, detail=second.log)
         [alert] = fired()
         assert sorted(alert.record_ids) == ["evt_kharkiv_1", "evt_kharkiv_2", "evt_kharkiv_3"]
     finally:
         await consumer.stop()
-        second.terminate()
-        second.wait(60)
+        second.stop(timeout=60)
 
 
 BAD_RULES = """\

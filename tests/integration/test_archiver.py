@@ -11,86 +11,42 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
-from fixtures.workers import wait_ready
-from wirestream.archiver.consumer import committed_offsets
-from wirestream.archiver.parquet import safe
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article
 from wirestream.core.extraction import Extractor
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import RECORD_TOPICS
+from wirestream.testkit.net import free_port
+from wirestream.testkit.offsets import committed_offsets, rewind, wait_group_caught_up_sync
+from wirestream.testkit.workers import WorkerProcess
 
 pytestmark = pytest.mark.integration
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def archiver(env: dict[str, str], cwd: Path) -> WorkerProcess:
+    """``wirestream worker archiver`` in ``cwd`` (a scratch dir), its log in ``archiver.log``."""
+    full = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+    return WorkerProcess(free_port(), full, cwd / "archiver.log", service="archiver", cwd=cwd)
 
 
-@dataclass
-class Worker:
-    """``wirestream worker <name>`` as a subprocess (cwd: a scratch dir; logs to a file)."""
+def record_topics(kafka: KafkaSettings) -> list[str]:
+    return [spec.name(kafka) for spec in RECORD_TOPICS.values()]
 
-    name: str
-    env: dict[str, str]
-    cwd: Path
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> Worker:
-        self.port = free_port()
-        log = (self.cwd / f"{self.name}.log").open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "wirestream.cli",
-                "worker",
-                self.name,
-                "--web-port",
-                str(self.port),
-            ],
-            env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"},
-            cwd=self.cwd,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        return self
-
-    def log(self) -> str:
-        return (self.cwd / f"{self.name}.log").read_text(errors="replace")[-4000:]
-
-    def wait_up(self) -> None:
-        """Until ``/ready`` answers 200 (partitions assigned), within the start-up budget."""
-        assert self.process is not None
-        wait_ready(self.process, self.port, self.cwd / f"{self.name}.log")
-
-    def stop(self) -> int | None:
-        if self.process is None or self.process.poll() is not None:
-            return self.process.returncode if self.process else None
-        self.process.terminate()
-        try:
-            return self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait(10)
+def wait_caught_up(kafka: KafkaSettings, group: str) -> None:
+    """Until the archiver's group has committed every record it reads: it commits an offset only
+    after the file holding that record is written, so nothing is left to flush."""
+    wait_group_caught_up_sync(kafka, group, record_topics(kafka))
 
 
 @pytest.fixture
@@ -103,8 +59,8 @@ def ws_kafka(kafka_bootstrap: str, unique_name: Callable[[str], str]) -> KafkaSe
 
 
 @pytest.fixture
-def workers() -> Iterator[list[Worker]]:
-    started: list[Worker] = []
+def workers() -> Iterator[list[WorkerProcess]]:
+    started: list[WorkerProcess] = []
     yield started
     for worker in started:
         worker.stop()
@@ -127,50 +83,6 @@ async def produce(kafka: KafkaSettings, values: list[tuple[str, bytes]]) -> None
             await producer.send_and_wait(RECORD_TOPICS[kind].name(kafka), value, key=key)
     finally:
         await producer.stop()
-
-
-async def end_offsets(kafka: KafkaSettings) -> dict[tuple[str, int], int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka.bootstrap_servers)
-    await consumer.start()
-    try:
-        tps = [
-            TopicPartition(spec.name(kafka), p)
-            for spec in RECORD_TOPICS.values()
-            for p in range(spec.partitions)
-        ]
-        ends = await consumer.end_offsets(tps)
-    finally:
-        await consumer.stop()
-    return {(safe(tp.topic), tp.partition): off for tp, off in ends.items() if off}
-
-
-def wait_caught_up(kafka: KafkaSettings, group: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    ends = asyncio.run(end_offsets(kafka))
-    while time.monotonic() < deadline:
-        done = asyncio.run(committed_offsets(kafka, group))
-        if all(done.get(tp, -1) >= end for tp, end in ends.items()):
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"group {group} did not commit up to {ends}")
-
-
-async def rewind(kafka: KafkaSettings, group: str) -> None:
-    """Commit offset 0 for every partition of the group (as an operator's offset reset does)."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=kafka.bootstrap_servers, group_id=group, enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        tps = [
-            TopicPartition(spec.name(kafka), p)
-            for spec in RECORD_TOPICS.values()
-            for p in range(spec.partitions)
-        ]
-        consumer.assign(tps)
-        await consumer.commit({tp: 0 for tp in tps})
-    finally:
-        await consumer.stop()
 
 
 def raw_rows(archive: Path) -> list[tuple[Any, ...]]:
@@ -210,7 +122,7 @@ def test_crash_replay_and_schema_evolution(
     ws_kafka: KafkaSettings,
     unique_name: Callable[[str], str],
     tmp_path: Path,
-    workers: list[Worker],
+    workers: list[WorkerProcess],
     seed_values: list[tuple[str, bytes]],
 ) -> None:
     archive = tmp_path / "archive"
@@ -228,7 +140,7 @@ def test_crash_replay_and_schema_evolution(
     distinct = {json.loads(v)["id"] for _, v in seed_values}
 
     # 1. a worker that dies (SIGKILL) right after its first file is renamed, before the commit
-    crashing = Worker("archiver", {**env, "WIRESTREAM_ARCHIVER_EXIT_AFTER_WRITE": "1"}, tmp_path)
+    crashing = archiver({**env, "WIRESTREAM_ARCHIVER_EXIT_AFTER_WRITE": "1"}, tmp_path)
     workers.append(crashing.start())
     assert crashing.process is not None
     assert crashing.process.wait(120) == -9, crashing.log()
@@ -237,15 +149,15 @@ def test_crash_replay_and_schema_evolution(
     assert not asyncio.run(committed_offsets(ws_kafka, group)), "nothing was committed"
 
     # 2. a normal worker: loses nothing, duplicates nothing
-    worker = Worker("archiver", env, tmp_path)
+    worker = archiver(env, tmp_path)
     workers.append(worker.start())
-    worker.wait_up()
+    worker.wait_ready()
     wait_caught_up(ws_kafka, group)
     rows = raw_rows(archive)
     assert len(rows) == n and len(set(rows)) == n, worker.log()
-    with urllib.request.urlopen(f"http://127.0.0.1:{worker.port}/ready", timeout=5) as resp:
+    with urllib.request.urlopen(f"http://127.0.0.1:{worker.web_port}/ready", timeout=5) as resp:
         assert resp.status == 200
-    with urllib.request.urlopen(f"http://127.0.0.1:{worker.port}/metrics", timeout=5) as resp:
+    with urllib.request.urlopen(f"http://127.0.0.1:{worker.web_port}/metrics", timeout=5) as resp:
         metrics = resp.read().decode()
     archived = sum(
         float(line.rsplit(" ", 1)[1])
@@ -268,12 +180,11 @@ def test_crash_replay_and_schema_evolution(
     # 4. the group's offsets reset to 0 (a replay of the same offsets): the same files again
     worker.stop()
     files_before = sorted(p.relative_to(archive) for p in archive.rglob("*.parquet"))
-    asyncio.run(rewind(ws_kafka, group))
-    worker = Worker("archiver", env, tmp_path)
+    asyncio.run(rewind(ws_kafka, group, record_topics(ws_kafka)))
+    worker = archiver(env, tmp_path)
     workers.append(worker.start())
-    worker.wait_up()
+    worker.wait_ready()
     wait_caught_up(ws_kafka, group)
-    time.sleep(1.5)  # a flush after the catch-up would show as a changed file set
     rows = raw_rows(archive)
     assert len(rows) == 2 * n and len(set(rows)) == 2 * n, worker.log()
     files_after = sorted(p.relative_to(archive) for p in archive.rglob("*.parquet"))

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from fixtures.kafka import CreateTopic, SessionBroker, free_port
+from fixtures.kafka import CreateTopic, SessionBroker
 from wirestream.cli import main
 from wirestream.errors import EnvironmentNotReadyError
 from wirestream.localkafka import LocalBroker, LocalKafkaSettings, probe_metadata
+from wirestream.testkit.net import free_port
 
 RECV_TIMEOUT_MS = 20_000
 

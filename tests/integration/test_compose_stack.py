@@ -19,7 +19,6 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -33,14 +32,15 @@ from fixtures.compose import (
     ComposeError,
     Stack,
     Timings,
-    WebhookReceiver,
-    free_port,
     missing_host_tools,
     podman_compose_path,
     podman_env,
     run,
     start_order,
 )
+from wirestream.testkit.net import free_port
+from wirestream.testkit.waiting import wait_until
+from wirestream.testkit.webhooks import WebhookReceiver
 
 pytestmark = [pytest.mark.compose, pytest.mark.timeout(3000)]
 
@@ -101,14 +101,9 @@ def webhook_rules(path: Path, url: str) -> Path:
     return path
 
 
-def wait_until(what: str, timeout: float, check: Any, interval: float = 2.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)
-    raise ComposeError(f"{what}: not within {timeout:.0f}s")
+def alerts_received(receiver: WebhookReceiver) -> list[dict[str, Any]]:
+    """The alerts the receiver accepted (signature verified), parsed."""
+    return [json.loads(hit.body) for hit in receiver.received]
 
 
 def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,7 +177,8 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
             with timings.step(f"up -d stage {number}: {', '.join(names)}"):
                 if number > 1 and receiver is None and "alerter" in names:
                     gateway = stack.gateway()
-                    receiver = WebhookReceiver(host=gateway, secret=secrets.token_hex(16))
+                    secret = secrets.token_hex(16)
+                    receiver = WebhookReceiver(host=gateway, secret=secret)
                     port = receiver.start()
                     url = f"http://host.containers.internal:{port}/alerts"
                     rules = webhook_rules(tmp_path / "rules.yaml", url)
@@ -190,7 +186,7 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
                         WIRESTREAM_COMPOSE_ALERTER_RULES=str(rules),
                         WIRESTREAM_ALERTER_WEBHOOK_ALLOWLIST="host.containers.internal",
                         WIRESTREAM_ALERTER_WEBHOOK_ALLOW_NETWORKS=f"{gateway}/32",
-                        WIRESTREAM_ALERTER_WEBHOOK_SECRET=receiver.secret,
+                        WIRESTREAM_ALERTER_WEBHOOK_SECRET=secret,
                     )
                 stack.compose("up", "-d", "--no-deps", *names, timeout=600)
             for name, condition in stage:
@@ -213,11 +209,12 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
         with timings.step("the alert reaches the webhook receiver on the host"):
             wait_until(
                 f"a signed {WEBHOOK_RULE} alert on the webhook receiver",
+                lambda: any(a.get("rule") == WEBHOOK_RULE for a in alerts_received(receiver)),
                 420,
-                lambda: any(a.get("rule") == WEBHOOK_RULE for a in receiver.received),
+                interval=2.0,
             )
         assert receiver.bad_signatures == 0
-        alert = next(a for a in receiver.received if a.get("rule") == WEBHOOK_RULE)
+        alert = next(a for a in alerts_received(receiver) if a.get("rule") == WEBHOOK_RULE)
         assert seed["id"] in alert["article_ids"], alert
         notes.append(f"webhook alert: {json.dumps(alert)[:200]}")
 
@@ -225,8 +222,8 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
             want = {"article": 1, **{k: counts[k] for k in KINDS}}
             rows = wait_until(
                 f"{want} rows of {seed['id']} in the archive",
-                300,
                 lambda: (c := archive_counts(seed["id"], host)) is not None and c == want and c,
+                300,
                 interval=5.0,
             )
         notes.append(f"archive rows: {rows}")

@@ -25,8 +25,10 @@ import pytest
 
 from integration.test_extractor_stream import make_article
 from wirestream.core import jsonio
-from wirestream.extractor.harness import RecordCollector, WorkerProcess, publish, start_workers
 from wirestream.streaming.settings import KafkaSettings
+from wirestream.testkit.records import RecordCollector, publish
+from wirestream.testkit.waiting import wait_until
+from wirestream.testkit.workers import WorkerProcess, start_workers
 
 pytestmark = pytest.mark.integration
 
@@ -126,7 +128,7 @@ def test_poison_is_dead_lettered_and_neighbours_are_untouched(
     assert worker.alive()
     code, health = status(worker, "/health")
     assert code == 200 and health["restarts"] == 0, health
-    code, ready = status(worker, "/ready")
+    _, ready = status(worker, "/ready")
     assert code == 200 and all(p["lag"] == 0 for p in ready["partitions"]), ready
 
 
@@ -209,17 +211,22 @@ def test_a_stuck_partition_turns_health_red_and_the_others_go_on(
     published = time.monotonic()
     asyncio.run(publish(kafka, [(str(a["id"]).encode(), jsonio.dumps(a)) for a in others]))
 
-    deadline = published + 90
-    health: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        code, health = status(worker, "/health")
-        if code == 503:
-            break
-        time.sleep(0.5)
-    else:
-        raise AssertionError(f"/health stayed 200 for 90 s with a stuck partition: {health}")
+    seen: list[dict[str, Any]] = [{}]
+
+    def unhealthy() -> bool:
+        code, seen[0] = status(worker, "/health")
+        return code == 503
+
+    wait_until(
+        "/health to say 503 with a stuck partition",
+        unhealthy,
+        90 - (time.monotonic() - published),
+        interval=0.5,
+        detail=lambda: f"last /health: {seen[0]}",
+    )
+    health = seen[0]
     assert "no committed progress" in health["problems"][0]
-    code, ready = status(worker, "/ready")
+    _, ready = status(worker, "/ready")
     stalled = [p for p in ready["partitions"] if p["stalled_seconds"] >= 10]
     assert len(stalled) == 1 and stalled[0]["lag"] >= 1 and stalled[0]["failures"] >= 1, ready
     metrics = worker.get("/metrics")[1].decode()
@@ -249,8 +256,14 @@ def test_sigterm_ends_a_busy_worker_within_its_bound(
     articles = [make_article(7000 + i) for i in range(150)]
     asyncio.run(publish(kafka, [(str(a["id"]).encode(), jsonio.dumps(a)) for a in articles]))
     worker = workers[0]
-    while not any((p["committed"] or 0) > 0 for p in status(worker, "/ready")[1]["partitions"]):
-        time.sleep(0.2)
+    wait_until(
+        "a first committed offset",
+        lambda: any(
+            (p["committed"] or 0) > 0 for p in status(worker, "/ready")[1].get("partitions", [])
+        ),
+        120,
+        detail=worker.log,
+    )
     started = time.monotonic()
     assert worker.stop(timeout=60) == 0
     took = time.monotonic() - started

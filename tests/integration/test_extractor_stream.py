@@ -19,8 +19,9 @@ import pytest
 
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article
-from wirestream.extractor.harness import RecordCollector, WorkerProcess, publish, start_workers
 from wirestream.streaming.settings import KafkaSettings
+from wirestream.testkit.records import RecordCollector, publish
+from wirestream.testkit.workers import WorkerProcess, start_workers
 
 pytestmark = pytest.mark.integration
 
@@ -236,6 +237,9 @@ def test_sigterm_then_sigkill_mid_stream_lose_nothing_and_replay_identically(
     assert collector.raw_values["raw_dlq"] == []
 
 
+BROKER_DOWN_SECONDS = 5.0
+
+
 def test_broker_restart_mid_stream_recovers_by_itself(
     ws_kafka: KafkaSettings,
     broker: object,
@@ -261,7 +265,9 @@ def test_broker_restart_mid_stream_recovers_by_itself(
             await collector.stop()  # before the broker goes: a consumer cannot leave without it
         await broker.astop()  # type: ignore[attr-defined]
         assert collector.missing(ids), "the worker finished before the broker stopped"
-        await asyncio.sleep(5)
+        await asyncio.sleep(
+            BROKER_DOWN_SECONDS
+        )  # the fault itself: the broker stays down this long
         await broker.astart()  # type: ignore[attr-defined]
 
     asyncio.run(restart_mid_stream())

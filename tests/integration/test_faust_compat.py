@@ -17,7 +17,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from fixtures.kafka import CreateTopic, free_port
+from fixtures.kafka import CreateTopic
+from wirestream.testkit.net import free_port
 
 PROBE = Path(__file__).with_name("faust_probe.py")
 COUNT = 12

@@ -33,9 +33,10 @@ from aiokafka import AIOKafkaProducer
 
 from liveview_records import XSS_BODY, XSS_NAME, XSS_TITLE, article, entity, event
 from wirestream.core import jsonio
-from wirestream.extractor.harness import WorkerProcess, free_port, start_workers
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import BY_KEY
+from wirestream.testkit.net import free_port
+from wirestream.testkit.workers import WorkerProcess, start_workers
 
 pytestmark = pytest.mark.integration
 

@@ -17,20 +17,21 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from fixtures.secure_kafka import SecureKafka
-from fixtures.workers import log_excerpt, wait_ready
 from wirestream.errors import ConfigurationError
-from wirestream.extractor.harness import start_workers
 from wirestream.streaming.connection import check_connection
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import SaslMechanism
 from wirestream.streaming.web import PROMETHEUS_CONTENT_TYPE
+from wirestream.testkit.net import free_port
+from wirestream.testkit.waiting import wait_until
+from wirestream.testkit.workers import WorkerProcess, start_workers
 
 pytestmark = pytest.mark.integration
 
@@ -38,12 +39,6 @@ CLI = [sys.executable, "-m", "wirestream.cli"]
 FAIL_FAST = 30.0
 """Seconds within which a misconfigured client must have given up (the check's own limit is 10)."""
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed_article.json"
-
-
-def free_port() -> int:
-    from fixtures.kafka import free_port as pick
-
-    return pick()
 
 
 @pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
@@ -162,20 +157,6 @@ def test_workers_with_a_wrong_password_exit_fast_naming_the_setting(
     assert "wrong-password-9" not in done.stdout + done.stderr
 
 
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-
-
 def _get(port: int, path: str) -> tuple[int, str, bytes]:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as resp:
@@ -197,7 +178,7 @@ def test_pipeline_through_sasl_ssl(
     secure_kafka: SecureKafka,
     unique_name: Callable[[str], str],
     tmp_path: Path,
-    processes: list[subprocess.Popen[bytes]],
+    workers: list[WorkerProcess],
 ) -> None:
     prefix = unique_name("secure") + "."
     kafka = secure_kafka.settings("SCRAM-SHA-512", topic_prefix=prefix)
@@ -208,7 +189,7 @@ def test_pipeline_through_sasl_ssl(
     try:
         rules = tmp_path / "rules.yaml"
         rules.write_text(RULES)
-        workers: dict[str, int] = {}
+        services: dict[str, WorkerProcess] = {}
         for name, extra in {
             "archiver": {
                 "WIRESTREAM_ARCHIVER_ARCHIVE_URL": str(tmp_path / "archive"),
@@ -220,20 +201,13 @@ def test_pipeline_through_sasl_ssl(
                 "WIRESTREAM_ALERTER_DATA_DIR": str(tmp_path / "alerter"),
             },
         }.items():
-            port = workers[name] = free_port()
-            log = (tmp_path / f"{name}.log").open("ab")
-            processes.append(
-                subprocess.Popen(
-                    [*CLI, "worker", name, "--web-port", str(port)],
-                    env={**env, **extra, "PYTHONUNBUFFERED": "1"},
-                    cwd=tmp_path,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            log.close()
-        for (name, port), process in zip(workers.items(), processes, strict=True):
-            wait_ready(process, port, tmp_path / f"{name}.log")
+            full = {**env, **extra, "PYTHONUNBUFFERED": "1"}
+            log = tmp_path / f"{name}.log"
+            worker = WorkerProcess(free_port(), full, log, service=name, cwd=tmp_path)
+            workers.append(worker.start())
+            services[name] = worker
+        for worker in services.values():
+            worker.wait_ready()
 
         published = subprocess.run(
             [*CLI, "publish", "--no-progress", str(SEED)],
@@ -249,31 +223,30 @@ def test_pipeline_through_sasl_ssl(
         )
         assert alert.returncode == 0 and '"every-article"' in alert.stdout, (
             alert.stderr,
-            log_excerpt(tmp_path / "alerter.log"),
-            log_excerpt(extractor.log_path),
+            services["alerter"].log(),
+            extractor.log(),
         )
 
-        deadline = time.monotonic() + 120
-        archived = 0.0
-        while archived == 0.0:
-            assert time.monotonic() < deadline, log_excerpt(tmp_path / "archiver.log")
-            status, content_type, body = _get(workers["archiver"], "/metrics")
+        def archived() -> float:
+            status, content_type, body = _get(services["archiver"].web_port, "/metrics")
             assert status == 200 and content_type == PROMETHEUS_CONTENT_TYPE
-            archived = sum(
+            return sum(
                 float(line.rsplit(" ", 1)[1])
                 for line in body.decode().splitlines()
                 if line.startswith("wirestream_archiver_records_total{")
             )
-            time.sleep(0.5)
 
-        for name, port in workers.items():
-            status, _, body = _get(port, "/metrics")
+        wait_until("archived records", archived, 120, interval=0.5, detail=services["archiver"].log)
+
+        for name, worker in services.items():
+            port = worker.web_port
+            _, _, body = _get(port, "/metrics")
             assert b"process_resident_memory_bytes" in body and b"python_info" in body, name
             for path in ("/router/", "/table/windows/", "/", "/stats/"):
                 assert _get(port, path)[0] == 404, (name, path)
         logs = "".join(
-            (tmp_path / f"{name}.log").read_text(errors="replace") for name in workers
-        ) + extractor.log_path.read_text(errors="replace")
+            w.log_path.read_text(errors="replace") for w in [*services.values(), extractor]
+        )
         assert "scram512-secret-3" not in logs
     finally:
         extractor.stop()

@@ -94,7 +94,7 @@ def test_topics_list_shows_missing_topics(
 def test_topics_without_a_broker_says_how_to_start_one(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from fixtures.kafka import free_port
+    from wirestream.testkit.net import free_port
 
     nobody = f"127.0.0.1:{free_port()}"
     assert run_cli("topics", "list", "--bootstrap-servers", nobody, "--timeout", "2") == 2

@@ -10,8 +10,9 @@ import pytest
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
 from wirestream.errors import ConfigurationError
-from wirestream.streaming import isolation
-from wirestream.streaming.faustapp import WirestreamApp, build_app
+from wirestream.streaming import fausthooks
+from wirestream.streaming.faustapp import build_app
+from wirestream.streaming.fausthooks import WirestreamApp
 from wirestream.streaming.settings import KafkaSettings
 
 
@@ -40,8 +41,8 @@ def created_isolation_level(app_class: type[WirestreamApp]) -> str:
 
 
 def test_the_faust_internals_the_override_relies_on_still_exist() -> None:
-    """If this fails, faust or aiokafka changed: read the message, then adapt isolation.py."""
-    isolation.check_faust_compatible()
+    """If this fails, faust or aiokafka changed: read the message, then adapt fausthooks.py."""
+    fausthooks.check_faust_hooks()
 
 
 def test_the_overridden_consumer_reads_committed_only() -> None:
@@ -57,5 +58,16 @@ def test_a_faust_without_the_overridden_method_fails_loudly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delattr(AIOKafkaConsumerThread, "_create_worker_consumer")
-    with pytest.raises(ConfigurationError, match=r"_create_worker_consumer.*adapt"):
-        isolation.check_faust_compatible()
+    with pytest.raises(ConfigurationError, match=r"_create_worker_consumer\(\) is gone.*adapt"):
+        fausthooks.check_faust_hooks()
+
+
+@pytest.mark.parametrize(("owner", "name"), fausthooks.HOOKS)
+def test_every_hook_is_checked_and_building_an_app_fails_loudly_without_it(
+    monkeypatch: pytest.MonkeyPatch, owner: type[Any], name: str
+) -> None:
+    for klass in owner.__mro__:  # gone from faust altogether, inherited definitions included
+        if name in vars(klass):
+            monkeypatch.delattr(klass, name)
+    with pytest.raises(ConfigurationError, match=rf"{name}\(\) is gone"):
+        build_app("hooks-test", KafkaSettings(bootstrap_servers="127.0.0.1:9", topic_prefix="h."))

@@ -49,6 +49,7 @@ from wirestream_contracts.records import (
     Speaker,
     VersionTag,
 )
+from wirestream_contracts.retractions import RetractionReason, RetractionRecord
 from wirestream_contracts.state import FingerprintEntry
 
 __all__ = [
@@ -83,6 +84,8 @@ __all__ = [
     "QuoteRecord",
     "ReadingModel",
     "Record",
+    "RetractionReason",
+    "RetractionRecord",
     "Role",
     "SourcePosition",
     "Span",

@@ -21,6 +21,7 @@ from wirestream_contracts.alerts import AlertRecord
 from wirestream_contracts.article import MAX_RAW_MESSAGE_BYTES, Article
 from wirestream_contracts.deadletter import DeadLetter
 from wirestream_contracts.records import ArticleRecord, EntityRecord, EventRecord, QuoteRecord
+from wirestream_contracts.retractions import RetractionRecord
 from wirestream_contracts.state import FingerprintEntry
 
 DEFAULT_TOPIC_PREFIX = "wirestream."
@@ -153,6 +154,16 @@ EVENTS = TopicSpec(
     partitions=4,
     retention_ms=30 * DAY_MS,
 )
+RETRACTIONS = TopicSpec(
+    key="retractions",
+    suffix="retractions",
+    description="Records that no longer stand: an older version of a story, or a killed story.",
+    message_key="article id (of the retracted records)",
+    value=RetractionRecord,
+    schema_version=1,
+    partitions=4,
+    retention_ms=30 * DAY_MS,
+)
 ALERTS = TopicSpec(
     key="alerts",
     suffix="alerts",
@@ -197,6 +208,7 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     ENTITIES,
     QUOTES,
     EVENTS,
+    RETRACTIONS,
     ALERTS,
     ALERT_DEAD_LETTERS,
     EXTRACTOR_FINGERPRINTS,

@@ -42,9 +42,10 @@ from wirestream.chaos.timeline import (
     unhealthy_seconds,
 )
 from wirestream.errors import ConfigurationError
-from wirestream.extractor.harness import WorkerProcess, free_port, start_workers
 from wirestream.localkafka import LocalBroker, LocalKafkaSettings
 from wirestream.streaming.settings import KafkaSettings
+from wirestream.testkit.net import free_port
+from wirestream.testkit.workers import WorkerProcess, start_workers
 
 APP_ID = "extractor"
 POLL_INTERVAL = 0.5

@@ -72,11 +72,12 @@ def _bootstrap_from_env() -> str | None:
 def run(args: argparse.Namespace) -> int:
     from wirestream.commands.tail import summary
     from wirestream.core.contracts import Article
-    from wirestream.extractor.harness import publish, start_workers
     from wirestream.inputs import read_paths
     from wirestream.schemagen import EXAMPLE_ARTICLE
     from wirestream.streaming.provision import ensure_topics
     from wirestream.streaming.settings import KafkaSettings
+    from wirestream.testkit.records import publish
+    from wirestream.testkit.workers import start_workers
 
     logs.configure("WARNING")
     bootstrap = _bootstrap_from_env()
@@ -143,7 +144,7 @@ def _stop_previous(pid_file: Path) -> None:
 
 def start_live_view(kafka: KafkaSettings, work_dir: Path, port: int) -> str:
     """Start ``wirestream worker web`` for the demo (left running) and wait until it is ready."""
-    from wirestream.extractor.harness import WorkerProcess
+    from wirestream.testkit.workers import WorkerProcess
 
     pid_file = work_dir / "web.pid"
     _stop_previous(pid_file)
@@ -166,7 +167,7 @@ async def _show(
     timeout: float,
     summary: Callable[[bytes], str],
 ) -> int:
-    from wirestream.extractor.harness import RecordCollector
+    from wirestream.testkit.records import RecordCollector
 
     collector = RecordCollector(kafka)
     await collector.start()

@@ -1,6 +1,6 @@
 """``wirestream bench --kafka``: end to end through a broker with 1 and 2 extractor workers.
 
-Uses the extractor's own harness (:mod:`wirestream.extractor.harness`): real worker processes, the
+Uses the extractor's own harness (:mod:`wirestream.testkit`): real worker processes, the
 publisher that records send times, and the collector that knows when an article is complete (its
 article record and every entity, quote and event record its counts announce).
 
@@ -61,7 +61,7 @@ async def _publish_and_collect(
     """Publish (at ``rate``/s, or as fast as possible) while collecting; returns send times,
     completion times by article id, and the ids that never completed. Raises when a worker
     exits before the articles are complete."""
-    from wirestream.extractor.harness import RecordCollector, publish
+    from wirestream.testkit.records import RecordCollector, publish
 
     ids = [key.decode() for key, _ in messages]
     collector = RecordCollector(kafka)
@@ -92,9 +92,9 @@ async def _publish_and_collect(
 
 
 def _run_workers(count: int, articles: Sequence[Article], fraction: float) -> dict[str, Any]:
-    from wirestream.extractor.harness import start_workers
     from wirestream.streaming.provision import ensure_topics
     from wirestream.streaming.settings import KafkaSettings
+    from wirestream.testkit.workers import start_workers
 
     base = KafkaSettings.from_env()
     tag = f"bench-{uuid.uuid4().hex[:8]}-w{count}"

@@ -156,8 +156,9 @@ def run(
     kafka: KafkaSettings, work_dir: Path, *, rate: float, seconds: float, pages: int
 ) -> dict[str, Any]:
     """Start a live view on a fresh topic prefix, measure idle and loaded; the results."""
-    from wirestream.extractor.harness import WorkerProcess, free_port
     from wirestream.streaming.provision import ensure_topics
+    from wirestream.testkit.net import free_port
+    from wirestream.testkit.workers import WorkerProcess
 
     kafka = kafka.model_copy(update={"topic_prefix": f"bench-web-{secrets.token_hex(4)}."})
     asyncio.run(ensure_topics(kafka))

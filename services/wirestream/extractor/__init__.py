@@ -9,5 +9,5 @@
 - :mod:`.progress` — what ``/health`` and ``/ready`` say; :mod:`.metrics` — Prometheus metrics;
 - :mod:`.faults` — injected faults for fault runs (off unless configured);
 - :mod:`.app` — builds the service, serves the web views, ``main()`` for ``wirestream worker``;
-- :mod:`.harness` — start workers and collect records, for integration tests and benchmarks.
+- (the test and benchmark kit that starts workers and collects records is :mod:`wirestream.testkit`).
 """

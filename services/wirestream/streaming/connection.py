@@ -25,9 +25,11 @@ import contextlib
 import logging
 import ssl
 import time
+from typing import Any
 
 from aiokafka import errors as kafka_errors
 from aiokafka.conn import create_conn
+from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_delay, wait_fixed
 
 from wirestream.errors import ConfigurationError
 from wirestream.streaming.settings import ENV_PREFIX, KafkaSettings
@@ -98,6 +100,53 @@ def _diagnose(kafka: KafkaSettings, address: str, exc: BaseException) -> Configu
     return None
 
 
+async def _handshake_with_retries(
+    kafka: KafkaSettings,
+    host: str,
+    port: int,
+    address: str,
+    limit: float,
+    options: dict[str, Any],
+) -> None:
+    """Open one connection (TLS and SASL included), retrying failures that name no setting
+    every :data:`RETRY_DELAY` seconds for ``limit`` seconds; a handshake that times out is not
+    retried. Raises the diagnosed :class:`ConfigurationError`, or the last failure."""
+    deadline = time.monotonic() + limit
+
+    async def attempt_once() -> None:
+        remaining = max(0.001, deadline - time.monotonic())
+        try:
+            conn = await asyncio.wait_for(
+                create_conn(
+                    host,
+                    port,
+                    client_id="wirestream-connection-check",
+                    request_timeout_ms=int(remaining * 1000),
+                    **options,
+                ),
+                remaining,
+            )
+        except TimeoutError:
+            raise
+        except Exception as exc:
+            found = _diagnose(kafka, address, exc)
+            if found is not None:
+                raise found from None
+            logger.debug("connection check of %s: %r", address, exc)
+            raise
+        conn.close()
+
+    retrying = AsyncRetrying(
+        retry=retry_if_not_exception_type((TimeoutError, ConfigurationError)),
+        stop=stop_after_delay(limit),
+        wait=wait_fixed(RETRY_DELAY),
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
+            await attempt_once()
+
+
 async def check_connection(kafka: KafkaSettings, *, timeout: float | None = None) -> bool:
     """Connect (TLS and SASL included) to the first bootstrap server that accepts TCP.
 
@@ -113,41 +162,19 @@ async def check_connection(kafka: KafkaSettings, *, timeout: float | None = None
         host, port = split_address(address)
         if not await _tcp_reachable(host, port, min(limit, 5.0)):
             continue
-        deadline = time.monotonic() + limit
-        last: BaseException | None = None
-        while time.monotonic() < deadline:
-            remaining = deadline - time.monotonic()
-            try:
-                conn = await asyncio.wait_for(
-                    create_conn(
-                        host,
-                        port,
-                        client_id="wirestream-connection-check",
-                        request_timeout_ms=int(remaining * 1000),
-                        **options,
-                    ),
-                    remaining,
-                )
-            except TimeoutError as exc:
-                last = exc
-                break
-            except Exception as exc:  # noqa: BLE001 - diagnosed below, or retried
-                found = _diagnose(kafka, address.strip(), exc)
-                if found is not None:
-                    raise found from None
-                last = exc
-                logger.debug("connection check of %s: %r", address, exc)
-                await asyncio.sleep(min(RETRY_DELAY, max(0.0, deadline - time.monotonic())))
-                continue
-            conn.close()
+        try:
+            await _handshake_with_retries(kafka, host, port, address.strip(), limit, options)
             return True
-        what = f"{last.__class__.__name__}: {last}" if last is not None else "no answer"
-        raise ConfigurationError(
-            f"the broker at {address.strip()} accepts connections but completed no "
-            f"{kafka.security_protocol} handshake within {limit:.0f}s ({what}): check "
-            f"{ENV_PREFIX}SECURITY_PROTOCOL against the listener's protocol (a TLS listener needs "
-            f"SSL or SASL_SSL), and for SASL {ENV_PREFIX}SASL_MECHANISM"
-        )
+        except ConfigurationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last undiagnosed failure, reported here
+            what = f"{exc.__class__.__name__}: {exc}"
+            raise ConfigurationError(
+                f"the broker at {address.strip()} accepts connections but completed no "
+                f"{kafka.security_protocol} handshake within {limit:.0f}s ({what}): check "
+                f"{ENV_PREFIX}SECURITY_PROTOCOL against the listener's protocol (a TLS listener "
+                f"needs SSL or SASL_SSL), and for SASL {ENV_PREFIX}SASL_MECHANISM"
+            ) from None
     return False
 
 

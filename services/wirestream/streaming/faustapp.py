@@ -13,12 +13,13 @@ What every service gets, whatever it does:
 - the memory table store (RocksDB is not installed); tables are recovered from their changelog
   topics on start;
 - an idempotent producer (``enable_idempotence=True``, ``acks=all``): a retried send never
-  duplicates a message within a producer session;
+  duplicates a message within a producer session (:mod:`wirestream.streaming.fausthooks`, the
+  one module that overrides faust's private hooks);
 - producer batching: :data:`PRODUCER_LINGER` and :data:`PRODUCER_BATCH_BYTES`;
 - producer and consumer sizes raised to :data:`~wirestream.streaming.topics.MAX_MESSAGE_BYTES`
   plus headroom, so a message the topics accept can be sent and fetched;
 - a consumer that reads with ``isolation_level=read_committed``: records of aborted transactions
-  (an extractor killed mid-batch) are never seen (:mod:`wirestream.streaming.isolation`);
+  (an extractor killed mid-batch) are never seen (:mod:`~wirestream.streaming.fausthooks`);
 - ``autodiscover`` off and no faust-managed logging (entry points call
   :func:`wirestream.logs.configure`).
 
@@ -35,10 +36,9 @@ from pathlib import Path
 from typing import Any
 
 import faust
-from faust.transport.drivers.aiokafka import Producer as _AIOKafkaProducer
 from mode import Service
 
-from wirestream.streaming.isolation import read_committed_consumer
+from wirestream.streaming.fausthooks import WirestreamApp
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import MAX_REQUEST_BYTES as MAX_REQUEST_BYTES
 from wirestream.streaming.web import Check, WebServer, build_web_app
@@ -49,23 +49,6 @@ PRODUCER_LINGER = 0.01
 """Seconds the producer waits to fill a batch before sending (aiokafka ``linger_ms`` 10)."""
 PRODUCER_BATCH_BYTES = 256 * 1024
 """Largest batch per partition the producer builds (aiokafka ``max_batch_size``; default 16 KiB)."""
-
-
-class IdempotentProducer(_AIOKafkaProducer):
-    """faust's aiokafka producer with idempotence on (faust only sets it inside transactions)."""
-
-    def _settings_extra(self) -> Any:
-        return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
-
-
-class WirestreamApp(faust.App):
-    """A faust App whose producer is idempotent and whose consumer reads committed records only."""
-
-    def _new_producer(self) -> Any:
-        return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
-
-    def _new_consumer(self) -> Any:
-        return read_committed_consumer(self)
 
 
 def broker_urls(kafka: KafkaSettings) -> list[str]:

@@ -7,13 +7,18 @@ left as they are. Retries while the broker is not reachable yet, up to ``timeout
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_delay,
+    wait_fixed,
+)
 
 from wirestream.errors import EnvironmentNotReadyError
 from wirestream.streaming.connection import check_connection
@@ -44,37 +49,52 @@ async def ensure_topics(
     )
 
 
+def _log_retry(state: RetryCallState) -> None:
+    outcome = state.outcome
+    error = outcome.exception() if outcome is not None else None
+    logger.warning("broker not ready for topic creation: %s", error)
+
+
+async def _create_missing(kafka: KafkaSettings, wanted: list[NewTopic]) -> list[str]:
+    """One attempt: list the topics, create the missing ones; the names created."""
+    admin = AIOKafkaAdminClient(**kafka.client_options(), request_timeout_ms=10_000)
+    try:
+        await admin.start()
+        existing = set(await admin.list_topics())
+        created: list[str] = []
+        for topic in (t for t in wanted if t.name not in existing):
+            try:
+                await admin.create_topics([topic])
+                created.append(topic.name)
+            except TopicAlreadyExistsError:
+                pass  # another worker created it meanwhile
+        if created:
+            logger.info("created topics", extra={"topics": created})
+        return created
+    finally:
+        await admin.close()
+
+
 async def ensure_new_topics(
     kafka: KafkaSettings, wanted: list[NewTopic], *, timeout: float = 60.0
 ) -> list[str]:
     """:func:`ensure_topics` for topics given as they are created (e.g. faust's internal ones)."""
     await check_connection(kafka)  # TLS or SASL refused: fail now, naming the setting
-    deadline = time.monotonic() + timeout
-    last_error: Exception | None = None
-    while time.monotonic() < deadline:
-        admin = AIOKafkaAdminClient(**kafka.client_options(), request_timeout_ms=10_000)
-        try:
-            await admin.start()
-            existing = set(await admin.list_topics())
-            missing = [topic for topic in wanted if topic.name not in existing]
-            created: list[str] = []
-            for topic in missing:
-                try:
-                    await admin.create_topics([topic])
-                    created.append(topic.name)
-                except TopicAlreadyExistsError:
-                    pass  # another worker created it meanwhile
-            if created:
-                logger.info("created topics", extra={"topics": created})
-            return created
-        except (KafkaConnectionError, KafkaError, OSError) as exc:
-            last_error = exc
-            logger.warning("broker not ready for topic creation: %s", exc)
-            await asyncio.sleep(1.0)
-        finally:
-            await admin.close()
-    raise EnvironmentNotReadyError(
-        f"could not create topics on {kafka.bootstrap_servers} within {timeout:.0f}s "
-        f"({last_error}): start a broker ('wirestream kafka start') or set "
-        "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS"
+    retrying = AsyncRetrying(
+        retry=retry_if_exception_type((KafkaConnectionError, KafkaError, OSError)),
+        stop=stop_after_delay(timeout),
+        wait=wait_fixed(1.0),
+        before_sleep=_log_retry,
+        reraise=True,
     )
+    try:
+        async for attempt in retrying:
+            with attempt:
+                return await _create_missing(kafka, wanted)
+    except (KafkaConnectionError, KafkaError, OSError) as exc:
+        raise EnvironmentNotReadyError(
+            f"could not create topics on {kafka.bootstrap_servers} within {timeout:.0f}s "
+            f"({exc}): start a broker ('wirestream kafka start') or set "
+            "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS"
+        ) from exc
+    raise AssertionError("AsyncRetrying neither returned nor raised")  # not reached

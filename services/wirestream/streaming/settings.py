@@ -14,7 +14,14 @@ import ssl
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wirestream.errors import ConfigurationError
@@ -63,7 +70,10 @@ class KafkaSettings(BaseSettings):
 
     bootstrap_servers: str = Field(
         default="127.0.0.1:9092",
-        validation_alias="WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS",
+        # The first variable set wins: Wirestream's own, then the common unprefixed name.
+        validation_alias=AliasChoices(
+            "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"
+        ),
     )
     topic_prefix: str = "wirestream."
     replication_factor: int = Field(default=1, ge=1)
@@ -124,16 +134,8 @@ class KafkaSettings(BaseSettings):
 
         ``overrides`` (command-line options that were given; None values are ignored) win over
         the environment."""
-        import os
-
         given = {k: v for k, v in overrides.items() if v is not None}
         try:
-            if (
-                "bootstrap_servers" not in given
-                and "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS" not in os.environ
-                and os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-            ):
-                given["bootstrap_servers"] = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
             return cls(**given)
         except ValidationError as exc:
             raise ConfigurationError(f"invalid Kafka settings: {settings_error(exc)}") from exc

@@ -21,6 +21,7 @@ from wirestream_contracts.topics import (
     RAW_DEAD_LETTERS,
     RECORD_TOPICS,
     REQUEST_HEADROOM,
+    RETRACTIONS,
     TopicSpec,
 )
 
@@ -42,5 +43,6 @@ __all__ = [
     "RAW_DEAD_LETTERS",
     "RECORD_TOPICS",
     "REQUEST_HEADROOM",
+    "RETRACTIONS",
     "TopicSpec",
 ]

@@ -1,0 +1,119 @@
+"""Every faust private hook Wirestream overrides, in one module, and the check that they still
+exist in the installed faust-streaming and aiokafka.
+
+faust has no setting for two things every Wirestream faust app (archiver, alerter) needs:
+
+- an **idempotent producer** outside transactions: :class:`IdempotentProducer` overrides the
+  private ``Producer._settings_extra`` of faust's aiokafka driver (``acks=all``,
+  ``enable_idempotence=True``); :class:`WirestreamApp` overrides ``faust.App._new_producer`` to
+  use it;
+- a **read_committed consumer**: the extractor publishes in Kafka transactions, and faust reads
+  ``read_committed`` only under ``processing_guarantee="exactly_once"``, which would also turn on
+  faust's transactional producers. :class:`ReadCommittedConsumerThread` overrides the private
+  ``AIOKafkaConsumerThread._create_worker_consumer`` and sets aiokafka's ``_isolation_level``
+  before the consumer starts; :class:`ReadCommittedConsumer` overrides
+  ``Consumer._new_consumer_thread``; :class:`WirestreamApp` overrides ``faust.App._new_consumer``.
+
+:func:`check_faust_hooks` raises :class:`~wirestream.errors.ConfigurationError` naming the hook
+when an upgrade removed one (every app build calls it, and a test does); the versions they were
+written against are pinned in pyproject.toml (faust-streaming 0.15.3, aiokafka 0.14.0).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiokafka
+import faust
+from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
+from faust.transport.drivers.aiokafka import Consumer as _FaustAIOKafkaConsumer
+from faust.transport.drivers.aiokafka import Producer as _FaustAIOKafkaProducer
+
+from wirestream.errors import ConfigurationError
+from wirestream.streaming.isolation import ISOLATION_LEVEL
+
+_AIOKAFKA_ATTRIBUTE = "_isolation_level"
+HOOKS: tuple[tuple[type[Any], str], ...] = (
+    (_FaustAIOKafkaProducer, "_settings_extra"),
+    (faust.App, "_new_producer"),
+    (faust.App, "_new_consumer"),
+    (_FaustAIOKafkaConsumer, "_new_consumer_thread"),
+    (AIOKafkaConsumerThread, "_create_worker_consumer"),
+)
+"""(class, method) of every private faust method overridden here."""
+
+
+def _incompatible(what: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"{what}: wirestream.streaming.fausthooks overrides it to make faust's producer "
+        "idempotent and its consumer read committed messages only, and the installed "
+        "faust-streaming/aiokafka no longer have it. Pin the versions in pyproject.toml, or "
+        "adapt fausthooks.py to the new faust driver."
+    )
+
+
+def check_faust_hooks() -> None:
+    """Raise :class:`ConfigurationError` unless every hook in :data:`HOOKS` still exists and
+    aiokafka's ``AIOKafkaConsumer`` still sets ``_isolation_level`` (read when the consumer
+    starts its fetcher)."""
+    for owner, name in HOOKS:
+        # faust's own definition, not ours: look past Wirestream's subclasses
+        if not callable(getattr(owner, name, None)):
+            raise _incompatible(f"{owner.__module__}.{owner.__qualname__}.{name}() is gone")
+    init_names = aiokafka.AIOKafkaConsumer.__init__.__code__.co_names
+    if _AIOKAFKA_ATTRIBUTE not in init_names:
+        raise _incompatible(f"aiokafka's AIOKafkaConsumer no longer sets {_AIOKAFKA_ATTRIBUTE}")
+
+
+class IdempotentProducer(_FaustAIOKafkaProducer):
+    """faust's aiokafka producer with idempotence on (faust only sets it inside transactions)."""
+
+    def _settings_extra(self) -> Any:
+        return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
+
+
+class ReadCommittedConsumerThread(AIOKafkaConsumerThread):
+    """faust's consumer thread whose aiokafka consumer reads committed messages only."""
+
+    def _create_worker_consumer(self, transport: Any) -> aiokafka.AIOKafkaConsumer:
+        consumer = super()._create_worker_consumer(transport)
+        if _AIOKAFKA_ATTRIBUTE not in vars(consumer):
+            raise _incompatible(f"aiokafka's AIOKafkaConsumer has no {_AIOKAFKA_ATTRIBUTE}")
+        setattr(consumer, _AIOKAFKA_ATTRIBUTE, ISOLATION_LEVEL)
+        return consumer
+
+
+class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
+    """faust's aiokafka consumer, reading committed messages only."""
+
+    def _new_consumer_thread(self) -> AIOKafkaConsumerThread:
+        return ReadCommittedConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+def read_committed_consumer(app: Any) -> ReadCommittedConsumer:
+    """What a faust App's ``_new_consumer`` returns: faust's own consumer, read committed.
+
+    Same arguments as ``faust.App._new_consumer`` passes to ``transport.create_consumer``.
+    """
+    return ReadCommittedConsumer(
+        app.transport,
+        callback=app.topics.on_message,
+        on_partitions_revoked=app._on_partitions_revoked,
+        on_partitions_assigned=app._on_partitions_assigned,
+        beacon=app.beacon,
+        loop=app.transport.loop,
+    )
+
+
+class WirestreamApp(faust.App):
+    """A faust App whose producer is idempotent and whose consumer reads committed records only."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        check_faust_hooks()
+        super().__init__(*args, **kwargs)
+
+    def _new_producer(self) -> Any:
+        return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
+
+    def _new_consumer(self) -> Any:
+        return read_committed_consumer(self)
