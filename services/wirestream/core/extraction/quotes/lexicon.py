@@ -7,11 +7,11 @@ reader, :mod:`wirestream.core.lexicon`, whose rules (comments, columns, case, du
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import Literal
 
-from wirestream.core.lexicon import LEXICONS, read_table, read_words
+from wirestream.core.lexicon import LEXICONS, read_lists, read_table, read_words
 
 LEXICON_DIR = LEXICONS / "quotes"
 """Where the quote lexicons are read from (shipped with the package)."""
@@ -40,6 +40,24 @@ class ReportingVerb:
 
 
 @dataclass(frozen=True)
+class QuoteWords:
+    """The small word lists of ``words.tsv`` (one field a list, lower-case words)."""
+
+    channel_prepositions: frozenset[str]
+    """Prepositions before a channel ("said on Telegram")."""
+    subject_pronouns: frozenset[str]
+    """Pronoun subjects of a cue ("he said")."""
+    dangling_conjunctions: frozenset[str]
+    """Conjunctions left dangling at a cut quote's end."""
+    question_words: frozenset[str]
+    """Words that open an embedded question ("asked whether"): no statement."""
+    determiners: frozenset[str]
+    """Determiners stripped from a speaker phrase."""
+    indefinite_determiners: frozenset[str]
+    """Determiners of an unnamed speaker ("a man")."""
+
+
+@dataclass(frozen=True)
 class QuoteLexicon:
     """Every list the quote finder reads, lower-cased (channels keep their case)."""
 
@@ -51,6 +69,8 @@ class QuoteLexicon:
     """Word sequences ("so-called", "such as") that mark a following quoted phrase as a label."""
     channels: tuple[tuple[str, ...], ...]
     """Channel names as word sequences ("Telegram", "social media"), longest first."""
+    words: QuoteWords
+    """The small word lists of ``words.tsv``."""
 
 
 def _verbs() -> dict[str, ReportingVerb]:
@@ -96,4 +116,7 @@ def load_lexicon() -> QuoteLexicon:
         pronouns=_kinds("pronouns.tsv", _PRONOUN_KINDS),  # type: ignore[arg-type]
         label_signals=_sequences(read_words(LEXICON_DIR / "scare_signals.txt", lower=True)),
         channels=_sequences(read_words(LEXICON_DIR / "platforms.txt")),
+        words=QuoteWords(
+            **read_lists(LEXICON_DIR / "words.tsv", [f.name for f in fields(QuoteWords)])
+        ),
     )
