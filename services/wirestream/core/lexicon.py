@@ -22,11 +22,11 @@ this module, so that one set of rules holds for all of them:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from wirestream.core import jsonio
 from wirestream.errors import LexiconError
 
 LEXICONS = Path(__file__).resolve().parent / "extraction" / "lexicons"
@@ -117,7 +117,7 @@ def read_lists(path: Path, names: Collection[str]) -> dict[str, frozenset[str]]:
 def read_json(path: Path) -> dict[str, object]:
     """The object of a ``.json`` lexicon file."""
     try:
-        data = json.loads(_text(path))
+        data = jsonio.loads(_text(path))
     except ValueError as exc:
         msg = f"{path}: cannot read the lexicon file as JSON ({exc}); fix or reinstall it"
         raise LexiconError(msg) from exc

@@ -17,8 +17,9 @@ Write the reference before changing anything, then check after::
 ``/tmp/wirestream-identical.jsonl``.) The same reference comes from ``wirestream extract
 FIRST.jsonl tests/data/seed_article.json`` where ``FIRST.jsonl`` holds those first lines. The
 check prints the first record that differs (line number, article id, record kind and the first
-differing field) and exits 1, or prints the record count and exits 0. ``DATA`` defaults to
-``../shared/data`` (``--data``); the load corpus is evaluation data and is never copied here.
+differing field) and exits 1, or prints the record count and exits 0 (2 when the data is
+missing). ``DATA`` is ``--data``, else ``$WIRESTREAM_EVAL_DATA``, else ``../shared/data`` beside the
+repository; the load corpus is evaluation data and is never copied here.
 """
 
 from __future__ import annotations
@@ -112,10 +113,18 @@ def main(argv: list[str] | None = None) -> int:
         "--limit", type=int, default=DEFAULT_LIMIT, help=f"load articles (default {DEFAULT_LIMIT})"
     )
     parser.add_argument(
-        "--data", type=Path, default=None, help="evaluation data (default ../shared/data)"
+        "--data",
+        type=Path,
+        default=None,
+        help="folder holding load/*.jsonl (default: $WIRESTREAM_EVAL_DATA, else ../shared/data)",
     )
     args = parser.parse_args(argv)
     data = args.data if args.data is not None else default_data_dir()
+    if args.before is not None and not args.before.is_file():
+        print(
+            f"error: no reference at {args.before}; write one first with --write", file=sys.stderr
+        )
+        return 2
     try:
         produced = records(data, args.limit)
         if args.write is not None:

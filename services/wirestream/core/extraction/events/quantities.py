@@ -3,7 +3,7 @@
 ``parse_number`` reads "38", "1,200", "1.5 million", "four", "twenty-five", "a dozen",
 "two hundred and five". ``find_numbers`` finds number phrases in a spaCy span with the qualifier
 written before them ("at least four" -> 4, ``at_least``; qualifiers in ``numbers.json``).
-``count_of`` and ``role_of`` relate a number to its sentence: what it counts ("Shahed drone") and
+``counted_noun`` and ``role_of`` relate a number to its sentence: what it counts ("Shahed drone") and
 the role the governing verb gives it (``roles.tsv``: "shot down 25" -> intercepted, "killed four"
 -> killed). "25 out of 38 drones" makes 38 the whole: launched when the part was intercepted.
 """

@@ -407,16 +407,7 @@ class Finder:
                 self.in_quote[i] for i in self._tokens_in(start, end)
             ):
                 continue
-            cand = Candidate(
-                start=start,
-                end=end,
-                type="indirect",
-                order=min(start, verb.idx),
-                para=para,
-                subject=subject,
-            )
-            cand.cue = self._cue(verb)
-            out.append(cand)
+            out.append(_indirect(start, end, para, subject, self._cue(verb)))
         return out
 
     def _according(self, token: Token, para: int) -> Candidate | None:
@@ -437,16 +428,7 @@ class Finder:
         start, end = max((before, after), key=lambda r: self.words(*r))
         if self.words(start, end) < 3:
             return None
-        cand = Candidate(
-            start=start,
-            end=end,
-            type="indirect",
-            order=min(start, token.idx),
-            para=para,
-            subject=pobj,
-        )
-        cand.cue = (token.idx, to.idx + len(to), "according to")
-        return cand
+        return _indirect(start, end, para, pobj, (token.idx, to.idx + len(to), "according to"))
 
     def trim(self, start: int, end: int) -> tuple[int, int]:
         text = self.text
@@ -507,6 +489,21 @@ class Finder:
                 continue
             words += self.words(max(start, q.start), min(end, q.end))
         return words
+
+
+def _indirect(
+    start: int, end: int, para: int, subject: Token, cue: tuple[int, int, str]
+) -> Candidate:
+    """Reported speech ``[start, end)`` of ``subject``, ordered at the earlier of it and its cue."""
+    return Candidate(
+        start=start,
+        end=end,
+        type="indirect",
+        order=min(start, cue[0]),
+        para=para,
+        subject=subject,
+        cue=cue,
+    )
 
 
 def _reports_a_statement(clause: Token, words: QuoteWords) -> bool:
