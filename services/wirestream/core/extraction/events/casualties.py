@@ -54,6 +54,8 @@ def _counted_text(noun: Token, lex: EventLexicon) -> str:
 def number_role(
     n: NumberMention, noun: Token | None, seg: SpacySpan, lex: EventLexicon
 ) -> str | None:
+    """The role of a number ("killed", "intercepted", ...), None for a number of people hurt
+    that counts no people (times, addresses, shootings) or under a negated or irrealis verb."""
     role = _raw_number_role(n, noun, seg, lex)
     if role in ("killed", "injured"):
         number = seg.doc[n.last]

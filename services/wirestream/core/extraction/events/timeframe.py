@@ -15,6 +15,7 @@ from wirestream.core.extraction.spans import body_span
 
 
 def add_date(draft: Draft, ctx: EventContext) -> None:
+    """The date of the segment nearest the trigger, if the segment has one."""
     seg = draft.segment
     lo, hi = seg.start_char, seg.end_char
     inside = [d for d in ctx.dates if lo <= d.start and d.end <= hi]
@@ -31,6 +32,7 @@ def add_date(draft: Draft, ctx: EventContext) -> None:
 
 
 def period_end(value: str, precision: str) -> date:
+    """The last day of a date value of ``precision`` day, month or year."""
     parts = [int(p) for p in value.split("-")]
     if precision == "day":
         return date(parts[0], parts[1], parts[2])
@@ -42,6 +44,8 @@ def period_end(value: str, precision: str) -> date:
 
 
 def mark_background(draft: Draft, ctx: EventContext) -> None:
+    """Background when a background cue or "since" precedes the trigger, or its date ended more
+    than ``recent_days`` before publication."""
     trig = draft.trigger
     left = syntax.np_bounds(trig)[0] if trig.pos_ != "VERB" else trig.idx
     before = ctx.doc.text[max(draft.segment.start_char, left - 40) : left].lower()
