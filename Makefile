@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps demo test lint typecheck pytest compose-deps compose-check schemas eval bench chaos clean
+.PHONY: install system-deps demo test lint typecheck pytest compose-deps compose-check schemas eval bench identical chaos clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required: install it and/or set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -77,6 +77,10 @@ schemas: install ## regenerate schemas/ from the pydantic models and topic decla
 
 eval: install ## score extraction on ../shared/data (wirestream eval --help for --data)
 	$(BIN)/wirestream eval
+
+REF ?= /tmp/wirestream-identical.jsonl
+identical: install ## records byte for byte against a reference (REF=...; write one first with --write, see docs/EVALUATION.md)
+	$(BIN)/python -m wirestream.evaluation.identical --before $(REF)
 
 bench: install ## speed against bare spaCy, offline and through the local broker (~12 min)
 	$(BIN)/wirestream kafka start

@@ -36,10 +36,6 @@ class InputError(WirestreamError):
         return f"{self.location}: {text}" if self.location else text
 
 
-class ExtractionError(WirestreamError):
-    """Extraction raised on an article that had passed validation (a bug or an unsupported text)."""
-
-
 class LexiconError(WirestreamError):
     """A rules or lexicon data file is malformed; the message names the file and line."""
 

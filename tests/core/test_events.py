@@ -188,12 +188,11 @@ def test_without_published_at_relative_dates_are_left_out(extractor: Extractor) 
     assert event.timeframe == "current"
 
 
-def test_lexicon_loads_once_and_maps_dataset_types() -> None:
+def test_lexicon_loads_once_and_holds_no_evaluation_data() -> None:
     assert load_lexicon() is load_lexicon()
-    mapping = load_lexicon().dataset_type_map
-    assert mapping["m2e2"]["Conflict:Attack"] == "ASSAULT"
-    assert mapping["wikievents"]["Life.Die"] == "ASSAULT"
-    assert mapping["m2e2"]["Contact:Meet"] == "CONSULT"
+    # the data sets' type map is the evaluation's (evaluation/mappings/), not the runtime's
+    assert not hasattr(load_lexicon(), "dataset_type_map")
+    assert not (LEXICON_DIR / "dataset_type_map.json").exists()
 
 
 def test_malformed_lexicon_names_file_and_line(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def test_out_of_counts_and_roles(nlp: Language) -> None:
     doc = nlp("The Air Force shot down 25 out of 38 Russian drones overnight.")
     part, whole = find_numbers(doc[:], LEX)
     assert (part.value, whole.value) == (25, 38)
-    noun = counted_noun(whole, doc[:])
+    noun = counted_noun(whole, doc[:], LEX)
     assert noun is not None and noun.lemma_ == "drone"
     assert role_of(governing_verb(doc[part.last]), LEX) == "intercepted"
 
@@ -89,7 +89,7 @@ def test_out_of_counts_and_roles(nlp: Language) -> None:
 def test_role_of_casualty_verbs(nlp: Language) -> None:
     doc = nlp("The attack killed four civilians and injured 30.")
     four, thirty = find_numbers(doc[:], LEX)
-    noun = counted_noun(four, doc[:])
+    noun = counted_noun(four, doc[:], LEX)
     assert noun is not None and noun.text == "civilians"
     assert role_of(governing_verb(noun), LEX) == "killed"
     assert role_of(governing_verb(doc[thirty.last]), LEX) == "injured"

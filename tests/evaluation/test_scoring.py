@@ -271,3 +271,13 @@ def test_event_type_mapping_takes_the_longest_prefix() -> None:
     assert mapping.map_type("Contact.RequestCommand.Unspecified") == "REQUEST"
     assert mapping.map_type("Contact.Contact.Broadcast") is None
     assert mapping.map_type("Conflict.AttackX") is None
+
+
+def test_one_event_type_map_and_it_is_the_default() -> None:
+    mapping = data.load_event_mapping("m2e2")
+    assert mapping.source == data.EVENTS_MAP == data.MAPPINGS / "events_type_map.json"
+    assert mapping.map_type("Conflict:Attack") == "ASSAULT"
+    assert mapping.map_type("Life:Die") == "ASSAULT"
+    assert mapping.map_type("Contact:Meet") == "CONSULT"
+    assert mapping.map_type("Movement:Transport") is None
+    assert data.load_event_mapping("wikievents").map_type("Justice.ChargeIndict") == "ACCUSE"

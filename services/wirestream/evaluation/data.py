@@ -39,11 +39,9 @@ LAYOUT: dict[Task, tuple[tuple[str, str, str], ...]] = {
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DATA_ENV = "WIRESTREAM_EVAL_DATA"
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
-EVENTS_MAP_CANDIDATES = (
-    REPO_ROOT / "services/wirestream/core/extraction/lexicons/events/dataset_type_map.json",
-    MAPPINGS / "events_type_map.json",
-)
-"""Where event types are mapped: the events stage's own file first, then ours."""
+EVENTS_MAP = MAPPINGS / "events_type_map.json"
+"""How the event data sets' types and roles map to Wirestream's (evaluation only: the extractor
+never reads it); see ``mappings/README.md``."""
 
 
 class DataNotFoundError(WirestreamError):
@@ -285,44 +283,32 @@ def _read_mapping_file(path: Path) -> dict[str, Any]:
 
 
 def _types_of(entry: Any) -> dict[str, str | None] | None:
-    """A data set's entry in either format: ``{types: {...}, roles: {...}}`` (ours) or a flat
-    ``{source type: PLOVER type or null}`` (the events stage's ``dataset_type_map.json``)."""
-    if not isinstance(entry, dict):
+    """A data set's ``types``: ``{source type: PLOVER type or null}``."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("types"), dict):
         return None
-    inner = entry.get("types")
-    table: dict[str, Any] = inner if isinstance(inner, dict) else entry
     return {
         str(k): (str(v) if v is not None else None)
-        for k, v in table.items()
+        for k, v in entry["types"].items()
         if not str(k).startswith("_")
     }
 
 
 def load_event_mapping(dataset: str, path: Path | None = None) -> EventMapping:
-    """The mapping for ``dataset`` ('wikievents', 'm2e2'). Types come from ``path`` when given,
-    else from the events stage's own ``lexicons/events/dataset_type_map.json`` when it has the data
-    set, else from ``evaluation/mappings/events_type_map.json``; argument roles and symmetric
-    types always come from the latter."""
-    ours_path = MAPPINGS / "events_type_map.json"
-    ours = _read_mapping_file(ours_path)
-    entry = ours.get(dataset)
-    if not isinstance(entry, dict):
-        raise LexiconError(f"{ours_path}: no entry for data set {dataset!r}")
-    candidates = [path] if path is not None else [EVENTS_MAP_CANDIDATES[0], ours_path]
-    for candidate in candidates:
-        if not candidate.is_file():
-            continue
-        types = _types_of(_read_mapping_file(candidate).get(dataset))
-        if types:
-            roles = entry.get("roles") or {}
-            return EventMapping(
-                types=types,
-                roles={str(k): [str(r) for r in v] for k, v in roles.items()},
-                symmetric_types=frozenset(ours.get("symmetric_types") or ()),
-                source=candidate,
-            )
-    raise LexiconError(
-        f"no event type mapping for {dataset!r} in {', '.join(str(c) for c in candidates)}"
+    """The mapping for ``dataset`` ('wikievents', 'm2e2') from ``path`` (default
+    :data:`EVENTS_MAP`, ``evaluation/mappings/events_type_map.json``): its types, argument roles
+    and symmetric types."""
+    source = path if path is not None else EVENTS_MAP
+    mapping = _read_mapping_file(source)
+    entry = mapping.get(dataset)
+    types = _types_of(entry)
+    if not isinstance(entry, dict) or not types:
+        raise LexiconError(f"{source}: no event type mapping for data set {dataset!r}")
+    roles = entry.get("roles") or {}
+    return EventMapping(
+        types=types,
+        roles={str(k): [str(r) for r in v] for k, v in roles.items()},
+        symmetric_types=frozenset(mapping.get("symmetric_types") or ()),
+        source=source,
     )
 
 

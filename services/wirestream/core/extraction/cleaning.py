@@ -39,9 +39,8 @@ from pathlib import Path
 from wirestream.core.contracts import Article, NoiseSpan
 from wirestream.core.extraction.envelope import FoundEnvelope, find_envelope, is_known_place
 from wirestream.core.extraction.spans import body_span
-from wirestream.errors import LexiconError
+from wirestream.core.lexicon import LEXICONS, read_table
 
-LEXICONS = Path(__file__).resolve().parent / "lexicons"
 BOILERPLATE_FILE = LEXICONS / "cleaning" / "boilerplate.txt"
 
 _TYPOGRAPHY = str.maketrans(
@@ -149,15 +148,12 @@ class CleanText:
 def boilerplate_pattern(path: Path = BOILERPLATE_FILE) -> re.Pattern[str]:
     """One compiled alternation of the boilerplate lines (loaded once per process)."""
     alternatives = []
-    for number, raw in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    for row in read_table(path, 1):
         try:
-            re.compile(line)
+            re.compile(row.cells[0])
         except re.error as exc:
-            raise LexiconError(f"{path}:{number}: bad regular expression {line!r}: {exc}") from exc
-        alternatives.append(f"(?:{line})")
+            raise row.error(f"bad regular expression {row.cells[0]!r}: {exc}") from exc
+        alternatives.append(f"(?:{row.cells[0]})")
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 

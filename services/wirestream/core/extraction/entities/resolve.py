@@ -37,41 +37,24 @@ from wirestream.core.extraction.cleaning import CleanText, normalise_typography
 from wirestream.core.extraction.entities import teams
 from wirestream.core.extraction.entities.index import EntityIndex
 from wirestream.core.extraction.entities.lexicon import Lexicon, Place, lexicon
+from wirestream.core.extraction.entities.mentions import (
+    NAME_WORD,
+    SPACE,
+    Mention,
+    collect_mentions,
+    credit_mentions,
+    join_possessive_orgs,
+    sports_sides,
+)
 from wirestream.core.extraction.spans import body_span, title_span
 from wirestream.core.ids import record_id
-
-_LABELS: dict[str, EntityType] = {
-    "PERSON": "PERSON",
-    "ORG": "ORGANIZATION",
-    "GPE": "LOCATION",
-    "LOC": "LOCATION",
-    "FAC": "LOCATION",
-    "NORP": "GROUP",
-}
-_SPACE = re.compile(r"\s+")
-_LEADING = re.compile(r"^(?:the|The|THE)\s+|^[^\w\"]+")
-_TRAILING = re.compile(r"(?:'s|'S|')$|[^\w.]+$|(?<![A-Z])\.$")
-_NAME_WORD = re.compile(r"[A-Z][\w.'-]*")
-_CREDIT_PART = re.compile(r"\s*(?:/|\bvia\b|\bfor\b|\(|\)|:|\bby\b)\s*")
-_PHOTO_WORDS = frozenset({"Photo", "Photos", "Photograph", "Picture", "Image", "Credit", "Foto"})
-_MAX_NGRAM = 4
-
-
-@dataclass
-class _Mention:
-    start: int
-    end: int
-    surface: str
-    label: EntityType | None
-    source: str  # ner | lexicon | credit | propagated | team
-    multiword_person: bool = False
 
 
 @dataclass
 class _Cluster:
     key: str
     name: str
-    mentions: list[_Mention] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
     forced: EntityType | None = None
     place: Place | None = None
     country: str | None = None
@@ -105,11 +88,11 @@ def resolve_entities(
     """
     lex = lexicon()
     text = clean.text
-    mentions, covered, candidates = _collect(doc, text, lex)
-    mentions.extend(_credit_mentions(body, clean, lex))
-    mentions = _join_possessive_orgs(mentions, text, lex)
+    mentions, covered, candidates = collect_mentions(doc, text, lex)
+    mentions.extend(credit_mentions(body, clean, lex))
+    mentions = join_possessive_orgs(mentions, text, lex)
     if teams.is_sports_report(doc, lex):
-        mentions = _sides(doc, text, mentions, candidates, covered, lex)
+        mentions = sports_sides(doc, text, mentions, candidates, covered, lex)
     clusters = _cluster(mentions, lex)
     _propagate(doc, text, candidates, covered, clusters)
     for cluster in clusters:
@@ -146,231 +129,18 @@ def _person_like(name: str, lex: Lexicon) -> bool:
     return (
         2 <= len(words) <= 3
         and lex.org(name) is None
-        and all(_NAME_WORD.fullmatch(w) and not w.isupper() for w in words)
-        and not any(w in lex.demonyms or w in lex.places or w.lower() in _ORG_WORDS for w in words)
-    )
-
-
-_ORG_WORDS = frozenset(
-    [
-        "ministry",
-        "council",
-        "party",
-        "bank",
-        "group",
-        "company",
-        "corp",
-        "inc",
-        "ltd",
-        "agency",
-        "office",
-        "court",
-        "union",
-        "association",
-        "committee",
-        "university",
-        "army",
-        "force",
-        "forces",
-        "police",
-        "service",
-        "news",
-        "club",
-        "fc",
-    ]
-)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    for _ in range(3):
-        chunk = text[start:end]
-        lead = _LEADING.match(chunk)
-        if lead and lead.end() < len(chunk):
-            start += lead.end()
-        chunk = text[start:end]
-        trail = _TRAILING.search(chunk)
-        if trail and trail.start() > 0:
-            end = start + trail.start()
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _collect(doc: Doc, text: str, lex: Lexicon) -> tuple[list[_Mention], bytearray, list[int]]:
-    """spaCy's mentions, then gazetteer names spaCy missed; also the uncovered candidate tokens."""
-    mentions: list[_Mention] = []
-    covered = bytearray(len(doc))
-    for ent in doc.ents:
-        label = _LABELS.get(ent.label_)
-        if label is None:
-            continue
-        for i in range(ent.start, ent.end):
-            covered[i] = 1
-        start, end = _trim(text, ent.start_char, ent.end_char)
-        if end <= start:
-            continue
-        surface = _SPACE.sub(" ", text[start:end])
-        demonym = lex.demonyms.get(surface)
-        if label == "GROUP" or demonym is not None:
-            last = ent[-1]
-            if last.pos_ == "ADJ" or last.dep_ in ("amod", "compound") or not surface[:1].isupper():
-                continue  # "Russian troops": affiliation evidence, not an entity
-            label = "GROUP"
-        if label == "PERSON" and lex.place(lex.canonical(surface)) is not None:
-            label = "LOCATION"  # "in Porto Alegre": a gazetteer place's full name is no person
-        mentions.append(
-            _Mention(
-                start,
-                end,
-                surface,
-                label,
-                "ner",
-                multiword_person=label == "PERSON" and " " in surface,
-            )
+        and all(NAME_WORD.fullmatch(w) and not w.isupper() for w in words)
+        and not any(
+            w in lex.demonyms or w in lex.places or w.lower() in lex.words.org_words for w in words
         )
-    candidates: list[int] = []
-    n = len(doc)
-    i = 0
-    while i < n:
-        tok = doc[i]
-        if covered[i] or not (tok.is_title or (tok.is_upper and len(tok) > 1)):
-            i += 1
-            continue
-        matched = 0
-        if tok.lower_ in lex.first_words:
-            for size in range(min(_MAX_NGRAM, n - i), 1, -1):
-                if any(covered[i : i + size]):
-                    continue
-                last = doc[i + size - 1]
-                surface = text[tok.idx : last.idx + len(last)]
-                label = _lexicon_type(lex, surface)
-                if label is not None:
-                    mentions.append(
-                        _Mention(tok.idx, last.idx + len(last), surface, label, "lexicon")
-                    )
-                    matched = size
-                    break
-        if not matched and tok.pos_ == "PROPN":
-            label = _lexicon_type(lex, tok.text)
-            if label is not None:
-                mentions.append(_Mention(tok.idx, tok.idx + len(tok), tok.text, label, "lexicon"))
-                matched = 1
-            else:
-                candidates.append(i)
-        if matched:
-            for j in range(i, i + matched):
-                covered[j] = 1
-            i += matched
-        else:
-            i += 1
-    return mentions, covered, candidates
-
-
-def _lexicon_type(lex: Lexicon, surface: str) -> EntityType | None:
-    name = lex.canonical(surface)
-    if lex.org(name) is not None:
-        return "ORGANIZATION"
-    if lex.place(name) is not None:
-        return "LOCATION"
-    return None
-
-
-def _credit_mentions(body: str, clean: CleanText, lex: Lexicon) -> list[_Mention]:
-    """Agencies (ORGANIZATION) and photographers (PERSON) named in photo credits."""
-    out: list[_Mention] = []
-    for noise in clean.noise:
-        if noise.reason != "credit":
-            continue
-        span = noise.span
-        pos = span.start
-        for part in _CREDIT_PART.split(normalise_typography(span.text)):
-            offset = body.find(part, pos, span.end) if part else -1
-            if offset < 0:
-                continue
-            pos = offset + len(part)
-            words = part.split()
-            if words and words[0] in _PHOTO_WORDS:
-                skip = len(words[0]) + (len(part) - len(part.lstrip())) + 1
-                offset, part, words = offset + skip, part[skip:].strip(), words[1:]
-            if not part:
-                continue
-            name = lex.canonical(part)
-            org = lex.org(name) or lex.org(part)
-            if org is not None or part in ("AP Photo", "AP"):
-                end = offset + len(part)
-                if part.endswith(" Photo"):
-                    end -= len(" Photo")
-                out.append(_Mention(offset, end, body[offset:end], "ORGANIZATION", "credit"))
-            elif 2 <= len(words) <= 4 and all(_NAME_WORD.fullmatch(w) for w in words):
-                out.append(_Mention(offset, offset + len(part), part, "PERSON", "credit", True))
-    return out
-
-
-def _join_possessive_orgs(mentions: list[_Mention], text: str, lex: Lexicon) -> list[_Mention]:
-    """ "Ukraine" + "'s" + "Air Force" → also the organisation "Ukraine's Air Force"."""
-    mentions.sort(key=lambda m: (m.start, -m.end))
-    starts = {m.start: m for m in mentions}
-    out = list(mentions)
-    for m in mentions:
-        if m.label != "LOCATION" or text[m.end : m.end + 3] != "'s ":
-            continue
-        place = lex.place(lex.canonical(m.surface))
-        if place is None or place.feature != "country":
-            continue
-        head_start = m.end + 3
-        following = starts.get(head_start)
-        for head in lex.org_heads:
-            if text.startswith(head, head_start):
-                end = head_start + len(head)
-                if following is not None and following.end <= end:
-                    out.remove(following)
-                out.append(_Mention(m.start, end, text[m.start : end], "ORGANIZATION", "lexicon"))
-                break
-    out.sort(key=lambda m: (m.start, -m.end))
-    return out
-
-
-def _sides(
-    doc: Doc,
-    text: str,
-    mentions: list[_Mention],
-    candidates: list[int],
-    covered: bytearray,
-    lex: Lexicon,
-) -> list[_Mention]:
-    """Mentions of sides in a sports report marked ``team`` (:mod:`.teams`), plus the
-    unlabelled names with a score after them; players spaCy typed otherwise made PERSON; no
-    mention over the story's slug (its first word, the sport)."""
-    slug_end = doc[0].idx + len(doc[0])
-    mentions = [m for m in mentions if m.start >= slug_end]  # "SOCCER - ...": the story's slug
-    split: list[_Mention] = []
-    for m in mentions:
-        parts = teams.split_at_scores(doc, m.start, m.end) if m.source == "ner" else []
-        split.extend(_Mention(s, e, text[s:e], "ORGANIZATION", "team") for s, e in parts)
-        if not parts:
-            split.append(m)
-    mentions = split
-    for m in mentions:
-        if m.label in ("ORGANIZATION", "LOCATION") and teams.is_player(text, m.start, m.end, lex):
-            m.label, m.multiword_person = "PERSON", " " in m.surface.strip()
-        elif m.label != "GROUP" and teams.is_side(doc, m.start, m.end, m.label, lex):
-            m.source = "team"
-    for lo, hi in teams.unlabelled_sides(doc, candidates):
-        start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
-        mentions.append(_Mention(start, end, text[start:end], "ORGANIZATION", "team"))
-        for i in range(lo, hi):
-            covered[i] = 1
-    mentions.sort(key=lambda m: (m.start, -m.end))
-    return mentions
+    )
 
 
 def _key(name: str) -> str:
     return name.casefold()
 
 
-def _cluster(mentions: list[_Mention], lex: Lexicon) -> list[_Cluster]:
+def _cluster(mentions: list[Mention], lex: Lexicon) -> list[_Cluster]:
     clusters: dict[str, _Cluster] = {}
     order: list[_Cluster] = []
     for m in mentions:
@@ -425,9 +195,7 @@ def _propagate(
         hit = surfaces.get(tok.text)
         if hit is not None:
             label = hit.mentions[0].label
-            hit.mentions.append(
-                _Mention(tok.idx, tok.idx + len(tok), tok.text, label, "propagated")
-            )
+            hit.mentions.append(Mention(tok.idx, tok.idx + len(tok), tok.text, label, "propagated"))
             covered[i] = 1
     for cluster in clusters:
         cluster.mentions.sort(key=lambda m: (m.start, m.end))
@@ -568,7 +336,7 @@ def _add_role(
     of_cluster: _Cluster | None,
 ) -> None:
     span = body_span(body, start, end)
-    title = _SPACE.sub(" ", span.text)
+    title = SPACE.sub(" ", span.text)
     key = (title.casefold(), of)
     if country and cluster.country is None:
         cluster.country = country
@@ -601,7 +369,7 @@ def _records(
             continue
         surfaces = sorted({s.text for s in spans} | {m.surface for m in c.mentions})
         title_spans = _title_mentions(title, clean.title or "", surfaces) if title else []
-        aliases = sorted({_SPACE.sub(" ", s) for s in surfaces} - {c.name})
+        aliases = sorted({SPACE.sub(" ", s) for s in surfaces} - {c.name})
         geo = (
             Geo(
                 lat=c.place.lat,

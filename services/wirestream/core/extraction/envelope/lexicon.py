@@ -1,8 +1,9 @@
 """The envelope lexicons: datelines, agencies, regions, version tags, notices and credit labels.
 
 The files live in ``wirestream/core/extraction/lexicons/envelope/`` (their ``README.md`` says where
-each pattern came from). They are read once per process (:func:`load_lexicon` is cached); a
-malformed line raises :class:`~wirestream.errors.LexiconError` naming the file and line.
+each pattern came from). They are read once per process (:func:`load_lexicon` is cached) by the one
+lexicon reader, :mod:`wirestream.core.lexicon`, whose rules (comments, columns, case, duplicates)
+they follow.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
-from wirestream.errors import LexiconError
+from wirestream.core.lexicon import LEXICONS, Row, read_table
 
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "envelope"
+LEXICON_DIR = LEXICONS / "envelope"
 """Where the envelope lexicons are read from (shipped with the package)."""
 
 TagKind = Literal[
@@ -85,7 +85,8 @@ class EnvelopeLexicon:
     agency_pattern: str
     """An alternation of every agency surface, longest first (no group)."""
     regions: dict[str, Region]
-    """Case-folded surface ("ill.", "maine") → country and admin1 code."""
+    """Lower-cased surface ("ill.", "maine") → country and admin1 code (looked up case-folded;
+    the surfaces are ASCII, where the two agree)."""
     tags: tuple[Tag, ...]
     notices: tuple[Notice, ...]
     credit_labels: tuple[tuple[CreditRole, re.Pattern[str]], ...]
@@ -94,83 +95,57 @@ class EnvelopeLexicon:
     """Whole-line contributor sentences with a group ``names`` (role additional_reporting)."""
 
 
-def _lines(name: str) -> list[tuple[int, list[str]]]:
-    path = LEXICON_DIR / name
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read the envelope lexicon ({exc}); reinstall the package"
-        raise LexiconError(msg) from exc
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            out.append((number, [part.strip() for part in line.split("\t")]))
-    return out
-
-
-def _fail(name: str, number: int, what: str) -> LexiconError:
-    return LexiconError(f"{LEXICON_DIR / name}:{number}: {what}; fix the line")
-
-
-def _compile(name: str, number: int, pattern: str, flags: int = 0) -> re.Pattern[str]:
+def _compile(row: Row, pattern: str, flags: int = 0) -> re.Pattern[str]:
     try:
         return re.compile(pattern, flags)
     except re.error as exc:
-        raise _fail(name, number, f"bad regular expression {pattern!r}: {exc}") from exc
+        raise row.error(f"bad regular expression {pattern!r}: {exc}") from exc
 
 
-def _kind_rows(name: str, allowed: frozenset[str]) -> list[tuple[int, str, str]]:
-    rows = []
-    for number, parts in _lines(name):
-        if len(parts) != 2 or parts[0] not in allowed:
-            raise _fail(name, number, f"expected '{'|'.join(sorted(allowed))}<TAB>regex'")
-        rows.append((number, parts[0], parts[1]))
+def _kind_rows(name: str, allowed: frozenset[str]) -> list[Row]:
+    """(kind, regex) rows; the pair is the key, so a kind may have many patterns."""
+    rows = read_table(LEXICON_DIR / name, 2, key=2)
+    for row in rows:
+        if row.cells[0] not in allowed:
+            raise row.error(f"expected '{'|'.join(sorted(allowed))}<TAB>regex'")
     return rows
 
 
 def _agencies() -> dict[str, str]:
-    name = "agencies.tsv"
-    out: dict[str, str] = {}
-    for number, parts in _lines(name):
-        if len(parts) != 2:
-            raise _fail(name, number, "expected 'surface<TAB>canonical name'")
-        out[parts[0]] = parts[1]
-    return out
+    """Surface (case as written) -> canonical name."""
+    return {row.cells[0]: row.cells[1] for row in read_table(LEXICON_DIR / "agencies.tsv", 2)}
 
 
 def _regions() -> dict[str, Region]:
-    name = "regions.tsv"
     out: dict[str, Region] = {}
-    for number, parts in _lines(name):
-        if len(parts) != 3 or len(parts[1]) != 2:
-            raise _fail(name, number, "expected 'surface<TAB>ISO country<TAB>admin1 code'")
-        out[parts[0].casefold()] = Region(country=parts[1], admin1=parts[2])
+    for row in read_table(LEXICON_DIR / "regions.tsv", 3, lower={0}):
+        surface, country, admin1 = row.cells
+        if len(country) != 2:
+            raise row.error("expected 'surface<TAB>ISO country<TAB>admin1 code'")
+        out[surface] = Region(country=country, admin1=admin1)
     return out
 
 
 def _datelines(agency: str) -> tuple[re.Pattern[str], ...]:
-    name = "datelines.txt"
     macros = {**_MACROS, "AGENCY": rf"(?P<agency>{agency}(?:/{agency})*)"}
     out = []
-    for number, parts in _lines(name):
-        pattern = parts[0]
+    for row in read_table(LEXICON_DIR / "datelines.txt", 1):
+        pattern = row.cells[0]
         for macro, value in macros.items():
             pattern = pattern.replace("{" + macro + "}", value)
-        compiled = _compile(name, number, pattern)
+        compiled = _compile(row, pattern)
         if not {"place", "sep"} <= set(compiled.groupindex):
-            raise _fail(name, number, "a dateline pattern needs the groups 'place' and 'sep'")
+            raise row.error("a dateline pattern needs the groups 'place' and 'sep'")
         out.append(compiled)
     return tuple(out)
 
 
 def _contributors(agency: str) -> tuple[re.Pattern[str], ...]:
-    name = "contributors.txt"
     out = []
-    for number, parts in _lines(name):
-        compiled = _compile(name, number, parts[0].replace("{AGENCY}", f"(?:{agency})"))
+    for row in read_table(LEXICON_DIR / "contributors.txt", 1):
+        compiled = _compile(row, row.cells[0].replace("{AGENCY}", f"(?:{agency})"))
         if "names" not in compiled.groupindex:
-            raise _fail(name, number, "a contributor pattern needs the group 'names'")
+            raise row.error("a contributor pattern needs the group 'names'")
         out.append(compiled)
     return tuple(out)
 
@@ -181,18 +156,18 @@ def load_lexicon() -> EnvelopeLexicon:
     agencies = _agencies()
     agency = "|".join(re.escape(a) for a in sorted(agencies, key=len, reverse=True))
     tags = tuple(
-        Tag(kind, _compile("tags.tsv", n, rf"(?:{regex})(?=\s*[-:])"))  # type: ignore[arg-type]
-        for n, kind, regex in _kind_rows("tags.tsv", _TAG_KINDS)
+        Tag(row.cells[0], _compile(row, rf"(?:{row.cells[1]})(?=\s*[-:])"))  # type: ignore[arg-type]
+        for row in _kind_rows("tags.tsv", _TAG_KINDS)
     )
     notices = tuple(
-        Notice(kind, _compile("notices.tsv", n, regex, re.IGNORECASE))  # type: ignore[arg-type]
-        for n, kind, regex in _kind_rows("notices.tsv", _NOTICE_KINDS)
+        Notice(row.cells[0], _compile(row, row.cells[1], re.IGNORECASE))  # type: ignore[arg-type]
+        for row in _kind_rows("notices.tsv", _NOTICE_KINDS)
     )
     labels = sorted(
-        _kind_rows("credits.tsv", _CREDIT_ROLES), key=lambda row: len(row[2]), reverse=True
+        _kind_rows("credits.tsv", _CREDIT_ROLES), key=lambda row: len(row.cells[1]), reverse=True
     )
     credit_labels = tuple(
-        (role, _compile("credits.tsv", n, regex, re.IGNORECASE)) for n, role, regex in labels
+        (row.cells[0], _compile(row, row.cells[1], re.IGNORECASE)) for row in labels
     )
     return EnvelopeLexicon(
         datelines=_datelines(agency),

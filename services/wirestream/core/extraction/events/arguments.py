@@ -54,7 +54,6 @@ def support_actors(trig: Token, lex: EventLexicon) -> list[Token]:
     return []
 
 
-_SITE_PREPS = frozenset({"in", "at", "near", "outside", "inside"})
 SITE_RANK = 3
 """Rank of a site phrase: after every named place (cities 0, regions 1, countries 2)."""
 
@@ -65,7 +64,7 @@ def site_phrases(triggers: list[Token], body: str, lex: EventLexicon) -> list[tu
     out: list[tuple[int, int, str]] = []
     for trig in triggers:
         for prep in trig.children:
-            if prep.dep_ != "prep" or prep.lower_ not in _SITE_PREPS:
+            if prep.dep_ != "prep" or prep.lower_ not in lex.words.site_prepositions:
                 continue
             for obj in prep.children:
                 if obj.dep_ != "pobj" or obj.lemma_.lower() not in lex.sites:

@@ -156,7 +156,19 @@ def _valid_day(year: int, month: int, day: int) -> date | None:
 
 
 def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[str, Precision, bool] | None:
+    """(value, precision, relative) of a date match of ``kind``; None when it is no valid date,
+    or relative without a publication date ``pub``."""
     groups = m.groupdict()
+    if kind in ("iso", "mdy", "dmy", "my", "y"):
+        return _absolute(kind, groups)
+    if pub is None:
+        return None
+    if kind in ("md", "dm", "m", "weekday", "today", "past_day", "yesterday"):
+        return _relative_day_or_month(kind, groups, pub)
+    return _relative_period(kind, m, pub)
+
+
+def _absolute(kind: str, groups: dict[str, str]) -> tuple[str, Precision, bool] | None:
     if kind in ("iso", "mdy", "dmy"):
         raw_month = groups["month"]
         month = int(raw_month) if raw_month.isdigit() else _MONTHS[raw_month.lower().rstrip(".")]
@@ -165,10 +177,12 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[str, Precis
     if kind == "my":
         month = _MONTHS[groups["month"].lower().rstrip(".")]
         return f"{int(groups['year']):04d}-{month:02d}", "month", False
-    if kind == "y":
-        return groups["year"], "year", False
-    if pub is None:
-        return None
+    return groups["year"], "year", False
+
+
+def _relative_day_or_month(
+    kind: str, groups: dict[str, str], pub: date
+) -> tuple[str, Precision, bool] | None:
     if kind in ("md", "dm"):
         month = _MONTHS[groups["month"].lower().rstrip(".")]
         day = _valid_day(pub.year, month, int(groups["day"]))
@@ -190,8 +204,11 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[str, Precis
         return (pub - timedelta(days=back)).isoformat(), "day", True
     if kind in ("today", "past_day"):
         return pub.isoformat(), "day", True
-    if kind == "yesterday":
-        return (pub - timedelta(days=1)).isoformat(), "day", True
+    return (pub - timedelta(days=1)).isoformat(), "day", True  # yesterday
+
+
+def _relative_period(kind: str, m: re.Match[str], pub: date) -> tuple[str, Precision, bool] | None:
+    groups = m.groupdict()
     if kind == "past_week":
         monday = pub - timedelta(days=pub.weekday() + 7)
         return _month_start(monday), "month", True

@@ -26,7 +26,6 @@ from spacy.tokens import Token
 
 from wirestream.core.extraction.events.lexicon import EventLexicon
 
-_CAUSE_PREPS = frozenset({"in", "of", "from", "during", "after", "amid", "by"})
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _RAISED = frozenset({"conj", "xcomp", "oprd", "acomp", "ccomp"})
 """A trigger in these relations takes its cause from its head's subject: "and killed 12",
@@ -63,9 +62,9 @@ def _subjects(trig: Token) -> Iterator[Token]:
         yield from _subjects(trig.head)  # "floods swept the town and killed 12", "left 5 dead"
 
 
-def _circumstances(trig: Token) -> Iterator[Token]:
+def _circumstances(trig: Token, lex: EventLexicon) -> Iterator[Token]:
     for child in trig.children:
-        if child.dep_ == "prep" and child.lower_ in _CAUSE_PREPS:
+        if child.dep_ == "prep" and child.lower_ in lex.words.cause_prepositions:
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     yield from _with_conjuncts(obj)
@@ -97,7 +96,7 @@ def non_intentional(
             if kind is not None:
                 return kind
         if casualty_only:
-            for noun in _circumstances(trig):
+            for noun in _circumstances(trig, lex):
                 kind = hazard_kind(noun, lex)
                 if kind is not None:
                     return kind

@@ -1,22 +1,32 @@
 """The event stage's data files (``lexicons/events/``), loaded once and validated on load.
 
 Every list is a data file with its provenance in ``lexicons/events/README.md``; this module only
-parses them. :func:`load_lexicon` caches per directory, so the whole process reads them once. A
-malformed file raises :class:`~wirestream.errors.LexiconError` naming the file and line.
+parses them, through the one lexicon reader (:mod:`wirestream.core.lexicon`, whose rules for
+comments, columns, case and duplicates they follow). :func:`load_lexicon` caches per directory, so
+the whole process reads them once. A malformed file raises :class:`~wirestream.errors.LexiconError`
+naming the file (and line).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, cast
 
+from wirestream.core.lexicon import (
+    LEXICONS,
+    json_ints,
+    json_words,
+    read_json,
+    read_lists,
+    read_table,
+    read_words,
+)
 from wirestream.errors import LexiconError
 from wirestream_contracts.records import EventType
 
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "events"
+LEXICON_DIR = LEXICONS / "events"
 """Default folder of the event data files (inside the installed package)."""
 
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
@@ -46,6 +56,64 @@ class ComplementFrame:
 
 CUE_KINDS = frozenset({"prep", "prt", "head", "mod", "with", "clause", "subj", "obj"})
 """Cue prefixes that take a word (``prep:for``); ``to-clause`` and ``plural`` stand alone."""
+
+
+@dataclass(frozen=True)
+class EventWords:
+    """The small word lists of ``words.tsv`` (one field a list, lower-case words)."""
+
+    modals: frozenset[str]
+    """Auxiliaries that make a trigger irrealis ("would attack")."""
+    conditional_marks: frozenset[str]
+    """Subordinators that make a trigger conditional."""
+    evidence_nouns: frozenset[str]
+    """Recorded evidence a claimant shows ("footage it says shows")."""
+    show_verbs: frozenset[str]
+    """Verbs by which evidence shows something."""
+    claim_channels: frozenset[str]
+    """Channels a claim is made on ("said on Telegram"): part of the claim cue."""
+    figurative_strike_objects: frozenset[str]
+    """Objects of strike/hit that are no attack ("struck a deal")."""
+    release_objects: frozenset[str]
+    """Objects of release that make it a release of people (RETREAT)."""
+    figurative_meet_objects: frozenset[str]
+    """Objects of meet that are no meeting ("met the demand")."""
+    anaphoric_determiners: frozenset[str]
+    """Determiners by which an actor picks up an earlier event."""
+    recipient_prepositions: frozenset[str]
+    """Prepositions of an ASSAULT's target ("attack on")."""
+    of_recipient_nouns: frozenset[str]
+    """ASSAULT nouns whose of-phrase is the target ("invasion of")."""
+    small_clause_heads: frozenset[str]
+    """Verbs of a small clause ("found two men shot")."""
+    non_participants: frozenset[str]
+    """Quantifier heads that are no participant ("some", "all")."""
+    new_victim_determiners: frozenset[str]
+    """Determiners that introduce another victim ("a woman")."""
+    person_pronouns: frozenset[str]
+    """Pronouns resolved to a PERSON."""
+    thing_pronouns: frozenset[str]
+    """Pronouns resolved to an organisation, place or group."""
+    relative_pronouns: frozenset[str]
+    """Relative pronouns: never a participant."""
+    location_prepositions: frozenset[str]
+    """Prepositions of a place phrase."""
+    directions: frozenset[str]
+    """Direction words before a place ("north of Kyiv")."""
+    place_nouns: frozenset[str]
+    """Common nouns of places ("region", "street")."""
+    calendar_words: frozenset[str]
+    """Day and month names and relative days: a date, never a participant ("may" and "march" left out: dates only when spaCy says DATE)."""
+    site_prepositions: frozenset[str]
+    """Prepositions of a site phrase ("at the hospital")."""
+    cause_prepositions: frozenset[str]
+    """Prepositions of a cause of harm ("died in a flood")."""
+    partitive_prepositions: frozenset[str]
+    """Prepositions of a part-of-whole count ("25 of 38", "out of")."""
+    projectiles: frozenset[str]
+    """Projectiles counted as launched and intercepted."""
+    age_cues: frozenset[str]
+    """Words before a number that make it an age ("aged 25")."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +154,6 @@ class EventLexicon:
     scare_quote_markers: tuple[str, ...]
     future_modifiers: frozenset[str]
     recent_days: int
-    dataset_type_map: dict[str, dict[str, str | None]]
     needs_context: dict[str, frozenset[str]]
     """type -> trigger lemmas that count only with a word of that type's context nearby."""
     context_words: dict[str, frozenset[str]]
@@ -103,55 +170,9 @@ class EventLexicon:
     """(modifier, trigger noun) -> kind: "heart attack", "gas explosion" (``hazard_modifiers.tsv``)."""
     complement_frames: dict[tuple[str, str], ComplementFrame]
     """(lemma, VERB|NOUN) -> the complements that make it an event ("called *for*", "charged
-    *with*"); see :func:`wirestream.core.extraction.events.find._complement_cues`."""
-
-
-def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
-    rows = []
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read the lexicon file ({exc}); reinstall the package"
-        raise LexiconError(msg) from exc
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if len(cells) != columns or not all(cells):
-            msg = (
-                f"{path}:{number}: expected {columns} tab-separated non-empty columns, got {line!r}"
-            )
-            raise LexiconError(msg)
-        rows.append((number, cells))
-    return rows
-
-
-def _json(path: Path) -> dict[str, object]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        msg = f"{path}: cannot read the lexicon file as JSON ({exc}); fix or reinstall it"
-        raise LexiconError(msg) from exc
-    if not isinstance(data, dict):
-        msg = f"{path}: expected a JSON object at the top level"
-        raise LexiconError(msg)
-    return data
-
-
-def _str_list(path: Path, data: dict[str, object], key: str) -> list[str]:
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        msg = f"{path}: {key!r} must be a list of strings"
-        raise LexiconError(msg)
-    return [v.lower() for v in value]
-
-
-def _int_map(path: Path, data: dict[str, object], key: str) -> dict[str, int]:
-    value = data.get(key)
-    if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
-        msg = f"{path}: {key!r} must map words to integers"
-        raise LexiconError(msg)
-    return {str(k).lower(): int(v) for k, v in value.items()}
+    *with*"); see :func:`wirestream.core.extraction.events.triggers.complement_cues`."""
+    words: EventWords
+    """The small word lists of ``words.tsv``."""
 
 
 def _complement_frames(
@@ -172,7 +193,7 @@ def _complement_frames(
                 "mapped to an object"
             )
             raise LexiconError(msg)
-        cues = {part: _str_list(path, frame, part) for part in ("any", "none")}
+        cues = {part: json_words(path, frame, part) for part in ("any", "none")}
         for cue in (*cues["any"], *cues["none"]):
             kind, sep, word = cue.partition(":")
             if not (cue in ("to-clause", "plural") or (sep and kind in CUE_KINDS and word)):
@@ -186,16 +207,13 @@ def _complement_frames(
 
 def _triggers(path: Path) -> dict[tuple[str, str], Trigger]:
     out: dict[tuple[str, str], Trigger] = {}
-    for number, (lemma, pos, etype, mode) in _rows(path, 4):
+    for row in read_table(path, 4, key=2, lower={0}):
+        lemma, pos, etype, mode = row.cells
         if pos not in ("VERB", "NOUN") or etype not in EVENT_TYPES:
-            msg = f"{path}:{number}: pos must be VERB or NOUN and type a PLOVER type, got {pos} {etype}"
-            raise LexiconError(msg)
-        key = (lemma.lower(), pos)
-        if key in out:
-            msg = f"{path}:{number}: {lemma} {pos} is listed twice"
-            raise LexiconError(msg)
-        out[key] = Trigger(
-            lemma=key[0],
+            msg = f"pos must be VERB or NOUN and type a PLOVER type, got {pos} {etype}"
+            raise row.error(msg)
+        out[(lemma, pos)] = Trigger(
+            lemma=lemma,
             pos=cast(Literal["VERB", "NOUN"], pos),
             type=cast(EventType, etype),
             mode=None if mode == "-" else mode,
@@ -203,100 +221,107 @@ def _triggers(path: Path) -> dict[tuple[str, str], Trigger]:
     return out
 
 
+def _pairs(path: Path) -> dict[str, str]:
+    """A two-column table: lower-cased word -> value."""
+    return {row.cells[0]: row.cells[1] for row in read_table(path, 2, lower={0})}
+
+
+def _claims(path: Path) -> dict[str, Modality]:
+    claims: dict[str, Modality] = {}
+    for row in read_table(path, 2, lower={0}):
+        if row.cells[1] not in MODALITIES:
+            raise row.error(f"unknown modality {row.cells[1]!r}")
+        claims[row.cells[0]] = cast(Modality, row.cells[1])
+    return claims
+
+
+def _numbers(path: Path) -> dict[str, object]:
+    """``numbers.json``'s fields of :class:`EventLexicon`."""
+    numbers = read_json(path)
+    qualifiers = numbers.get("qualifiers")
+    if not isinstance(qualifiers, dict) or not all(v in QUALIFIERS for v in qualifiers.values()):
+        raise LexiconError(f"{path}: 'qualifiers' must map phrases to {sorted(QUALIFIERS)}")
+    return {
+        "units": json_ints(path, numbers, "units"),
+        "tens": json_ints(path, numbers, "tens"),
+        "multipliers": json_ints(path, numbers, "multipliers"),
+        "qualifiers": {tuple(str(k).lower().split()): str(v) for k, v in qualifiers.items()},
+    }
+
+
+_CASUALTY_LISTS = {
+    "killed_verbs": "killed_verbs",
+    "killed_words": "killed_passive_or_state",
+    "killed_adverbs": "killed_adverbs",
+    "injured_verbs": "injured_verbs",
+    "injured_words": "injured_state",
+    "shot_verbs": "shot_verbs",
+    "person_nouns": "person_nouns",
+    "wound_nouns": "wound_nouns",
+    "fatal_modifiers": "fatal_modifiers",
+    "wound_verbs": "wound_verbs",
+    "hit_verbs": "hit_verbs",
+    "projectile_nouns": "projectile_nouns",
+    "body_parts": "body_parts",
+    "fatal_wound_verbs": "fatal_wound_verbs",
+    "firearm_nouns": "firearm_nouns",
+}
+""":class:`EventLexicon` field -> its list in ``casualties.json``."""
+
+
+def _casualties(path: Path) -> dict[str, object]:
+    data = read_json(path)
+    return {field: frozenset(json_words(path, data, key)) for field, key in _CASUALTY_LISTS.items()}
+
+
+def _background(path: Path) -> dict[str, object]:
+    data = read_json(path)
+    recent_days = data.get("recent_days")
+    if not isinstance(recent_days, int) or recent_days < 1:
+        raise LexiconError(f"{path}: 'recent_days' must be a positive integer")
+    sets = ("history_words", "irrealis_heads", "aspectual_heads", "generic_determiners")
+    return {
+        **{key: frozenset(json_words(path, data, key)) for key in (*sets, "future_modifiers")},
+        "preceding_cues": tuple(json_words(path, data, "preceding_cues")),
+        "scare_quote_markers": tuple(json_words(path, data, "scare_quote_markers")),
+        "recent_days": recent_days,
+    }
+
+
+def _context(path: Path) -> dict[str, object]:
+    context = read_json(path)
+    out: dict[str, object] = {}
+    for key in ("needs_context", "context_words"):
+        raw = context.get(key)
+        if not isinstance(raw, dict) or not all(k in EVENT_TYPES for k in raw):
+            raise LexiconError(f"{path}: {key!r} must map PLOVER types to lists of words")
+        out[key] = {etype: frozenset(json_words(path, raw, etype)) for etype in raw}
+    out["aid_objects"] = frozenset(json_words(path, context, "aid_objects"))
+    out["complement_frames"] = _complement_frames(path, context)
+    return out
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(directory: Path = LEXICON_DIR) -> EventLexicon:
     """Read and validate every event data file in ``directory`` (default :data:`LEXICON_DIR`)."""
-    claims: dict[str, Modality] = {}
-    for number, (lemma, modality) in _rows(directory / "claims.tsv", 2):
-        if modality not in MODALITIES:
-            msg = f"{directory / 'claims.tsv'}:{number}: unknown modality {modality!r}"
-            raise LexiconError(msg)
-        claims[lemma.lower()] = cast(Modality, modality)
-    numbers_path = directory / "numbers.json"
-    numbers = _json(numbers_path)
-    raw_qualifiers = numbers.get("qualifiers")
-    if not isinstance(raw_qualifiers, dict) or not all(
-        v in QUALIFIERS for v in raw_qualifiers.values()
-    ):
-        msg = f"{numbers_path}: 'qualifiers' must map phrases to {sorted(QUALIFIERS)}"
-        raise LexiconError(msg)
-    casualties_path = directory / "casualties.json"
-    casualties = _json(casualties_path)
-    background_path = directory / "background.json"
-    background = _json(background_path)
-    recent_days = background.get("recent_days")
-    if not isinstance(recent_days, int) or recent_days < 1:
-        msg = f"{background_path}: 'recent_days' must be a positive integer"
-        raise LexiconError(msg)
-    type_map_path = directory / "dataset_type_map.json"
-    type_map_raw = _json(type_map_path)
-    type_map: dict[str, dict[str, str | None]] = {}
-    for dataset, mapping in type_map_raw.items():
-        if dataset.startswith("_"):
-            continue
-        if not isinstance(mapping, dict) or not all(
-            v is None or v in EVENT_TYPES for v in mapping.values()
-        ):
-            msg = f"{type_map_path}: {dataset!r} must map dataset types to PLOVER types or null"
-            raise LexiconError(msg)
-        type_map[dataset] = {str(k): v for k, v in mapping.items()}
-    context_path = directory / "context.json"
-    context = _json(context_path)
-    needs: dict[str, frozenset[str]] = {}
-    words: dict[str, frozenset[str]] = {}
-    for key, target in (("needs_context", needs), ("context_words", words)):
-        raw = context.get(key)
-        if not isinstance(raw, dict) or not all(k in EVENT_TYPES for k in raw):
-            msg = f"{context_path}: {key!r} must map PLOVER types to lists of words"
-            raise LexiconError(msg)
-        for etype in raw:
-            target[etype] = frozenset(_str_list(context_path, raw, etype))
+    lists = read_lists(directory / "words.tsv", [f.name for f in fields(EventWords)])
     return EventLexicon(
-        needs_context=needs,
-        context_words=words,
-        aid_objects=frozenset(_str_list(context_path, context, "aid_objects")),
-        complement_frames=_complement_frames(context_path, context),
         triggers=_triggers(directory / "triggers.tsv"),
-        mode_cues={k.lower(): v for _, (k, v) in _rows(directory / "modes.tsv", 2)},
-        weapons={k.lower(): v for _, (k, v) in _rows(directory / "weapons.tsv", 2)},
-        hazards={k.lower(): v for _, (k, v) in _rows(directory / "hazards.tsv", 2)},
-        actor_nouns=frozenset(c[0].lower() for _, c in _rows(directory / "actor_nouns.tsv", 1)),
-        sites=frozenset(c[0].lower() for _, c in _rows(directory / "sites.tsv", 1)),
-        support_verbs={k.lower(): v for _, (k, v) in _rows(directory / "support_verbs.tsv", 2)},
+        claim_verbs=_claims(directory / "claims.tsv"),
+        mode_cues=_pairs(directory / "modes.tsv"),
+        weapons=_pairs(directory / "weapons.tsv"),
+        hazards=_pairs(directory / "hazards.tsv"),
+        support_verbs=_pairs(directory / "support_verbs.tsv"),
+        roles=_pairs(directory / "roles.tsv"),
+        actor_nouns=frozenset(read_words(directory / "actor_nouns.tsv", lower=True)),
+        sites=frozenset(read_words(directory / "sites.tsv", lower=True)),
         hazard_modifiers={
-            (m.lower(), n.lower()): v
-            for _, (m, n, v) in _rows(directory / "hazard_modifiers.tsv", 3)
+            (row.cells[0], row.cells[1]): row.cells[2]
+            for row in read_table(directory / "hazard_modifiers.tsv", 3, key=2, lower={0, 1})
         },
-        claim_verbs=claims,
-        roles={k.lower(): v for _, (k, v) in _rows(directory / "roles.tsv", 2)},
-        units=_int_map(numbers_path, numbers, "units"),
-        tens=_int_map(numbers_path, numbers, "tens"),
-        multipliers=_int_map(numbers_path, numbers, "multipliers"),
-        qualifiers={tuple(str(k).lower().split()): str(v) for k, v in raw_qualifiers.items()},
-        killed_verbs=frozenset(_str_list(casualties_path, casualties, "killed_verbs")),
-        killed_words=frozenset(_str_list(casualties_path, casualties, "killed_passive_or_state")),
-        killed_adverbs=frozenset(_str_list(casualties_path, casualties, "killed_adverbs")),
-        injured_verbs=frozenset(_str_list(casualties_path, casualties, "injured_verbs")),
-        injured_words=frozenset(_str_list(casualties_path, casualties, "injured_state")),
-        shot_verbs=frozenset(_str_list(casualties_path, casualties, "shot_verbs")),
-        person_nouns=frozenset(_str_list(casualties_path, casualties, "person_nouns")),
-        wound_nouns=frozenset(_str_list(casualties_path, casualties, "wound_nouns")),
-        fatal_modifiers=frozenset(_str_list(casualties_path, casualties, "fatal_modifiers")),
-        wound_verbs=frozenset(_str_list(casualties_path, casualties, "wound_verbs")),
-        hit_verbs=frozenset(_str_list(casualties_path, casualties, "hit_verbs")),
-        projectile_nouns=frozenset(_str_list(casualties_path, casualties, "projectile_nouns")),
-        body_parts=frozenset(_str_list(casualties_path, casualties, "body_parts")),
-        fatal_wound_verbs=frozenset(_str_list(casualties_path, casualties, "fatal_wound_verbs")),
-        firearm_nouns=frozenset(_str_list(casualties_path, casualties, "firearm_nouns")),
-        preceding_cues=tuple(_str_list(background_path, background, "preceding_cues")),
-        history_words=frozenset(_str_list(background_path, background, "history_words")),
-        irrealis_heads=frozenset(_str_list(background_path, background, "irrealis_heads")),
-        aspectual_heads=frozenset(_str_list(background_path, background, "aspectual_heads")),
-        generic_determiners=frozenset(
-            _str_list(background_path, background, "generic_determiners")
-        ),
-        scare_quote_markers=tuple(_str_list(background_path, background, "scare_quote_markers")),
-        future_modifiers=frozenset(_str_list(background_path, background, "future_modifiers")),
-        recent_days=recent_days,
-        dataset_type_map=type_map,
+        words=EventWords(**lists),
+        **_numbers(directory / "numbers.json"),  # type: ignore[arg-type]
+        **_casualties(directory / "casualties.json"),  # type: ignore[arg-type]
+        **_background(directory / "background.json"),  # type: ignore[arg-type]
+        **_context(directory / "context.json"),  # type: ignore[arg-type]
     )

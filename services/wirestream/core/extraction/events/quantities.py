@@ -3,7 +3,7 @@
 ``parse_number`` reads "38", "1,200", "1.5 million", "four", "twenty-five", "a dozen",
 "two hundred and five". ``find_numbers`` finds number phrases in a spaCy span with the qualifier
 written before them ("at least four" -> 4, ``at_least``; qualifiers in ``numbers.json``).
-``count_of`` and ``role_of`` relate a number to its sentence: what it counts ("Shahed drone") and
+``counted_noun`` and ``role_of`` relate a number to its sentence: what it counts ("Shahed drone") and
 the role the governing verb gives it (``roles.tsv``: "shot down 25" -> intercepted, "killed four"
 -> killed). "25 out of 38 drones" makes 38 the whole: launched when the part was intercepted.
 """
@@ -20,8 +20,6 @@ from wirestream.core.extraction.events.lexicon import EventLexicon
 
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 _SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
-_PARTITIVE = frozenset({"of", "out"})
-_PROJECTILES = frozenset({"drone", "missile", "rocket", "shell", "bomb", "uav", "projectile"})
 
 
 @dataclass(frozen=True)
@@ -123,10 +121,7 @@ def _qualifier(sent: SpacySpan, first: int, lex: EventLexicon) -> tuple[str, int
     return "exact", first
 
 
-_AGE_CUES = frozenset({"age", "ages", "aged", "both", "all"})
-
-
-def _not_a_count(token: Token, sent: SpacySpan) -> bool:
+def _not_a_count(token: Token, sent: SpacySpan, lex: EventLexicon) -> bool:
     """Digits that are a name, a range, an age or page furniture, not a count: "7-Eleven",
     "16-18 times", "John Doe, 20,", "Jane Doe (28)", "ages 20 and 21", "Image 1 of / 29"."""
     doc = sent.doc
@@ -163,7 +158,7 @@ def _not_a_count(token: Token, sent: SpacySpan) -> bool:
     k = token.i - 1
     while k > sent.start and (doc[k].like_num or doc[k].lower_ in (",", "and")):
         k -= 1
-    if k >= sent.start and doc[k].lower_ in _AGE_CUES and _DIGITS.match(token.lower_):
+    if k >= sent.start and doc[k].lower_ in lex.words.age_cues and _DIGITS.match(token.lower_):
         return True  # "ages 20 and 21", "both 19"
     if (
         prev is not None
@@ -192,46 +187,14 @@ def find_numbers(sent: SpacySpan, lex: EventLexicon) -> list[NumberMention]:
         if not (_is_number_token(token, lex) or starts_with_article):
             i += 1
             continue
-        if _not_a_count(token, sent):
+        if _not_a_count(token, sent, lex):
             i += 1
             continue
-        j = i + 1
-        while (
-            j < sent.end
-            and (
-                not _DIGITS.match(token.lower_)  # "7 Eleven", "16 18": digits join no number word
-                or doc[j].lower_ in lex.multipliers
-            )
-            and (
-                _is_number_token(doc[j], lex)
-                or doc[j].lower_ == "dozen"
-                or (
-                    doc[j].text in ("-", "and")
-                    and j + 1 < sent.end
-                    and _is_number_token(doc[j + 1], lex)
-                    and doc[j + 1].lower_ not in lex.multipliers
-                    and doc[j].text == "-"
-                )
-            )
-        ):
-            j += 1
-        words = [t.text for t in doc[i:j] if t.text != "-"]
-        follow = " ".join(t.lower_ for t in doc[j : min(j + 3, sent.end)])
-        if (
-            follow.startswith(
-                ("- year", "-year", "year - old", "years old", "- month", "months old")
-            )
-            or follow.startswith(("block", "a.m", "p.m", "o'clock", ":"))
-            or (
-                j < sent.end
-                and doc[j].pos_ == "PROPN"
-                and doc[j].ent_type_ in ("FAC", "GPE", "LOC", "")
-                and token.like_num
-                and len(token.text) >= 3
-            )
-        ):
+        j = _number_end(i, sent, lex)
+        if _not_counted_after(token, j, sent):
             i = j
             continue  # an age ("13-year-old"), an address ("5210 Karluk Street"), a time
+        words = [t.text for t in doc[i:j] if t.text != "-"]
         value = parse_number(words, lex)
         # "one of the biggest": a partitive "one" is not a count.
         partitive_one = (
@@ -253,14 +216,60 @@ def find_numbers(sent: SpacySpan, lex: EventLexicon) -> list[NumberMention]:
     return out
 
 
-def counted_noun(number: NumberMention, doc_sent: SpacySpan) -> Token | None:
+def _number_end(i: int, sent: SpacySpan, lex: EventLexicon) -> int:
+    """The end (exclusive) of the number phrase starting at token ``i``: number words, "dozen",
+    hyphenated parts ("twenty-five"); digits take only a multiplier ("5 million")."""
+    doc = sent.doc
+    token = doc[i]
+    j = i + 1
+    while (
+        j < sent.end
+        and (
+            not _DIGITS.match(token.lower_)  # "7 Eleven", "16 18": digits join no number word
+            or doc[j].lower_ in lex.multipliers
+        )
+        and (
+            _is_number_token(doc[j], lex)
+            or doc[j].lower_ == "dozen"
+            or (
+                doc[j].text in ("-", "and")
+                and j + 1 < sent.end
+                and _is_number_token(doc[j + 1], lex)
+                and doc[j + 1].lower_ not in lex.multipliers
+                and doc[j].text == "-"
+            )
+        )
+    ):
+        j += 1
+    return j
+
+
+def _not_counted_after(token: Token, j: int, sent: SpacySpan) -> bool:
+    """What follows the number phrase ending at ``j`` makes it an age ("13-year-old"), an
+    address ("5210 Karluk Street") or a time, not a count."""
+    doc = sent.doc
+    follow = " ".join(t.lower_ for t in doc[j : min(j + 3, sent.end)])
+    return (
+        follow.startswith(("- year", "-year", "year - old", "years old", "- month", "months old"))
+        or follow.startswith(("block", "a.m", "p.m", "o'clock", ":"))
+        or (
+            j < sent.end
+            and doc[j].pos_ == "PROPN"
+            and doc[j].ent_type_ in ("FAC", "GPE", "LOC", "")
+            and token.like_num
+            and len(token.text) >= 3
+        )
+    )
+
+
+def counted_noun(number: NumberMention, doc_sent: SpacySpan, lex: EventLexicon) -> Token | None:
     """The noun a number counts: its head for ``nummod``, or the whole of "N out of M things"."""
     doc = doc_sent.doc
     last = doc[number.last]
     if last.dep_ in ("nummod", "quantmod") and last.head.pos_ in ("NOUN", "PROPN"):
         return last.head
     for child in last.children:
-        if child.lower_ in _PARTITIVE:
+        if child.lower_ in lex.words.partitive_prepositions:
             for grand in child.subtree:
                 if grand.pos_ in ("NOUN", "PROPN") and grand.dep_ == "pobj":
                     return grand
@@ -337,4 +346,4 @@ def is_projectile(noun: Token | None, lex: EventLexicon) -> bool:
     if noun is None:
         return False
     words = {t.lower_.strip("'\"") for t in noun.subtree} | {noun.lemma_.lower()}
-    return bool(words & _PROJECTILES) or any(w in lex.weapons for w in words)
+    return bool(words & lex.words.projectiles) or any(w in lex.weapons for w in words)

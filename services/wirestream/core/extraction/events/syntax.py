@@ -6,90 +6,17 @@ article's :class:`EntityIndex`; spans are always built from the original body wi
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
-
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from wirestream.core.contracts import EntityRecord, EventLocation, Participant
 from wirestream.core.extraction.entities import EntityIndex
+from wirestream.core.extraction.events.context import EventContext, PlacePhrase
+from wirestream.core.extraction.events.lexicon import EventWords
 from wirestream.core.extraction.spans import body_span
 
 _END_PUNCT = frozenset({".", "!", "?", '"', "'", ")", "...", ":", ";"})
-_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
-_THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
-_RELATIVE = frozenset({"which", "that", "who", "whom", "whose"})
-_LOC_PREPS = frozenset(
-    {
-        "in",
-        "at",
-        "near",
-        "across",
-        "outside",
-        "inside",
-        "around",
-        "into",
-        "over",
-        "throughout",
-        "on",
-    }
-)
-_DIRECTIONS = frozenset(
-    {
-        "north",
-        "south",
-        "east",
-        "west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "north-east",
-        "north-west",
-        "south-east",
-        "south-west",
-        "outskirts",
-        "outside",
-        "near",
-        "centre",
-        "center",
-    }
-)
-PLACE_NOUNS = frozenset(
-    {
-        "region",
-        "city",
-        "town",
-        "village",
-        "province",
-        "oblast",
-        "district",
-        "area",
-        "border",
-        "county",
-        "state",
-        "capital",
-        "neighborhood",
-        "neighbourhood",
-        "street",
-        "avenue",
-        "block",
-        "park",
-        "port",
-        "coast",
-        "front",
-        "frontline",
-        "territory",
-    }
-)
 _NP_STOP_DEPS = frozenset({"punct", "cc", "prep", "relcl", "acl", "appos", "advcl", "mark"})
-
-
-_CALENDAR_WORDS = frozenset(
-    [n.lower() for n in (*calendar.day_name, *calendar.month_name) if n]
-    + ["today", "yesterday", "tomorrow", "tonight", "weekend"]
-) - {"may", "march"}  # "a march", "may": dates only when spaCy says DATE
 
 
 def segments(doc: Doc) -> list[SpacySpan]:
@@ -146,7 +73,7 @@ def entity_at(entities: EntityIndex, token: Token) -> EntityRecord | None:
 
 
 def resolve_pronoun(
-    token: Token, entities: EntityIndex, *, window: int = 600
+    token: Token, entities: EntityIndex, words: EventWords, *, window: int = 600
 ) -> EntityRecord | None:
     """A simple antecedent for he/she/it/they: the latest fitting entity mentioned before it.
 
@@ -154,9 +81,9 @@ def resolve_pronoun(
     sentence subject is preferred over one that is not.
     """
     word = token.lower_
-    if word in _PERSON_PRONOUNS:
+    if word in words.person_pronouns:
         kinds: tuple[tuple[str, ...], ...] = (("PERSON",),)
-    elif word in _THING_PRONOUNS:
+    elif word in words.thing_pronouns:
         kinds = (("ORGANIZATION",), ("GROUP", "LOCATION"))
     else:
         return None
@@ -175,18 +102,24 @@ def resolve_pronoun(
     return None
 
 
-def is_date(head: Token) -> bool:
+def objects(token: Token) -> list[Token]:
+    """The direct objects of ``token``."""
+    return [c for c in token.children if c.dep_ in ("dobj", "obj")]
+
+
+def is_date(head: Token, words: EventWords) -> bool:
     """A date or time ("Tuesday", "last week", "March 3"): never an actor or recipient."""
-    return head.ent_type_ in ("DATE", "TIME") or head.lower_ in _CALENDAR_WORDS
+    return head.ent_type_ in ("DATE", "TIME") or head.lower_ in words.calendar_words
 
 
-def participant(head: Token, body: str, entities: EntityIndex) -> Participant | None:
+def participant(head: Token, ctx: EventContext) -> Participant | None:
     """A participant from a noun phrase head: its entity when it names one, else the phrase;
     None for relative pronouns and dates."""
-    if head.lower_ in _RELATIVE or is_date(head):
+    body, entities, words = ctx.body, ctx.entities, ctx.lex.words
+    if head.lower_ in words.relative_pronouns or is_date(head, words):
         return None
     if head.pos_ == "PRON":
-        entity = resolve_pronoun(head, entities)
+        entity = resolve_pronoun(head, entities, words)
         if entity is None:
             return None
         span = body_span(body, head.idx, head.idx + len(head.text))
@@ -217,88 +150,96 @@ def with_conjuncts(head: Token) -> list[Token]:
     return out
 
 
-@dataclass(frozen=True)
-class PlacePhrase:
-    """A place the text names around an event, with the text's own wording and a rank.
-
-    ``rank``: 0 a city or smaller place, 1 a region (or a phrase that narrows a place down),
-    2 a country; lower is more specific.
-    """
-
-    location: EventLocation
-    rank: int
-
-
-def _rank(entity: EntityRecord | None, head: Token, narrowed: bool) -> int:
+def _rank(entity: EntityRecord | None, head: Token, narrowed: bool, words: EventWords) -> int:
     if entity is not None and entity.geo is not None:
         base = {"place": 0, "city": 0, "region": 1, "country": 2}[entity.geo.feature]
         return min(base, 1) if narrowed else base
-    if head.lemma_.lower() in PLACE_NOUNS or narrowed:
+    if head.lemma_.lower() in words.place_nouns or narrowed:
         return 1
     if entity is not None and entity.country and entity.name.lower() in ("ukraine", "russia"):
         return 2
     return 1 if entity is None else 0 if head.ent_type_ in ("FAC",) else 1
 
 
-def place_phrases(segment: SpacySpan, body: str, entities: EntityIndex) -> list[PlacePhrase]:
+def place_phrases(segment: SpacySpan, ctx: EventContext) -> list[PlacePhrase]:
     """Every "in/at/near/across <place>" and "<direction> of <place>" phrase in ``segment``."""
     out: list[PlacePhrase] = []
     seen: set[int] = set()
     for prep in segment:
-        if prep.dep_ not in ("prep", "conj") or prep.lower_ not in _LOC_PREPS | {"of"}:
+        found = _place_object(prep, ctx.lex.words)
+        if found is None or found[0].i in seen:
             continue
-        objs = [c for c in prep.children if c.dep_ == "pobj"]
-        if not objs:
-            continue
-        head = objs[0]
-        if head.i in seen or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
-            continue
-        governor = prep.head
-        direction = governor.lower_ in _DIRECTIONS
-        if prep.lower_ == "of" and not direction:
-            continue
-        if prep.lower_ == "on" and head.lemma_.lower() not in PLACE_NOUNS:
-            continue
-        if (
-            not direction
-            and governor.pos_ in ("NOUN", "PROPN")
-            and governor.lemma_.lower() not in PLACE_NOUNS
-            and governor.ent_type_ not in ("GPE", "LOC", "FAC")
-            and governor.dep_ in ("nsubj", "nsubjpass")
-        ):
-            continue  # "the authorities in Kyiv" says where the authorities are, not the event
-        start, end = np_bounds(head, with_of=True)
-        mentions = [
-            (s, e) for s, e in entities.mentions_between(start, end) if e.type == "LOCATION"
-        ]
-        has_proper = any(t.pos_ == "PROPN" for t in segment.doc[head.left_edge.i : head.i + 1])
-        named_place = head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "LOC", "FAC")
-        if (
-            not mentions
-            and not (head.lemma_.lower() in PLACE_NOUNS and has_proper)
-            and not named_place
-        ):
-            continue
-        if direction:
-            start = governor.idx
-        span = body_span(body, start, end)
-        head_entity = entity_at(entities, head)
-        if head_entity is not None and head_entity.type != "LOCATION":
-            head_entity = None
-        entity = head_entity or (mentions[0][1] if mentions else None)
-        name = span.text
-        if head_entity is not None and not direction and span.text.endswith(head.text):
-            name = head_entity.name
-        for det in ("the ", "The "):
-            name = name[len(det) :] if name.startswith(det) else name
-        location = EventLocation(
-            entity_id=entity.id if entity else None,
-            name=name,
-            country=entity.country if entity else None,
-            geo=head_entity.geo if head_entity is not None and not direction else None,
-            span=span,
-        )
-        narrowed = direction or (head_entity is None and entity is not None)
-        out.append(PlacePhrase(location, _rank(head_entity, head, narrowed)))
-        seen.add(head.i)
+        head, direction = found
+        phrase = _place_phrase(head, prep.head, direction, segment, ctx)
+        if phrase is not None:
+            out.append(phrase)
+            seen.add(head.i)
     return out
+
+
+def _place_object(prep: Token, words: EventWords) -> tuple[Token, bool] | None:
+    """(object, whether a direction governs the preposition) when ``prep`` may introduce a place."""
+    if prep.dep_ not in ("prep", "conj") or (
+        prep.lower_ not in words.location_prepositions and prep.lower_ != "of"
+    ):
+        return None
+    objs = [c for c in prep.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    head = objs[0]
+    if head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+        return None
+    governor = prep.head
+    direction = governor.lower_ in words.directions
+    if prep.lower_ == "of" and not direction:
+        return None
+    if prep.lower_ == "on" and head.lemma_.lower() not in words.place_nouns:
+        return None
+    if (
+        not direction
+        and governor.pos_ in ("NOUN", "PROPN")
+        and governor.lemma_.lower() not in words.place_nouns
+        and governor.ent_type_ not in ("GPE", "LOC", "FAC")
+        and governor.dep_ in ("nsubj", "nsubjpass")
+    ):
+        return None  # "the authorities in Kyiv" says where the authorities are, not the event
+    return head, direction
+
+
+def _place_phrase(
+    head: Token, governor: Token, direction: bool, segment: SpacySpan, ctx: EventContext
+) -> PlacePhrase | None:
+    """The place phrase of ``head`` when it names a place (a LOCATION mention, a named place,
+    or a place noun with a proper noun: "the Kharkiv region")."""
+    body, entities, words = ctx.body, ctx.entities, ctx.lex.words
+    start, end = np_bounds(head, with_of=True)
+    mentions = [(s, e) for s, e in entities.mentions_between(start, end) if e.type == "LOCATION"]
+    has_proper = any(t.pos_ == "PROPN" for t in segment.doc[head.left_edge.i : head.i + 1])
+    named_place = head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "LOC", "FAC")
+    if (
+        not mentions
+        and not (head.lemma_.lower() in words.place_nouns and has_proper)
+        and not named_place
+    ):
+        return None
+    if direction:
+        start = governor.idx
+    span = body_span(body, start, end)
+    head_entity = entity_at(entities, head)
+    if head_entity is not None and head_entity.type != "LOCATION":
+        head_entity = None
+    entity = head_entity or (mentions[0][1] if mentions else None)
+    name = span.text
+    if head_entity is not None and not direction and span.text.endswith(head.text):
+        name = head_entity.name
+    for det in ("the ", "The "):
+        name = name[len(det) :] if name.startswith(det) else name
+    location = EventLocation(
+        entity_id=entity.id if entity else None,
+        name=name,
+        country=entity.country if entity else None,
+        geo=head_entity.geo if head_entity is not None and not direction else None,
+        span=span,
+    )
+    narrowed = direction or (head_entity is None and entity is not None)
+    return PlacePhrase(location, _rank(head_entity, head, narrowed, words))

@@ -1,20 +1,19 @@
 """The quote lexicons: reporting verbs, cue nouns, speaker nouns, pronouns, label signals, channels.
 
 The files live in ``wirestream/core/extraction/lexicons/quotes/`` (their ``README.md`` says where each
-list came from). They are read once per process (:func:`load_lexicon` is cached); a malformed line
-raises :class:`~wirestream.errors.LexiconError` naming the file and line.
+list came from). They are read once per process (:func:`load_lexicon` is cached) by the one lexicon
+reader, :mod:`wirestream.core.lexicon`, whose rules (comments, columns, case, duplicates) they follow.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
-from wirestream.errors import LexiconError
+from wirestream.core.lexicon import LEXICONS, read_lists, read_table, read_words
 
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons" / "quotes"
+LEXICON_DIR = LEXICONS / "quotes"
 """Where the quote lexicons are read from (shipped with the package)."""
 
 Speech = Literal["direct", "indirect", "both", "quoted"]
@@ -41,6 +40,24 @@ class ReportingVerb:
 
 
 @dataclass(frozen=True)
+class QuoteWords:
+    """The small word lists of ``words.tsv`` (one field a list, lower-case words)."""
+
+    channel_prepositions: frozenset[str]
+    """Prepositions before a channel ("said on Telegram")."""
+    subject_pronouns: frozenset[str]
+    """Pronoun subjects of a cue ("he said")."""
+    dangling_conjunctions: frozenset[str]
+    """Conjunctions left dangling at a cut quote's end."""
+    question_words: frozenset[str]
+    """Words that open an embedded question ("asked whether"): no statement."""
+    determiners: frozenset[str]
+    """Determiners stripped from a speaker phrase."""
+    indefinite_determiners: frozenset[str]
+    """Determiners of an unnamed speaker ("a man")."""
+
+
+@dataclass(frozen=True)
 class QuoteLexicon:
     """Every list the quote finder reads, lower-cased (channels keep their case)."""
 
@@ -52,66 +69,35 @@ class QuoteLexicon:
     """Word sequences ("so-called", "such as") that mark a following quoted phrase as a label."""
     channels: tuple[tuple[str, ...], ...]
     """Channel names as word sequences ("Telegram", "social media"), longest first."""
-
-
-def _lines(name: str) -> list[tuple[int, list[str]]]:
-    path = LEXICON_DIR / name
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read the quote lexicon ({exc}); reinstall the package"
-        raise LexiconError(msg) from exc
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            out.append((number, [part.strip() for part in line.split("\t")]))
-    return out
-
-
-def _fail(name: str, number: int, what: str) -> LexiconError:
-    return LexiconError(f"{LEXICON_DIR / name}:{number}: {what}; fix the line")
+    words: QuoteWords
+    """The small word lists of ``words.tsv``."""
 
 
 def _verbs() -> dict[str, ReportingVerb]:
-    name = "reporting_verbs.tsv"
     verbs: dict[str, ReportingVerb] = {}
-    for number, parts in _lines(name):
-        if len(parts) != 3 or parts[1] not in _SPEECH:
-            raise _fail(
-                name, number, "expected 'lemma<TAB>direct|indirect|both|quoted<TAB>complements'"
-            )
-        complements = frozenset(c.strip() for c in parts[2].split(","))
+    for row in read_table(LEXICON_DIR / "reporting_verbs.tsv", 3, lower={0}):
+        lemma, speech, complement_list = row.cells
+        if speech not in _SPEECH:
+            raise row.error("expected 'lemma<TAB>direct|indirect|both|quoted<TAB>complements'")
+        complements = frozenset(c.strip() for c in complement_list.split(","))
         if not complements <= _COMPLEMENTS:
-            raise _fail(name, number, f"complements must be among {sorted(_COMPLEMENTS)}")
-        lemma = parts[0].lower()
-        if lemma in verbs:
-            raise _fail(name, number, f"{lemma!r} is listed twice")
+            raise row.error(f"complements must be among {sorted(_COMPLEMENTS)}")
         verbs[lemma] = ReportingVerb(
             lemma=lemma,
-            direct=parts[1] != "indirect",
-            indirect=parts[1] != "direct",
+            direct=speech != "indirect",
+            indirect=speech != "direct",
             complements=complements,  # type: ignore[arg-type]
-            needs_quoted=parts[1] == "quoted",
+            needs_quoted=speech == "quoted",
         )
     return verbs
 
 
 def _kinds(name: str, allowed: frozenset[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for number, parts in _lines(name):
-        if len(parts) != 2 or parts[1] not in allowed:
-            raise _fail(name, number, f"expected 'word<TAB>{'|'.join(sorted(allowed))}'")
-        out[parts[0].lower()] = parts[1]
-    return out
-
-
-def _words(name: str, *, lower: bool = True) -> list[str]:
-    out = []
-    for number, parts in _lines(name):
-        if len(parts) != 1:
-            raise _fail(name, number, "expected one entry per line")
-        out.append(parts[0].lower() if lower else parts[0])
+    for row in read_table(LEXICON_DIR / name, 2, lower={0}):
+        if row.cells[1] not in allowed:
+            raise row.error(f"expected 'word<TAB>{'|'.join(sorted(allowed))}'")
+        out[row.cells[0]] = row.cells[1]
     return out
 
 
@@ -125,9 +111,12 @@ def load_lexicon() -> QuoteLexicon:
     """Read and check every quote lexicon once per process."""
     return QuoteLexicon(
         verbs=_verbs(),
-        cue_nouns=frozenset(_words("cue_nouns.txt")),
+        cue_nouns=frozenset(read_words(LEXICON_DIR / "cue_nouns.txt", lower=True)),
         speaker_nouns=_kinds("speaker_nouns.tsv", _SPEAKER_KINDS),  # type: ignore[arg-type]
         pronouns=_kinds("pronouns.tsv", _PRONOUN_KINDS),  # type: ignore[arg-type]
-        label_signals=_sequences(_words("scare_signals.txt")),
-        channels=_sequences(_words("platforms.txt", lower=False)),
+        label_signals=_sequences(read_words(LEXICON_DIR / "scare_signals.txt", lower=True)),
+        channels=_sequences(read_words(LEXICON_DIR / "platforms.txt")),
+        words=QuoteWords(
+            **read_lists(LEXICON_DIR / "words.tsv", [f.name for f in fields(QuoteWords)])
+        ),
     )

@@ -31,8 +31,6 @@ from wirestream.core.extraction.spans import body_span
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _INHERIT = frozenset({"conj", "advcl", "xcomp", "ccomp", "relcl", "acl", "pcomp", "prep"})
-_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
-_INDEFINITE = frozenset({"a", "an", "one", "another", "some"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PHRASE_STOP = frozenset({"relcl", "acl", "punct", "advcl", "cc", "conj", "appos"})
 
@@ -112,7 +110,11 @@ class SpeakerResolver:
         kind = self.lexicon.speaker_nouns.get(lower) or self.lexicon.speaker_nouns.get(lemma)
         phrase = self._phrase(subject)
         first = phrase[0].lower_ if len(phrase) else ""
-        if kind == "person" and first not in _INDEFINITE and subject.tag_ != "NNS":
+        if (
+            kind == "person"
+            and first not in self.lexicon.words.indefinite_determiners
+            and subject.tag_ != "NNS"
+        ):
             found = self._described(subject)
             if found is not None:
                 return found
@@ -267,7 +269,7 @@ class SpeakerResolver:
         start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
         span = body_span(self.body, start, end)
         words = list(phrase)
-        while words and words[0].lower_ in _DETERMINERS:
+        while words and words[0].lower_ in self.lexicon.words.determiners:
             words = words[1:]
         name = " ".join("".join(t.text_with_ws for t in words).split()) or span.text
         return Resolved(Speaker(name=name, entity_id=None, span=span), person, subject.idx)

@@ -1,0 +1,143 @@
+"""Records: a merged draft becomes an :class:`EventRecord` (places, dateline, confidence, id), and
+quotes that comment on an event point to it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Span as SpacySpan
+
+from wirestream.core.contracts import Casualties, EventLocation, EventRecord, QuoteRecord
+from wirestream.core.extraction.events import arguments, syntax
+from wirestream.core.extraction.events.context import Draft, EventContext, PlacePhrase
+from wirestream.core.extraction.spans import body_span
+from wirestream.core.ids import record_id
+
+
+def clause_places(draft: Draft, ctx: EventContext) -> list[PlacePhrase]:
+    """Places said of this event: "in/at/near ..." inside a trigger's phrase or its verb's."""
+    allowed: set[int] = set()
+    for trig in draft.triggers:
+        allowed.update(t.i for t in trig.subtree)
+        if trig.pos_ != "VERB" and trig.head.pos_ == "VERB":
+            allowed.update(c.i for c in trig.head.children if c.dep_ == "prep")
+    phrases = syntax.place_phrases(draft.segment, ctx)
+    doc = ctx.doc
+    out = []
+    for phrase in phrases:
+        start = phrase.location.span.start
+        token = doc.char_span(start, phrase.location.span.end, alignment_mode="expand")
+        if token is None:
+            continue
+        prep = token.root.head if token.root.dep_ == "pobj" else token.root
+        if prep.i in allowed or token.root.i in allowed:
+            out.append(phrase)
+    if not out:  # no named place: a site the trigger governs ("killed at the hospital")
+        for start, end, name in arguments.site_phrases(draft.triggers, ctx.body, ctx.lex):
+            span = body_span(ctx.body, start, end)
+            where = EventLocation(entity_id=None, name=name, country=None, geo=None, span=span)
+            out.append(PlacePhrase(location=where, rank=arguments.SITE_RANK))
+    return out
+
+
+def _confidence(draft: Draft) -> float:
+    """0.45, plus what the draft found (verb trigger, actors, recipients, date, place, claim or
+    casualties), less 0.1 when it is known only by casualty words; at most 0.95."""
+    score = 0.45 + (0.15 if draft.trigger.pos_ == "VERB" else 0.05)
+    score += 0.1 if draft.actors else 0.0
+    score += 0.05 if draft.recipients else 0.0
+    score += 0.05 if draft.date else 0.0
+    score += 0.05 if draft.places else 0.0
+    score += 0.05 if draft.claim or draft.killed or draft.injured else 0.0
+    score -= 0.1 if draft.casualty_only else 0.0
+    return round(min(score, 0.95), 2)
+
+
+def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
+    """The record of a (merged) draft; its id is derived from the article id and revision, the
+    trigger span and the type."""
+    article_id, revision = ctx.article_id, ctx.revision
+    trig = draft.trigger
+    trigger = body_span(ctx.body, trig.idx, trig.idx + len(trig.text))
+    particles = [c for c in trig.children if c.dep_ == "prt"]
+    if particles:
+        last = max(particles, key=lambda t: t.i)
+        trigger = body_span(ctx.body, trig.idx, last.idx + len(last.text))
+    if (
+        draft.killed is not None
+        and draft.injured is not None
+        and (draft.injured.span.start, draft.injured.span.end) in draft.unstated_survival
+        and draft.injured.value <= draft.killed.value
+    ):
+        draft.injured = None  # "a man was shot ... he died": the one shot is the one killed
+    seg = draft.segment
+    evidence = body_span(ctx.body, *_outside(seg.start_char, seg.end_char, ctx.envelope))
+    places = sorted(draft.places, key=lambda p: p.location.span.start)
+    location: EventLocation | None = None
+    if places:
+        location = min(places, key=lambda p: p.rank).location
+    elif ctx.dateline is not None and not draft.background and not _names_place(seg, ctx):
+        location = ctx.dateline.model_copy(update={"place_source": "dateline"})
+    return EventRecord(
+        id=record_id("event", article_id, revision, trigger.start, trigger.end, draft.type),
+        article_id=article_id,
+        revision=revision,
+        type=draft.type,
+        mode=draft.mode,
+        trigger=trigger,
+        evidence=evidence,
+        actors=draft.actors,
+        recipients=draft.recipients,
+        location=location,
+        locations=[p.location for p in places],
+        date=draft.date,
+        quantities=sorted(draft.quantities, key=lambda q: q.span.start),
+        casualties=Casualties(killed=draft.killed, injured=draft.injured),
+        weapons=sorted(draft.weapons, key=lambda w: w.start),
+        claim=draft.claim,
+        timeframe="background" if draft.background else "current",
+        confidence=_confidence(draft),
+    )
+
+
+def _outside(start: int, end: int, parts: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """``[start, end)`` without the envelope parts at its ends (blanked text a sentence began
+    or ended with)."""
+    for s, e in parts:
+        if s <= start < e:
+            start = e
+        if s < end <= e:
+            end = s
+    return start, max(start, end)
+
+
+def _names_place(segment: SpacySpan, ctx: EventContext) -> bool:
+    """Whether a sentence names a place (a LOCATION mention, or a place phrase)."""
+    mentions = ctx.entities.mentions_between(segment.start_char, segment.end_char)
+    if any(entity.type == "LOCATION" for _, entity in mentions):
+        return True
+    return bool(syntax.place_phrases(segment, ctx))
+
+
+def quote_links(events: list[EventRecord], quotes: list[QuoteRecord]) -> dict[str, list[str]]:
+    """quote id -> the current events it comments on: overlapping the event's sentence, or
+    spoken by one of its actors (or its claimant) up to 800 characters after it."""
+    links: dict[str, list[str]] = {}
+    for quote in quotes:
+        speaker_id = quote.speaker.entity_id if quote.speaker is not None else None
+        for event in events:
+            if event.timeframe != "current":
+                continue
+            ev = event.evidence
+            overlaps = quote.span.start < ev.end and ev.start < quote.span.end
+            actor_ids = {p.entity_id for p in event.actors if p.entity_id}
+            if event.claim and event.claim.source and event.claim.source.entity_id:
+                actor_ids.add(event.claim.source.entity_id)
+            follows = (
+                speaker_id is not None
+                and speaker_id in actor_ids
+                and 0 <= quote.span.start - ev.end <= 800
+            )
+            if overlaps or follows:
+                links.setdefault(quote.id, []).append(event.id)
+    return links

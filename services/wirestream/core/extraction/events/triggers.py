@@ -1,0 +1,252 @@
+"""Triggers: which words of a segment are events, and the drafts they start.
+
+A trigger is a verb or noun of ``triggers.tsv`` (or a casualty verb: an ASSAULT when no other
+trigger is), dropped when the lexicon's complement frames or a known other sense rule it out,
+when negated, irrealis (under a modal, a condition or an irrealis head), in scare quotes, or a
+generic noun. One :class:`~.context.Draft` per type per segment.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from wirestream.core.extraction.events import syntax
+from wirestream.core.extraction.events.context import Draft, EventContext
+from wirestream.core.extraction.events.lexicon import EventLexicon
+from wirestream.core.extraction.events.quantities import is_projectile, particles
+from wirestream.core.extraction.events.victims import person_victim, subject_is_nobody, wound_victim
+from wirestream_contracts.records import EventType
+
+_QUOTE_CHARS = frozenset({"'", '"'})
+
+
+def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool] | None:
+    """(type, mode, casualty_only) when ``token`` is a trigger candidate."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB":
+        entry = lex.triggers.get((lemma, "VERB"))
+        if entry is not None:
+            return entry.type, entry.mode, False
+        if (
+            lemma in lex.killed_verbs
+            or lemma in lex.injured_verbs
+            or lemma in lex.shot_verbs
+            or lemma == "die"
+        ):
+            return "ASSAULT", None, True
+        return None
+    if token.pos_ == "ADJ" and token.lower_ == "dead":
+        return "ASSAULT", None, True
+    if token.pos_ == "NOUN" and lemma in lex.wound_nouns and wound_victim(token, lex) is not None:
+        return "ASSAULT", None, True
+    if token.pos_ in ("NOUN", "PROPN"):
+        entry = lex.triggers.get((lemma, "NOUN"))
+        if entry is not None and not (lemma == "talk" and token.lower_ != "talks"):
+            return entry.type, entry.mode, False
+    return None
+
+
+def complement_cues(token: Token) -> set[str]:
+    """The cues of ``context.json`` ``complement_frames`` that ``token`` shows: its preposition
+    and particle children, its subject and object, an infinitival clause, plural number, the
+    lemma it hangs from, its compound and adjective modifiers, what a "with" child introduces
+    ("charged with *murder*", "with *overseeing*") and the verb of a "to" clause ("asked not to
+    be *named*")."""
+    cues = {f"head:{token.head.lemma_.lower()}"} if token.head is not token else set()
+    if token.tag_ in ("NNS", "NNPS"):
+        cues.add("plural")
+    for child in token.children:
+        if child.dep_ in ("prep", "agent", "dative"):
+            objects = [o for o in child.children if o.dep_ == "pobj"]
+            if not (objects and all(o.ent_type_ in ("DATE", "TIME") for o in objects)):
+                cues.add(f"prep:{child.lower_}")  # a time ("on Friday") is no complement
+            if child.lower_ == "with":
+                cues.update(
+                    f"with:{o.lemma_.lower()}"
+                    for o in child.children
+                    if o.dep_ in ("pobj", "pcomp")
+                )
+        elif child.dep_ == "prt":
+            cues.add(f"prt:{child.lower_}")
+        elif child.dep_ in ("nsubj", "nsubjpass"):
+            cues.add(f"subj:{child.lemma_.lower()}")
+        elif child.dep_ in ("dobj", "obj"):
+            cues.add(f"obj:{child.lemma_.lower()}")
+        elif child.dep_ in ("compound", "amod"):
+            cues.add(f"mod:{child.lemma_.lower()}")
+        elif child.dep_ in ("xcomp", "ccomp") and any(
+            g.dep_ == "aux" and g.lower_ == "to" for g in child.children
+        ):
+            cues.update(("to-clause", f"clause:{child.lemma_.lower()}"))
+    return cues
+
+
+def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
+    """Senses the lexicon cannot tell apart by lemma alone ("struck a deal", "shot down", "a group
+    called IS" against "called for talks")."""
+    lemma = token.lemma_.lower()
+    frame = lex.complement_frames.get((lemma, "VERB" if token.pos_ == "VERB" else "NOUN"))
+    if frame is not None:
+        cues = complement_cues(token)
+        if (frame.any and not cues & frame.any) or cues & frame.none:
+            return True
+    objects = syntax.objects(token)
+    obj_lemmas = {o.lemma_.lower() for o in objects}
+    if lemma in ("shoot", "shot") and "down" in particles(token):
+        return True  # an interception: a quantity role, not an assault by the interceptor
+    if lemma in ("strike", "hit") and obj_lemmas & lex.words.figurative_strike_objects:
+        return True
+    if lemma == "fire":
+        preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
+        return not (preps & {"on", "at", "upon"} or any(is_projectile(o, lex) for o in objects))
+    if lemma == "meet":
+        if obj_lemmas & lex.words.figurative_meet_objects:
+            return True
+        has_with = any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children)
+        has_party = any(o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for o in objects)
+        subj_plural = any(
+            c.dep_ == "nsubj"
+            and (c.tag_ in ("NNS", "NNPS") or any(g.dep_ == "conj" for g in c.children))
+            for c in token.children
+        )
+        return not (has_with or has_party or subj_plural)
+    if lemma == "release" and etype == "RETREAT":
+        return not any(
+            o.lemma_.lower() in lex.words.release_objects
+            or o.lemma_.lower() in lex.person_nouns
+            or o.ent_type_ == "PERSON"
+            for o in objects
+        )
+    if lemma == "supply" and not obj_lemmas & lex.aid_objects:
+        return True  # "supplies more than 150 teams": trade, not aid
+    if lemma == "execute":
+        return not any(
+            o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in objects
+        )
+    return bool(lemma in ("sign", "support") and not objects)
+
+
+def negated(token: Token) -> bool:
+    """ "did not attack", "never met", "no talks"."""
+    for t in (token, token.head) if token.pos_ != "VERB" else (token,):
+        for child in t.children:
+            if child.dep_ == "neg" or child.lower_ in ("never", "no"):
+                return True
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
+
+
+def _irrealis_head(token: Token, lex: EventLexicon) -> bool:
+    """``token`` is a head of ``irrealis_heads``: by lemma, or by ``lemma/POS`` for a word that is
+    irrealis in one part of speech only ("open/ADJ": "open to talks", not "opened a probe")."""
+    lemma = token.lemma_.lower()
+    return lemma in lex.irrealis_heads or f"{lemma}/{token.pos_.lower()}" in lex.irrealis_heads
+
+
+def irrealis(token: Token, lex: EventLexicon) -> bool:
+    """Under a modal, a condition or an irrealis head ("ready to", "would include", "seek")."""
+    current = token
+    for _ in range(8):
+        for child in current.children:
+            if child.dep_ == "aux" and child.lower_ in lex.words.modals:
+                return True
+            if child.dep_ == "mark" and child.lower_ in lex.words.conditional_marks:
+                return True
+        if current is not token and _irrealis_head(current, lex):
+            return True
+        if current.dep_ in ("relcl", "ROOT") or current.head is current:
+            return False
+        if current.dep_ == "ccomp" and current.head.lemma_.lower() in lex.claim_verbs:
+            return False
+        if current.dep_ == "prep" and current.lower_ in ("provided", "if"):
+            return True
+        current = current.head
+    return False
+
+
+def _scare_quoted(token: Token, segment: SpacySpan, lex: EventLexicon) -> bool:
+    """After "so-called" (a scare-quote marker), or alone in a short quoted phrase."""
+    doc = token.doc
+    left = [doc[i] for i in range(max(segment.start, token.i - 4), token.i)]
+    right = [doc[i] for i in range(token.i + 1, min(segment.end, token.i + 5))]
+    window = " ".join(t.lower_ for t in left).replace(" - ", "-")
+    if any(marker in window for marker in lex.scare_quote_markers):
+        return True
+    opened = [t for t in left if t.text in _QUOTE_CHARS]
+    closed = [t for t in right if t.text in _QUOTE_CHARS]
+    if opened and closed:
+        inner = doc[opened[-1].i + 1 : closed[0].i]
+        return not any(t.pos_ == "VERB" and t is not token for t in inner) and len(inner) <= 5
+    return False
+
+
+def _generic_noun(token: Token, lex: EventLexicon) -> bool:
+    """ "any negotiations", "the planned meeting", "strikes continue": no particular event."""
+    dets = {c.lower_ for c in token.children if c.dep_ in ("det", "predet")}
+    if dets & lex.generic_determiners:
+        return True
+    if any(
+        c.dep_ in ("amod", "compound") and c.lower_ in lex.future_modifiers for c in token.children
+    ):
+        return True  # "the planned meeting", "a possible offensive": not (yet) an event
+    head = token.head
+    if token.dep_ in ("nsubj", "dobj") and head.lemma_.lower() in lex.aspectual_heads:
+        return True
+    return bool(
+        token.tag_ in ("NNS", "NNPS")
+        and not any(
+            c.dep_ in ("det", "poss", "amod", "compound", "nummod", "prep", "acl")
+            for c in token.children
+        )
+    )
+
+
+def is_trigger(token: Token, etype: str, segment: SpacySpan, lex: EventLexicon) -> bool:
+    """Whether a candidate of :func:`lookup` is an event here (see the module docstring)."""
+    if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "amod"):
+        return False
+    if _lexical_veto(token, etype, lex) or negated(token) or irrealis(token, lex):
+        return False
+    if token.pos_ == "VERB" and subject_is_nobody(token):
+        return False
+    if _scare_quoted(token, segment, lex):
+        return False
+    return not (token.pos_ != "VERB" and _generic_noun(token, lex))
+
+
+def drafts_in(
+    index: int, segment: SpacySpan, ctx: EventContext, context: frozenset[str]
+) -> list[Draft]:
+    """One draft per event type triggered in ``segment`` (the ``index``-th); ``context`` holds
+    the lemmas of this segment and the one before, for types that need a context word."""
+    lex = ctx.lex
+    found: dict[EventType, list[tuple[Token, str | None, bool]]] = {}
+    for token in segment:
+        hit = lookup(token, lex)
+        if hit is None:
+            continue
+        etype, mode, casualty_only = hit
+        if not is_trigger(token, etype, segment, lex):
+            continue
+        if token.lemma_.lower() in lex.needs_context.get(etype, frozenset()) and not (
+            context & lex.context_words.get(etype, frozenset())
+        ):
+            continue  # "the dollar hit a high", "a rally in oil prices"
+        if casualty_only and not person_victim(token, lex):
+            continue  # "a drought has killed crops"
+        found.setdefault(etype, []).append((token, mode, casualty_only))
+    drafts: list[Draft] = []
+    for etype, hits in found.items():
+        primary = next((h for h in hits if not h[2]), hits[0])
+        drafts.append(
+            Draft(
+                type=etype,
+                mode=primary[1],
+                trigger=primary[0],
+                triggers=[h[0] for h in hits],
+                segment_index=index,
+                segment=segment,
+                casualty_only=all(h[2] for h in hits),
+            )
+        )
+    return drafts
