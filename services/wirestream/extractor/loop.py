@@ -58,23 +58,37 @@ from wirestream.extractor.metrics import ExtractorMetrics
 from wirestream.extractor.processing import BatchProcessor, Incoming, Outgoing, Processed
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
+from wirestream.extractor.stories import read_back
 from wirestream.extractor.transactions import PartitionWriter
 from wirestream.streaming.deadletters import headers_of_message, source_position
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
     ARTICLES,
+    COPY_FINGERPRINTS,
     ENTITIES,
     EVENTS,
     EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
     MAX_REQUEST_BYTES,
     QUOTES,
     RAW_ARTICLES,
     RAW_DEAD_LETTERS,
+    RETRACTIONS,
 )
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_TOPICS = (ARTICLES, ENTITIES, QUOTES, EVENTS, RAW_DEAD_LETTERS, EXTRACTOR_FINGERPRINTS)
+OUTPUT_TOPICS = (
+    ARTICLES,
+    ENTITIES,
+    QUOTES,
+    EVENTS,
+    RETRACTIONS,
+    RAW_DEAD_LETTERS,
+    EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
+    COPY_FINGERPRINTS,
+)
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
 """Seconds before a reset partition is tried again (the last delay repeats)."""
 PRODUCER_LINGER_MS = 10
@@ -272,7 +286,7 @@ class ExtractorLoop:
         else:
             loop = asyncio.get_running_loop()
             slots = await loop.run_in_executor(self.executor, self.processor.extract, slots)
-        return self.processor.outgoing(slots)
+        return self.processor.outgoing(slots, fetched.generations)
 
     async def wait_delivered(self) -> None:
         if self.delivering is not None:
@@ -335,6 +349,9 @@ class ExtractorLoop:
         messages: list[Outgoing] = [m for item in items for m in item.messages]
         next_offset = items[-1].incoming.source.offset + 1
         await writer.commit(messages, next_offset)
+        if self.processor.stories is not None:
+            states = [item.story for item in items if item.story is not None]
+            self.processor.stories.commit(writer.tp.partition, states)
         self.metrics.transactions.labels("committed").inc()
         self.progress.committed(writer.tp.partition, next_offset, self.clock())
 
@@ -353,6 +370,16 @@ class ExtractorLoop:
             await self.commit(writer, [letter])
         except Exception as exc:  # noqa: BLE001 - even the dead letter failed: reset, retry
             self.reset(partition, exc)
+            return
+        stories = self.processor.stories
+        if (
+            item.story is not None
+            and stories is not None
+            and not stories.unstage(partition, item.story)
+        ):
+            # A later message of the story was decided against the refused (never published)
+            # version: decide it again, against the committed state.
+            self.reset(partition, error)
 
     # -- resets --------------------------------------------------------------------------------------
     def reset(self, partition: int, error: BaseException) -> None:
@@ -408,6 +435,7 @@ class ExtractorLoop:
         if restart_writer:
             await writer.reset()
         await writer.start()
+        await self.restore_stories(partition)
         tp = self.tp(partition)
         committed: int | None = await self.consumer.committed(tp)
         if committed is None:
@@ -447,6 +475,8 @@ class ExtractorLoop:
     async def release(self, partitions: Sequence[int]) -> None:
         writers = [self.writers.pop(p) for p in partitions if p in self.writers]
         for partition in partitions:
+            if self.processor.stories is not None:
+                self.processor.stories.forget(partition)
             task = self.recovering.pop(partition, None)
             if task is not None:
                 task.cancel()
@@ -517,6 +547,24 @@ class ExtractorLoop:
             )
         except (TimeoutError, KafkaError, OSError) as exc:
             logger.warning("fingerprint restore gave up (%s: %s)", type(exc).__name__, exc)
+
+    async def restore_stories(self, partition: int) -> None:
+        """Read the partition's story state back (after its writer settled the last
+        transaction); raises when it cannot within the restore timeout (the partition is then
+        reset and tried again: never processed against a partial story state)."""
+        if self.processor.stories is None:
+            return
+        timeout = self.settings.restore_timeout
+        states = await asyncio.wait_for(
+            read_back(
+                self.make_state_reader,
+                EXTRACTOR_STORIES.name(self.kafka),
+                partition,
+                timeout=timeout,
+            ),
+            timeout + 5.0,
+        )
+        self.processor.stories.load(partition, states)
 
     # -- stopping ----------------------------------------------------------------------------------------
     def stop(self) -> None:
