@@ -60,6 +60,8 @@ class WorkerProcess:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    service: str = "extractor"
+    """Which ``wirestream worker`` service runs (``copies`` for the copies stage)."""
 
     def start(self) -> WorkerProcess:
         log = self.log_path.open("ab")
@@ -69,7 +71,7 @@ class WorkerProcess:
                 "-m",
                 "wirestream.cli",
                 "worker",
-                "extractor",
+                self.service,
                 "--web-port",
                 str(self.web_port),
             ],
@@ -325,6 +327,8 @@ class RecordCollector:
         return self.articles.setdefault(article_id, ArticleProgress())
 
     def _add(self, key: str, value: bytes, now: float) -> None:
+        if not value:
+            return  # a tombstone (a retracted article): the retractions topic says why
         self.raw_values[key].append(value)
         data = jsonio.loads(value)
         if key == RAW_DEAD_LETTERS.key:

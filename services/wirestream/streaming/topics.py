@@ -32,6 +32,7 @@ __all__ = [
     "ALERTS",
     "ALERT_DEAD_LETTERS",
     "ALL_TOPICS",
+    "ARCHIVED_TOPICS",
     "ARTICLES",
     "BY_KEY",
     "COPIES",
@@ -52,3 +53,6 @@ __all__ = [
     "RETRACTIONS",
     "TopicSpec",
 ]
+
+ARCHIVED_TOPICS: dict[str, TopicSpec] = {**RECORD_TOPICS, "retraction": RETRACTIONS, "copy": COPIES}
+"""What the archiver keeps, by record kind: the records, retractions and copy markings."""
