@@ -33,7 +33,8 @@ def message(
 def run(messages: list[Message]) -> tuple[list[str], StoryState | None, list[object]]:
     """Decide a sequence; returns the actions, the final state and every retraction/tombstone."""
     state: StoryState | None = None
-    actions, sent = [], []
+    actions: list[str] = []
+    sent: list[object] = []
     for m in messages:
         decision = decide(state, m)
         actions.append(decision.action)

@@ -68,7 +68,9 @@ def test_versions_kill_and_a_late_older_version(extractor: Extractor) -> None:
     [killed] = [RetractionRecord.model_validate_json(v or b"") for v in sent(pk, "retractions")]
     assert killed.reason == "killed" and killed.article_id == "odesa-2"
     assert record2.id in killed.record_ids
-    assert sorted(m.key for m in pk.messages if m.topic == "articles" and m.value is None) == [
+    assert sorted(
+        m.key or b"" for m in pk.messages if m.topic == "articles" and m.value is None
+    ) == [
         b"odesa-2",
         b"odesa-kill",
     ]
