@@ -175,7 +175,11 @@ class CopiesLoop:
         generation = self.generation
         batches = await self.consumer.getmany(timeout_ms=500, max_records=self.settings.batch_size)
         if generation != self.generation or self.writer is None:
-            return  # assigned, revoked or rebuilt meanwhile: fetched again from the new position
+            # Assigned, revoked or rebuilt meanwhile: these may be from before or after the
+            # seek; drop them and fetch again from where the index is.
+            if self.writer is not None and self.tp in self.consumer.assignment():
+                await self.seek_to_position()
+            return
         out: list[Outgoing] = []
         last: int | None = None
         for message in batches.get(self.tp, ()):
@@ -193,6 +197,14 @@ class CopiesLoop:
         if last is not None:
             await self.writer.commit(out, last + 1)
             self.replay_until = last + 1
+
+    async def seek_to_position(self) -> None:
+        """Fetch next from just after the last fingerprint taken in (the beginning if none)."""
+        assert self.consumer is not None
+        if self.position < 0:
+            await self.consumer.seek_to_beginning(self.tp)
+        else:
+            self.consumer.seek(self.tp, self.position + 1)
 
     def take(self, value: bytes | None) -> list[Mark]:
         if not value:
@@ -224,8 +236,8 @@ class CopiesLoop:
         self.replay_until = committed or 0
         self.index = self.new_index()
         self.position = -1
-        await self.consumer.seek_to_beginning(self.tp)
         self.generation += 1
+        await self.seek_to_position()
         self.metrics.active.set(1)
         logger.info("copies partition taken", extra={"committed": self.replay_until})
 

@@ -425,9 +425,12 @@ class ExtractorLoop:
             self.consumer.resume(self.tp(partition))
             return
 
-    async def seek_committed(self, partition: int, *, restart_writer: bool) -> int | None:
+    async def seek_committed(
+        self, partition: int, *, restart_writer: bool, restore: bool = True
+    ) -> int | None:
         """Seek the partition to its committed offset (after restarting its writer, whose
-        initialisation settles any transaction left open); returns the offset."""
+        initialisation settles any transaction left open, and reading its story state back
+        unless ``restore`` is false); returns the offset."""
         assert self.consumer is not None
         writer = self.writers.get(partition)
         if writer is None:
@@ -435,7 +438,8 @@ class ExtractorLoop:
         if restart_writer:
             await writer.reset()
         await writer.start()
-        await self.restore_stories(partition)
+        if restore:
+            await self.restore_stories([partition])
         tp = self.tp(partition)
         committed: int | None = await self.consumer.committed(tp)
         if committed is None:
@@ -505,12 +509,20 @@ class ExtractorLoop:
                 *(self.writers[p].start() for p in partitions), return_exceptions=True
             )
             await self.restore_fingerprints(partitions)
+            started = [p for p, r in zip(partitions, results, strict=True) if r is None]
+            story_error: BaseException | None = None
+            try:
+                await self.restore_stories(started)
+            except Exception as exc:  # noqa: BLE001 - those partitions are recovered below
+                story_error = exc
             for partition, result in zip(partitions, results, strict=True):
                 try:
                     if isinstance(result, BaseException):
                         raise result
+                    if story_error is not None:
+                        raise story_error
                     committed[partition] = await self.seek_committed(
-                        partition, restart_writer=False
+                        partition, restart_writer=False, restore=False
                     )
                 except Exception as exc:  # noqa: BLE001 - recovered in the background
                     committed[partition] = None
@@ -548,23 +560,25 @@ class ExtractorLoop:
         except (TimeoutError, KafkaError, OSError) as exc:
             logger.warning("fingerprint restore gave up (%s: %s)", type(exc).__name__, exc)
 
-    async def restore_stories(self, partition: int) -> None:
-        """Read the partition's story state back (after its writer settled the last
-        transaction); raises when it cannot within the restore timeout (the partition is then
+    async def restore_stories(self, partitions: Sequence[int]) -> None:
+        """Read the partitions' story state back (after their writers settled the last
+        transaction); raises when it cannot within the restore timeout (the partitions are then
         reset and tried again: never processed against a partial story state)."""
-        if self.processor.stories is None:
+        stories = self.processor.stories
+        if stories is None or not partitions:
             return
         timeout = self.settings.restore_timeout
         states = await asyncio.wait_for(
             read_back(
                 self.make_state_reader,
                 EXTRACTOR_STORIES.name(self.kafka),
-                partition,
+                partitions,
                 timeout=timeout,
             ),
             timeout + 5.0,
         )
-        self.processor.stories.load(partition, states)
+        for partition, found in states.items():
+            stories.load(partition, found)
 
     # -- stopping ----------------------------------------------------------------------------------------
     def stop(self) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -87,43 +87,47 @@ class StoryBook:
 async def read_back(
     make_consumer: Callable[[], AIOKafkaConsumer],
     topic: str,
-    partition: int,
+    partitions: Collection[int],
     *,
     timeout: float,
-) -> list[StoryState]:
-    """Every committed entry of ``partition`` of the changelog ``topic`` (latest per story);
-    raises :class:`StoryRestoreError` when it takes longer than ``timeout`` seconds."""
+) -> dict[int, list[StoryState]]:
+    """Every committed entry of ``partitions`` of the changelog ``topic`` (latest per story), by
+    partition; raises :class:`StoryRestoreError` when it takes longer than ``timeout`` seconds."""
     started = time.monotonic()
     consumer = make_consumer()
-    states: dict[str, StoryState] = {}
+    states: dict[int, dict[str, StoryState]] = {p: {} for p in partitions}
     try:
         await consumer.start()
-        tp = TopicPartition(topic, partition)
-        consumer.assign([tp])
-        await consumer.seek_to_beginning(tp)
-        end = (await consumer.end_offsets([tp])).get(tp, 0)
-        while end > 0 and await consumer.position(tp) < end:
+        tps = [TopicPartition(topic, p) for p in partitions]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        remaining = {tp for tp in tps if ends.get(tp, 0) > 0}
+        while remaining:
             left = timeout - (time.monotonic() - started)
             if left <= 0:
                 raise StoryRestoreError(
-                    f"the story state of partition {partition} was not read back within "
-                    f"{timeout}s (WIRESTREAM_EXTRACTOR_RESTORE_TIMEOUT)"
+                    f"the story state of partitions {sorted(partitions)} was not read back "
+                    f"within {timeout}s (WIRESTREAM_EXTRACTOR_RESTORE_TIMEOUT)"
                 )
             batches = await consumer.getmany(timeout_ms=int(min(left, 1.0) * 1000))
-            for messages in batches.values():
+            for tp, messages in batches.items():
                 for message in messages:
-                    _remember(states, message.key, message.value)
+                    _remember(states[tp.partition], message.key, message.value)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
     finally:
         await consumer.stop()
     logger.info(
         "story state restored",
         extra={
-            "partition": partition,
-            "stories": len(states),
+            "partitions": sorted(partitions),
+            "stories": sum(map(len, states.values())),
             "seconds": round(time.monotonic() - started, 3),
         },
     )
-    return list(states.values())
+    return {p: list(found.values()) for p, found in states.items()}
 
 
 def _remember(states: dict[str, StoryState], key: bytes | None, value: bytes | None) -> None:
