@@ -2,7 +2,7 @@
 
 Reads its settings (``WIRESTREAM_COPIES_*``, :mod:`.settings`) and the Kafka settings, serves
 ``/health``, ``/ready`` and ``/metrics`` on ``WIRESTREAM_COPIES_WEB_BIND``:``..._WEB_PORT``
-(default 127.0.0.1:6068) and runs :class:`~wirestream.copies.loop.CopiesLoop` until SIGTERM or
+(default 127.0.0.1:6069) and runs :class:`~wirestream.copies.loop.CopiesLoop` until SIGTERM or
 SIGINT.
 """
 
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Run the copies stage (settings: WIRESTREAM_COPIES_* variables).",
     )
     parser.add_argument(
-        "--web-port", type=int, help="overrides WIRESTREAM_COPIES_WEB_PORT (default 6068)"
+        "--web-port", type=int, help="overrides WIRESTREAM_COPIES_WEB_PORT (default 6069)"
     )
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {}

@@ -23,7 +23,7 @@ class CopiesSettings(BaseSettings):
     - ``window`` — ``WIRESTREAM_COPIES_WINDOW``; default 172800 s (2 days): an article is a copy
       only of articles at most this much earlier.
     - ``batch_size`` — ``WIRESTREAM_COPIES_BATCH_SIZE``; default 500 fingerprints per transaction.
-    - ``web_port`` — ``WIRESTREAM_COPIES_WEB_PORT``; default 6068 (``/health``, ``/ready``,
+    - ``web_port`` — ``WIRESTREAM_COPIES_WEB_PORT``; default 6069 (``/health``, ``/ready``,
       ``/metrics``). ``web_bind`` — ``WIRESTREAM_COPIES_WEB_BIND``; default ``127.0.0.1``.
     - ``session_timeout`` — ``WIRESTREAM_COPIES_SESSION_TIMEOUT``; default 20 s.
     - ``transaction_timeout`` — ``WIRESTREAM_COPIES_TRANSACTION_TIMEOUT``; default 60 s.
@@ -37,7 +37,7 @@ class CopiesSettings(BaseSettings):
     threshold: float = Field(default=0.95, gt=0.5, le=1.0)
     window: float = Field(default=172_800.0, gt=0)
     batch_size: int = Field(default=500, ge=1, le=100_000)
-    web_port: int = Field(default=6068, ge=1, le=65535)
+    web_port: int = Field(default=6069, ge=1, le=65535)
     web_bind: str = Field(default="127.0.0.1", min_length=1)
     session_timeout: float = Field(default=20.0, ge=6.0, le=300.0)
     transaction_timeout: float = Field(default=60.0, ge=5.0, le=900.0)
