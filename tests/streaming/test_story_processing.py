@@ -93,3 +93,13 @@ def test_staged_states_of_a_voided_generation_are_ignored() -> None:
     assert not book.unstage(0, staged)  # decided against: the partition must be reset
     book.load(0, [])
     assert book.get(0, 7, "s") is None
+
+
+def test_a_voided_generation_never_replaces_the_current_staging() -> None:
+    book = StoryBook()
+    state = StoryState(
+        story_id="s", article_id="a", revision="r1", version=2, published=None, timestamp=1.0
+    )
+    book.stage(0, 8, state)
+    book.stage(0, 7, state.model_copy(update={"version": 9}))  # prepared from a voided fetch
+    assert book.get(0, 8, "s") == state

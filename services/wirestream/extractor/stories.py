@@ -52,6 +52,8 @@ class StoryBook:
 
     def stage(self, partition: int, generation: int, state: StoryState) -> None:
         gen, staged = self.staged.get(partition, (None, {}))
+        if gen is not None and generation < gen:
+            return  # a batch of a voided generation: it is never committed
         if gen != generation:
             staged = {}
             self.staged[partition] = (generation, staged)
