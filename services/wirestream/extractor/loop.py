@@ -446,7 +446,7 @@ class ExtractorLoop:
             await self.consumer.seek_to_beginning(tp)
         else:
             self.consumer.seek(tp, committed)
-        self.progress.committed(partition, committed or 0, self.clock())
+        self.progress.committed(partition, committed or 0, self.clock(), succeeded=False)
         return committed
 
     async def restart(self, error: BaseException) -> None:
