@@ -1,7 +1,8 @@
 """Story versions and copies across workers, against the real broker, with real worker processes.
 
-- versions: v1, v2 (another article id of the same story, fewer sentences), v1 again after v2
-  (older: changes nothing), a kill notice. A ``read_committed`` consumer sees v1's records retracted
+- versions: v1, v2 (another article id of the same story, fewer sentences), then the worker is
+  replaced (the new one reads the story state back from the changelog), v1 again (older: changes
+  nothing), a kill notice. A ``read_committed`` consumer sees v1's records retracted
   (superseded) with a tombstone for v1's article id, v2's retracted (killed) with a tombstone,
   and nothing of the late v1. The same raw messages (same keys, values and timestamps) replayed
   into fresh topics give byte-identical records, retractions and tombstones.
@@ -131,8 +132,20 @@ def raw_messages(articles: list[dict[str, Any]]) -> list[tuple[bytes, bytes, int
 def run_story(
     kafka: KafkaSettings, workers: list[WorkerProcess], tmp_path: Path, app_id: str
 ) -> dict[str, list[Message]]:
-    workers.extend(start_workers(1, kafka, app_id=app_id, work_dir=tmp_path))
-    asyncio.run(send(kafka, raw_messages(story_articles())))
+    """v1 and v2 to one worker; that worker stopped and another started (it reads the story
+    state back from the changelog); then the late v1 and the kill."""
+    messages = raw_messages(story_articles())
+    first = start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / "before")
+    workers.extend(first)
+    asyncio.run(send(kafka, messages[:2]))
+
+    def superseded(out: dict[str, list[Message]]) -> bool:
+        return len(out["retractions"]) >= 1
+
+    asyncio.run(read(kafka, (RETRACTIONS,), superseded, 180.0))
+    assert first[0].stop(timeout=40) == 0
+    workers.extend(start_workers(1, kafka, app_id=app_id, work_dir=tmp_path / "after"))
+    asyncio.run(send(kafka, messages[2:]))
 
     def done(out: dict[str, list[Message]]) -> bool:
         return len(out["retractions"]) >= 2 and sum(v is None for _, v in out["articles"]) >= 2
