@@ -7,9 +7,10 @@
   and nothing of the late v1. The same raw messages (same keys, values and timestamps) replayed
   into fresh topics give byte-identical records, retractions and tombstones.
 - copies: two extractor workers, an original and its copies on different raw partitions (so
-  on different workers); the copies stage marks every copy with the original, and a second copies
-  stage (another consumer group) reading the same fingerprints from the start gives the same
-  markings.
+  on different workers), the original arriving last with the earliest timestamp; the copies stage
+  marks every copy with the original; a replaced stage (same group) publishes nothing twice and
+  marks what comes after; a copies stage of another consumer group reading every fingerprint from
+  the start gives the same markings.
 """
 
 from __future__ import annotations
@@ -229,7 +230,9 @@ def test_copies_on_other_workers_are_marked_and_a_replay_agrees(
 ) -> None:
     kafka = ws_kafka
     workers.extend(start_workers(2, kafka, app_id=unique_name("extractor"), work_dir=tmp_path))
-    workers.append(start_copies(kafka, unique_name("copies"), tmp_path / "copies.log"))
+    group = unique_name("copies")
+    stage = start_copies(kafka, group, tmp_path / "copies.log")
+    workers.append(stage)
     start = 1_767_000_000_000
     articles = copy_articles()
     # The copies are sent first: their original arrives after them, with the earliest timestamp.
@@ -264,17 +267,39 @@ def test_copies_on_other_workers_are_marked_and_a_replay_agrees(
 
     def settled(out: dict[str, list[Message]]) -> bool:
         marks = latest(out)
-        return len(marks) == len(articles) and all(marks[k] == v for k, v in expected.items())
+        return all(marks.get(k, "?") == v for k, v in expected.items()) and all(
+            str(a["id"]) in marks for a, _ in articles
+        )
 
     first = asyncio.run(read(kafka, (COPIES,), settled, 240.0))
     marks = latest(first)
     assert all(marks[str(a["id"])] is None for a, _ in articles[4:])
 
+    # The stage is replaced (same group): it rebuilds its index from the fingerprints before its
+    # committed offset without publishing them again, and marks what comes after.
+    assert stage.stop(timeout=40) == 0
+    late = articles[0][0] | {"id": "wire-copy-late", "source": "late"}
+    fresh = make_article(5400) | {"id": "wire-fresh"}
+    asyncio.run(
+        send(
+            kafka,
+            [
+                (b"wire-copy-late", jsonio.dumps(late), start + 20_000, 2),
+                (b"wire-fresh", jsonio.dumps(fresh), start + 21_000, 1),
+            ],
+        )
+    )
+    workers.append(start_copies(kafka, group, tmp_path / "copies-2.log"))
+    expected |= {"wire-copy-late": "wire-original", "wire-fresh": None}
+    resumed = asyncio.run(read(kafka, (COPIES,), settled, 120.0))
+    assert len(resumed["copies"]) == len(first["copies"]) + 2  # nothing published twice
+    marks = latest(resumed)
+
     # Another copies stage (its own group) reads every fingerprint again: the same markings.
     workers.append(start_copies(kafka, unique_name("copies-replay"), tmp_path / "replay.log"))
 
     def doubled(out: dict[str, list[Message]]) -> bool:
-        return len(out["copies"]) >= 2 * len(first["copies"]) - 4
+        return len(latest(out)) == len(marks) and len(out["copies"]) >= len(marks) * 2
 
     both = asyncio.run(read(kafka, (COPIES,), doubled, 120.0))
     assert latest(both) == marks

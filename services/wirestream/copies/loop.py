@@ -115,7 +115,10 @@ class CopiesLoop:
     """Offsets below this were committed: taken in without publishing."""
     position: int = -1
     generation: int = 0
+    owning: bool = False
+    """True once the partition is taken and the index set up (never during :meth:`rebuild`)."""
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def group_id(self) -> str:
@@ -170,14 +173,14 @@ class CopiesLoop:
     async def step(self) -> None:
         """One fetch: take the fingerprints in, publish changed markings with the offset."""
         assert self.consumer is not None
-        if self.writer is None and self.tp in self.consumer.assignment():
+        if not self.owning and not self.lock.locked() and self.tp in self.consumer.assignment():
             await self.rebuild()  # taking the partition failed before: try again
         generation = self.generation
         batches = await self.consumer.getmany(timeout_ms=500, max_records=self.settings.batch_size)
-        if generation != self.generation or self.writer is None:
+        if generation != self.generation or not self.owning or self.writer is None:
             # Assigned, revoked or rebuilt meanwhile: these may be from before or after the
             # seek; drop them and fetch again from where the index is.
-            if self.writer is not None and self.tp in self.consumer.assignment():
+            if self.owning and self.tp in self.consumer.assignment():
                 await self.seek_to_position()
             return
         out: list[Outgoing] = []
@@ -194,6 +197,17 @@ class CopiesLoop:
                 last = message.offset
                 for mark in marks:
                     self.metrics.marks.labels("copy" if mark.duplicate_of else "original").inc()
+        got = batches.get(self.tp, [])
+        if got:
+            logger.debug(
+                "fingerprints fetched",
+                extra={
+                    "offsets": [got[0].offset, got[-1].offset],
+                    "position": self.position,
+                    "replay_until": self.replay_until,
+                    "publishing": len(out),
+                },
+            )
         if last is not None:
             await self.writer.commit(out, last + 1)
             self.replay_until = last + 1
@@ -217,31 +231,38 @@ class CopiesLoop:
         return self.index.add(entry.article_id, entry.fingerprint, entry.timestamp)
 
     async def rebuild(self) -> None:
-        """Settle the partition's transactions, read its committed offset, start over."""
+        """Settle the partition's transactions, read its committed offset, start over.
+
+        Nothing is taken in or published meanwhile (``owning`` is false until the end, and the
+        generation changes at both ends, so a fetch that straddles it is dropped)."""
         assert self.consumer is not None
-        self.generation += 1
-        if self.tp not in self.consumer.assignment():
-            return
-        if self.writer is None:
-            self.writer = PartitionWriter(
-                tp=self.tp,
-                transactional_id=f"{self.group_id}-{self.tp.topic}-0",
-                group_id=self.group_id,
-                topic_names={COPIES.key: COPIES.name(self.kafka)},
-                factory=self.make_producer,
-            )
-        await self.writer.reset()
-        await self.writer.start()  # fences the previous owner and settles its transaction
-        committed = await self.consumer.committed(self.tp)
-        self.replay_until = committed or 0
-        self.index = self.new_index()
-        self.position = -1
-        self.generation += 1
-        await self.seek_to_position()
+        async with self.lock:
+            self.owning = False
+            self.generation += 1
+            if self.tp not in self.consumer.assignment():
+                return
+            if self.writer is None:
+                self.writer = PartitionWriter(
+                    tp=self.tp,
+                    transactional_id=f"{self.group_id}-{self.tp.topic}-0",
+                    group_id=self.group_id,
+                    topic_names={COPIES.key: COPIES.name(self.kafka)},
+                    factory=self.make_producer,
+                )
+            await self.writer.reset()
+            await self.writer.start()  # fences the previous owner, settles its transaction
+            committed = await self.consumer.committed(self.tp)
+            self.replay_until = committed or 0
+            self.index = self.new_index()
+            self.position = -1
+            self.generation += 1
+            await self.seek_to_position()
+            self.owning = True
         self.metrics.active.set(1)
         logger.info("copies partition taken", extra={"committed": self.replay_until})
 
     async def release(self) -> None:
+        self.owning = False
         self.generation += 1
         writer, self.writer = self.writer, None
         self.index = self.new_index()
@@ -253,13 +274,13 @@ class CopiesLoop:
         self.stopping.set()
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        return True, {"status": "ok", "active": self.writer is not None}
+        return True, {"status": "ok", "active": self.owning}
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
         ready = self.consumer is not None
         return ready, {
             "ready": ready,
-            "active": self.writer is not None,
+            "active": self.owning,
             "position": self.position,
             "articles": len(self.index.entries),
             "at": time.time(),
@@ -283,4 +304,3 @@ class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
             await self.loop.rebuild()
         except Exception:
             logger.exception("taking the copies partition failed; retrying on the next step")
-            self.loop.writer = None
