@@ -53,14 +53,14 @@ from aiokafka.errors import (
 )
 
 from wirestream.extractor.faults import InjectedFault
-from wirestream.extractor.fingerprints import restore
+from wirestream.extractor.fetching import Fetched, incoming, increasing
+from wirestream.extractor.fingerprints import restore_bounded
 from wirestream.extractor.metrics import ExtractorMetrics
-from wirestream.extractor.processing import BatchProcessor, Incoming, Outgoing, Processed
+from wirestream.extractor.processing import BatchProcessor, Outgoing, Processed
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
-from wirestream.extractor.stories import read_back
+from wirestream.extractor.stories import restore_into
 from wirestream.extractor.transactions import PartitionWriter
-from wirestream.streaming.deadletters import headers_of_message, source_position
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
     ARTICLES,
@@ -105,18 +105,6 @@ REFUSED = (
 """Errors with which the broker (or the producer) refuses a message's records for good: that
 message is dead-lettered (stage ``publish``). Any other failure resets the partition and tries
 again - a broker outage passes, and a partition that cannot make progress shows in ``/health``."""
-
-
-@dataclass
-class Fetched:
-    """A batch as taken from the consumer: messages grouped by partition, with the partition's
-    generation at the time (a reset or a new assignment changes it and voids the batch)."""
-
-    messages: dict[int, list[Incoming]]
-    generations: dict[int, int]
-
-    def all(self) -> list[Incoming]:
-        return [m for p in sorted(self.messages) for m in self.messages[p]]
 
 
 @dataclass
@@ -269,7 +257,7 @@ class ExtractorLoop:
                 if records:
                     got.setdefault(p, []).extend(records)
                     tags[p] = self.generation[p]
-        messages = {p: [_incoming(r) for r in _increasing(records)] for p, records in got.items()}
+        messages = {p: [incoming(r) for r in increasing(records)] for p, records in got.items()}
         messages = {p: batch for p, batch in messages.items() if batch}
         if not messages:
             return None
@@ -543,42 +531,23 @@ class ExtractorLoop:
         )
 
     async def restore_fingerprints(self, partitions: Sequence[int]) -> None:
-        if self.processor.dedup is None or not partitions:
-            return
-        timeout = self.settings.restore_timeout
-        try:
-            await asyncio.wait_for(
-                restore(
-                    self.make_state_reader,
-                    EXTRACTOR_FINGERPRINTS.name(self.kafka),
-                    partitions,
-                    self.processor.dedup,
-                    timeout=timeout,
-                ),
-                timeout + 5.0,
+        """Near-duplicate state read back, best effort (:func:`.fingerprints.restore_bounded`)."""
+        if self.processor.dedup is not None:
+            topic = EXTRACTOR_FINGERPRINTS.name(self.kafka)
+            timeout = self.settings.restore_timeout
+            await restore_bounded(
+                self.make_state_reader, topic, partitions, self.processor.dedup, timeout=timeout
             )
-        except (TimeoutError, KafkaError, OSError) as exc:
-            logger.warning("fingerprint restore gave up (%s: %s)", type(exc).__name__, exc)
 
     async def restore_stories(self, partitions: Sequence[int]) -> None:
-        """Read the partitions' story state back (after their writers settled the last
-        transaction); raises when it cannot within the restore timeout (the partitions are then
-        reset and tried again: never processed against a partial story state)."""
-        stories = self.processor.stories
-        if stories is None or not partitions:
-            return
-        timeout = self.settings.restore_timeout
-        states = await asyncio.wait_for(
-            read_back(
-                self.make_state_reader,
-                EXTRACTOR_STORIES.name(self.kafka),
-                partitions,
-                timeout=timeout,
-            ),
-            timeout + 5.0,
-        )
-        for partition, found in states.items():
-            stories.load(partition, found)
+        """Story state read back, exactly (:func:`.stories.restore_into`): raises when it cannot
+        within the restore timeout; the partitions are then reset and tried again."""
+        if self.processor.stories is not None:
+            topic = EXTRACTOR_STORIES.name(self.kafka)
+            timeout = self.settings.restore_timeout
+            await restore_into(
+                self.processor.stories, self.make_state_reader, topic, partitions, timeout=timeout
+            )
 
     # -- stopping ----------------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -662,26 +631,3 @@ class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
             await self.loop.on_assigned(assigned)
         except Exception:
             logger.exception("handling assigned partitions failed")
-
-
-def _increasing(records: list[Any]) -> list[Any]:
-    """The last run of strictly increasing offsets (a seek back mid-batch restarts the run)."""
-    start = 0
-    for index in range(1, len(records)):
-        if records[index].offset <= records[index - 1].offset:
-            start = index
-    return records[start:]
-
-
-def _incoming(record: Any) -> Incoming:
-    """An aiokafka ``ConsumerRecord`` as the processor's :class:`Incoming` (timestamp in s)."""
-    timestamp = record.timestamp / 1000.0
-    return Incoming(
-        value=bytes(record.value or b""),
-        source=source_position(
-            record.topic, record.partition, record.offset, record.key, timestamp
-        ),
-        key=record.key,
-        timestamp=timestamp,
-        headers=tuple(headers_of_message(record)),
-    )

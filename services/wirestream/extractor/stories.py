@@ -19,6 +19,7 @@ overwrite a newer one).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Collection, Iterable
@@ -130,6 +131,25 @@ async def read_back(
         },
     )
     return {p: list(found.values()) for p, found in states.items()}
+
+
+async def restore_into(
+    book: StoryBook,
+    make_consumer: Callable[[], AIOKafkaConsumer],
+    topic: str,
+    partitions: Collection[int],
+    *,
+    timeout: float,
+) -> None:
+    """Replace ``partitions``' state in ``book`` with what :func:`read_back` reads (raises as it
+    does, or ``TimeoutError`` when the broker does not answer)."""
+    if not partitions:
+        return
+    states = await asyncio.wait_for(
+        read_back(make_consumer, topic, partitions, timeout=timeout), timeout + 5.0
+    )
+    for partition, found in states.items():
+        book.load(partition, found)
 
 
 def _remember(states: dict[str, StoryState], key: bytes | None, value: bytes | None) -> None:
