@@ -19,7 +19,7 @@ from wirestream.core import jsonio
 from wirestream.core.contracts import Article, DeadLetter, FingerprintEntry
 from wirestream.core.extraction import Extractor
 from wirestream.extractor.app import ExtractorService, create_service
-from wirestream.extractor.loop import Fetched
+from wirestream.extractor.fetching import Fetched
 from wirestream.extractor.processing import Incoming, Outgoing
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.extractor.transactions import PartitionWriter
