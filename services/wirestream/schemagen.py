@@ -41,14 +41,16 @@ from wirestream.core.contracts import (
 from wirestream.streaming.topics import ALL_TOPICS, DEFAULT_TOPIC_PREFIX, TopicSpec
 from wirestream_contracts import compat
 from wirestream_contracts import headers as wire_headers
+from wirestream_contracts.copies import CopyRecord
 from wirestream_contracts.retractions import RetractionRecord
 from wirestream_contracts.schemas import SCHEMAS_DIR, history
+from wirestream_contracts.state import StoryState
 
 __all__ = ["SCHEMAS_DIR", "asyncapi_document", "example_messages", "json_schema", "render"]
 
 EXAMPLE_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 """The W3C Trace Context specification's own example, shown as a carried header."""
-PRODUCERS = {"raw": None, "alerts": "alerter", "alerts_dlq": "alerter"}
+PRODUCERS = {"raw": None, "alerts": "alerter", "alerts_dlq": "alerter", "copies": "copies"}
 """Which service produces each topic (the extractor when not listed; None: publishers)."""
 
 EXAMPLE_ARTICLE: dict[str, Any] = {
@@ -330,10 +332,29 @@ def example_messages() -> dict[str, Any]:
         record_ids=[result.article.id, *(r.id for r in result.events[:1])],
         retracted_at="2024-03-04T10:02:00Z",
     )
+    story = StoryState(
+        story_id=article.id,
+        article_id=article.id,
+        revision=result.article.revision or "",
+        version=1,
+        published=1709544600.0,
+        timestamp=1709544600.0,
+        record_ids=[r.id for r in result.records],
+    )
+    copy = CopyRecord(
+        article_id=article.id + "-afp",
+        duplicate_of=article.id,
+        similarity=0.984375,
+        fingerprint=result.article.fingerprint,
+        timestamp=1709544660.0,
+    )
     out: dict[str, Any] = {
         "raw": jsonio.loads(raw),
         "retractions": retraction.model_dump(mode="json"),
         "fingerprints": fingerprint.model_dump(mode="json"),
+        "stories": story.model_dump(mode="json"),
+        "copy_fingerprints": fingerprint.model_dump(mode="json"),
+        "copies": copy.model_dump(mode="json"),
         "raw_dlq": dead.model_dump(mode="json"),
         "alerts": alert.model_dump(mode="json"),
         "alerts_dlq": dead.model_copy(

@@ -62,7 +62,7 @@ def _records(extractor: Extractor) -> tuple[list[Outgoing], dict[str, dict[str, 
         assert processed.outcome == "extracted"
         for message in processed.messages:
             if message.topic == "articles":
-                record = jsonio.loads(message.value)
+                record = jsonio.loads(message.value or b"")
                 articles[record["article_id"]] = record
             if message.topic in ("articles", "events"):
                 messages.append(message)
@@ -70,7 +70,7 @@ def _records(extractor: Extractor) -> tuple[list[Outgoing], dict[str, dict[str, 
 
 
 def _with_future_field(message: Outgoing) -> Outgoing:
-    value = {**jsonio.loads(message.value), "added_in_a_later_minor": {"x": 1}}
+    value = {**jsonio.loads(message.value or b""), "added_in_a_later_minor": {"x": 1}}
     return Outgoing(message.topic, message.key, jsonio.dumps(value), headers=message.headers)
 
 
@@ -122,7 +122,7 @@ def test_the_emoji_article_breaks_utf16_slicing(extractor: Extractor) -> None:
     """The test data is the case the guide warns about: naive UTF-16 slicing misses spans."""
     messages, articles = _records(extractor)
     body = articles["example-emoji"]["body"]
-    events = [jsonio.loads(m.value) for m in messages if m.topic == "events"]
+    events = [jsonio.loads(m.value or b"") for m in messages if m.topic == "events"]
     triggers = [e["trigger"] for e in events if e["article_id"] == "example-emoji"]
     assert triggers
     for span in triggers:

@@ -121,11 +121,13 @@ def test_one_failing_article_does_not_take_its_batch_down(
     )
     assert [p.outcome for p in processed] == ["extracted", "dead_letter", "extracted", "extracted"]
     out = [message for p in processed for message in p.messages]
-    letters = [DeadLetter.model_validate_json(o.value) for o in out if o.topic == "raw_dlq"]
+    letters = [DeadLetter.model_validate_json(o.value or b"") for o in out if o.topic == "raw_dlq"]
     assert len(letters) == 1
     assert letters[0].stage == "extract" and letters[0].error_type == "RuntimeError"
     assert letters[0].source.offset == 1
-    articles = [ArticleRecord.model_validate_json(o.value) for o in out if o.topic == "articles"]
+    articles = [
+        ArticleRecord.model_validate_json(o.value or b"") for o in out if o.topic == "articles"
+    ]
     assert [a.article_id for a in articles] == ["good-0", "good-1", "good-2"]
     expected = [
         jsonio.dumps(r) for a in good for r in extractor.extract(a).records if r.kind == "entity"

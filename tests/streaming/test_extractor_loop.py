@@ -19,7 +19,7 @@ from wirestream.core import jsonio
 from wirestream.core.contracts import Article, DeadLetter, FingerprintEntry
 from wirestream.core.extraction import Extractor
 from wirestream.extractor.app import ExtractorService, create_service
-from wirestream.extractor.loop import Fetched
+from wirestream.extractor.fetching import Fetched
 from wirestream.extractor.processing import Incoming, Outgoing
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.extractor.transactions import PartitionWriter
@@ -85,7 +85,7 @@ def article_bytes(article: Article) -> bytes:
 
 
 def topic_values(messages: Sequence[Outgoing], topic: str) -> list[bytes]:
-    return [m.value for m in messages if m.topic == topic]
+    return [m.value for m in messages if m.topic == topic and m.value is not None]
 
 
 async def run_batch(svc: ExtractorService, fetched: Fetched) -> None:
@@ -114,7 +114,7 @@ async def test_each_partition_commits_its_records_dead_letters_and_offset(
     assert topic_values(one, "articles") == [jsonio.dumps(expected.article)]
     [entry] = [m for m in one if m.topic == "fingerprints"]
     assert entry.partition == 1 and entry.key == seed_article.id.encode()
-    assert FingerprintEntry.model_validate_json(entry.value).fingerprint == (
+    assert FingerprintEntry.model_validate_json(entry.value or b"").fingerprint == (
         expected.article.fingerprint
     )
     assert [DeadLetter.model_validate_json(v).stage for v in topic_values(one, "raw_dlq")] == [
@@ -164,7 +164,7 @@ async def test_a_failure_to_serialise_one_record_dead_letters_only_that_message(
     )
     out = processor.outgoing(slots)
     assert [p.outcome for p in out] == ["extracted", "dead_letter", "duplicate"]  # a2 copies a0
-    letter = DeadLetter.model_validate_json(out[1].messages[0].value)
+    letter = DeadLetter.model_validate_json(out[1].messages[0].value or b"")
     assert letter.stage == "encode" and letter.source.offset == 1
     assert base64.b64decode(letter.original_b64) == raw[1]
 

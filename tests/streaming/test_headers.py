@@ -40,7 +40,7 @@ def test_every_record_and_state_entry_carries_the_headers(extractor: Extractor) 
     assert one.outcome == "extracted"
     kinds = set()
     for message in one.messages:
-        kind = jsonio.loads(message.value)["kind"]
+        kind = jsonio.loads(message.value or b"")["kind"]
         _check(message.headers, kind)
         kinds.add(kind)
     assert kinds == {"article", "entity", "quote", "event", "fingerprint"}
@@ -51,7 +51,7 @@ def test_a_dead_letter_carries_the_headers_and_keeps_all_originals(extractor: Ex
     assert one.outcome == "dead_letter"
     (message,) = one.messages
     _check(message.headers, "dead_letter")
-    letter = jsonio.loads(message.value)
+    letter = jsonio.loads(message.value or b"")
     assert [h["key"] for h in letter["headers"]] == [name for name, _ in RAW_HEADERS]
 
 

@@ -20,6 +20,7 @@ from wirestream_contracts.article import (
     Article,
 )
 from wirestream_contracts.base import ReadingModel
+from wirestream_contracts.copies import CopyRecord
 from wirestream_contracts.deadletter import DeadLetter, OriginalHeader, SourcePosition
 from wirestream_contracts.records import (
     SCHEMA_VERSION,
@@ -50,7 +51,7 @@ from wirestream_contracts.records import (
     VersionTag,
 )
 from wirestream_contracts.retractions import RetractionReason, RetractionRecord
-from wirestream_contracts.state import FingerprintEntry
+from wirestream_contracts.state import FingerprintEntry, StoryState
 
 __all__ = [
     "MAX_BODY_CHARS",
@@ -63,6 +64,7 @@ __all__ = [
     "ArticleRecord",
     "Casualties",
     "Claim",
+    "CopyRecord",
     "Count",
     "Credit",
     "Cue",
@@ -90,6 +92,7 @@ __all__ = [
     "SourcePosition",
     "Span",
     "Speaker",
+    "StoryState",
     "VersionTag",
     "compat",
     "headers",

@@ -21,7 +21,7 @@ raw message was close to it (the extractor then dead-letters the article).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -67,6 +67,15 @@ class Article(BaseModel):
     body, published_at and language): the same content again is an idempotent replay (the same
     records, byte for byte, under the same record ids), new content is a new revision of the
     article, whose records get new ids and carry the new ``revision``.
+
+    **Story versions** (all optional; see ``docs/CONSUMERS.md``, "Story versions and
+    retractions"): ``story_id`` names the story an article is a version of (default: the article
+    id, so a repeated id is a repeated story); ``version`` (1, 2, ...) orders the versions of a
+    story (default: the wire version tag of the title or first line, "UPDATE 2-" → 3, else 1);
+    ``status`` ``"killed"`` or ``"withdrawn"`` (or a "KILL-", "WITHDRAWN-" or "ELIMINATE-" tag)
+    says the story is withdrawn: everything of it is retracted. Publishers key raw messages by
+    ``story_id`` (else ``id``), so that every version of a story reaches the same raw partition;
+    ``wirestream publish`` does.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
@@ -85,6 +94,24 @@ class Article(BaseModel):
     metadata: dict[str, Any] = Field(
         default_factory=dict,
         description=f"Free object, passed through; nests at most {MAX_METADATA_DEPTH} levels.",
+    )
+    story_id: str | None = Field(
+        default=None,
+        max_length=512,
+        description="The story this article is a version of (default: the article id). Key the "
+        "raw message by it.",
+    )
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="The version number within the story: a higher version replaces a lower "
+        "(default: from the wire version tag, 'UPDATE 2-' gives 3, else 1).",
+    )
+    status: Literal["usable", "killed", "withdrawn"] | None = Field(
+        default=None,
+        description="'killed' or 'withdrawn': the story is withdrawn and every record of it is "
+        "retracted (default 'usable'; a 'KILL-', 'WITHDRAWN-' or 'ELIMINATE-' tag also kills).",
     )
 
     @field_validator("body")
@@ -122,6 +149,11 @@ class Article(BaseModel):
         """The revision of the content extraction reads (title, body, published_at, language):
         the same id with new content is a new revision; see :func:`~wirestream_contracts.ids.content_revision`."""
         return content_revision(self.title, self.body, self.published_at, self.language)
+
+    @property
+    def story(self) -> str:
+        """The story id: ``story_id``, else the article id."""
+        return self.story_id or self.id
 
     @property
     def published(self) -> datetime | None:

@@ -296,6 +296,7 @@ class VersionTag(ReadingModel):
         "interview",
         "roundup",
         "lead",
+        "kill",
     ]
     number: int | None = Field(
         default=None, description="The update number ('UPDATE 2-' → 2; AP '3rd Ld' → 3)."
@@ -400,10 +401,26 @@ class ArticleRecord(ReadingModel):
     fingerprint: str = Field(description="64-bit SimHash of the cleaned text, 16 hex digits.")
     duplicate_of: str | None = Field(
         default=None,
-        description="Article id of an earlier near-identical article (streaming only).",
+        description="Article id of an earlier near-identical article that the worker which "
+        "extracted this one had seen (streaming only; a per-worker hint, see docs/CONSUMERS.md: "
+        "the copies topic has the marking that holds across workers and replays).",
     )
     duplicate_similarity: float | None = None
     extractor_version: str
+    story_id: str | None = Field(
+        default=None,
+        exclude_if=_omit_none,
+        description="The story this article is a version of (the input's story_id), when it is "
+        "not the article id; absent: the article id is the story id (streaming only, optional, "
+        "added in schema version 1).",
+    )
+    story_version: int | None = Field(
+        default=None,
+        exclude_if=_omit_none,
+        description="The version within the story (the input's version, else from the wire "
+        "version tag: 'UPDATE 2-' gives 3) when it is not 1; absent: version 1 (streaming "
+        "only, optional).",
+    )
     envelope: Envelope | None = Field(
         default=None,
         exclude_if=_omit_none,

@@ -5,8 +5,9 @@ sometimes killed. The entity, quote and event topics are not compacted, so a new
 cannot overwrite an older one there: the extractor publishes a :class:`RetractionRecord` to the
 ``retractions`` topic (keyed by article id, in the same Kafka transaction as the newer version's
 records) naming the article and revision whose records no longer stand, and the ids of those
-records. On the compacted ``articles`` topic a killed article also gets a tombstone (a null value
-under its key). See ``docs/CONSUMERS.md`` ("Story versions and retractions").
+records. On the compacted ``articles`` topic a killed article, and an article superseded by a
+version under another article id, also gets a tombstone (a null value under its key). See
+``docs/CONSUMERS.md`` ("Story versions and retractions").
 """
 
 from __future__ import annotations
@@ -45,5 +46,6 @@ class RetractionRecord(ReadingModel):
         "(with revision, when given).",
     )
     retracted_at: str = Field(
-        description="When the extractor read the superseding message (RFC 3339)."
+        description="The Kafka timestamp of the superseding (or kill) message (RFC 3339), so "
+        "that a replay gives the same record."
     )

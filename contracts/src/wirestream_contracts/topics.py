@@ -19,10 +19,11 @@ from pydantic import BaseModel
 
 from wirestream_contracts.alerts import AlertRecord
 from wirestream_contracts.article import MAX_RAW_MESSAGE_BYTES, Article
+from wirestream_contracts.copies import CopyRecord
 from wirestream_contracts.deadletter import DeadLetter
 from wirestream_contracts.records import ArticleRecord, EntityRecord, EventRecord, QuoteRecord
 from wirestream_contracts.retractions import RetractionRecord
-from wirestream_contracts.state import FingerprintEntry
+from wirestream_contracts.state import FingerprintEntry, StoryState
 
 DEFAULT_TOPIC_PREFIX = "wirestream."
 """The topic prefix of a deployment that sets none (``WIRESTREAM_KAFKA_TOPIC_PREFIX``)."""
@@ -94,7 +95,8 @@ RAW_ARTICLES = TopicSpec(
     key="raw",
     suffix="articles.raw",
     description="Raw articles from publishers. Anything may arrive; the extractor validates.",
-    message_key="article id (optional; any bytes)",
+    message_key="story id (the article's story_id, else its id), so that every version of a "
+    "story reaches one partition (optional; any bytes)",
     value=Article,
     schema_version=1,
     partitions=4,
@@ -116,7 +118,10 @@ RAW_DEAD_LETTERS = TopicSpec(
 ARTICLES = TopicSpec(
     key="articles",
     suffix="articles",
-    description="Normalised article records (latest per article id).",
+    description="Normalised article records (latest per article id). A null value (a "
+    "tombstone, without headers) under an article id: that article no longer stands (a newer "
+    "version of its story under another article id replaced it, or the story was killed); the "
+    "retractions topic says which and why.",
     message_key="article id",
     value=ArticleRecord,
     schema_version=1,
@@ -157,7 +162,11 @@ EVENTS = TopicSpec(
 RETRACTIONS = TopicSpec(
     key="retractions",
     suffix="retractions",
-    description="Records that no longer stand: an older version of a story, or a killed story.",
+    description="Records that no longer stand: an older version of a story (reason "
+    "'superseded'), or a killed story (reason 'killed'), published in the same transaction as "
+    "the newer version's records. Drop the listed record_ids (or every record of article_id "
+    "with revision when the list is empty). Headers as on the record topics (kind "
+    "'retraction').",
     message_key="article id (of the retracted records)",
     value=RetractionRecord,
     schema_version=1,
@@ -201,6 +210,46 @@ EXTRACTOR_FINGERPRINTS = TopicSpec(
     expires=True,
 )
 
+EXTRACTOR_STORIES = TopicSpec(
+    key="stories",
+    suffix="extractor.stories",
+    description="Internal: the extractor's story-version state (the standing version of each "
+    "story), written in the same transaction as the records to the raw message's partition, "
+    "read back when a worker is assigned that partition.",
+    message_key="story id",
+    value=StoryState,
+    schema_version=1,
+    partitions=RAW_ARTICLES.partitions,
+    retention_ms=30 * DAY_MS,
+    compacted=True,
+    expires=True,
+)
+COPY_FINGERPRINTS = TopicSpec(
+    key="copy_fingerprints",
+    suffix="copies.fingerprints",
+    description="Internal: every article's fingerprint, from all extractor workers, in one "
+    "partition (written in the same transaction as the article's records), for the copies "
+    "stage.",
+    message_key="article id",
+    value=FingerprintEntry,
+    schema_version=1,
+    partitions=1,
+    retention_ms=3 * DAY_MS,
+)
+COPIES = TopicSpec(
+    key="copies",
+    suffix="copies",
+    description="Copy markings across all workers (latest per article id): duplicate_of is the "
+    "earliest earlier near-identical article, null for an original. Deterministic under replay "
+    "and with any number of workers.",
+    message_key="article id",
+    value=CopyRecord,
+    schema_version=1,
+    partitions=4,
+    retention_ms=30 * DAY_MS,
+    compacted=True,
+)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     RAW_ARTICLES,
     RAW_DEAD_LETTERS,
@@ -212,6 +261,9 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     ALERTS,
     ALERT_DEAD_LETTERS,
     EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
+    COPY_FINGERPRINTS,
+    COPIES,
 )
 BY_KEY: dict[str, TopicSpec] = {t.key: t for t in ALL_TOPICS}
 RECORD_TOPICS: dict[str, TopicSpec] = {

@@ -107,7 +107,9 @@ class AlerterService:
     metrics: AlerterMetrics = field(default_factory=AlerterMetrics)
 
     async def on_record(self, value: bytes | None, timestamp_s: float | None) -> int:
-        """Step 1 for one message; returns the number of hits sent."""
+        """Step 1 for one message; returns the number of hits sent (none for a tombstone)."""
+        if value is None:
+            return 0  # a retracted article's tombstone on the articles topic
         try:
             record = orjson.loads(value or b"")
         except orjson.JSONDecodeError:

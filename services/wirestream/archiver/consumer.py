@@ -29,7 +29,7 @@ from wirestream.archiver.settings import ArchiverSettings
 from wirestream.archiver.store import ArchiveStore
 from wirestream.streaming.isolation import ISOLATION_LEVEL
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import RECORD_TOPICS
+from wirestream.streaming.topics import ARCHIVED_TOPICS
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ POLL_MS = 500
 
 def topic_kinds(kafka: KafkaSettings) -> dict[str, str]:
     """Deployed topic name -> record kind, for the four record topics."""
-    return {spec.name(kafka): kind for kind, spec in RECORD_TOPICS.items()}
+    return {spec.name(kafka): kind for kind, spec in ARCHIVED_TOPICS.items()}
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -185,6 +185,8 @@ class Archiver:
                         if tp not in self._next or m.offset < self._next[tp]:
                             continue
                         self._next[tp] = m.offset + 1
+                        if m.value is None:
+                            continue  # a tombstone: the retraction beside it is archived
                         self.batcher.add(
                             Message(tp.topic, tp.partition, m.offset, m.timestamp, m.value)
                         )

@@ -2,7 +2,7 @@
 
 Layout (Hive-style, so DuckDB and pyarrow see ``kind`` and ``date`` as columns)::
 
-    kind=<article|entity|quote|event|rejected>/date=<YYYY-MM-DD|unknown>/
+    kind=<article|entity|quote|event|retraction|copy|rejected>/date=<YYYY-MM-DD|unknown>/
         part-<topic>-<partition>-<first offset>-<last offset>.parquet
         compact-<digest>.parquet
 
@@ -39,13 +39,20 @@ from pydantic import BaseModel
 
 from wirestream.core import jsonio
 from wirestream.core.contracts import ArticleRecord, EntityRecord, EventRecord, QuoteRecord
+from wirestream_contracts.copies import CopyRecord
+from wirestream_contracts.retractions import RetractionRecord
 
 KINDS: dict[str, type[BaseModel]] = {
     "article": ArticleRecord,
     "entity": EntityRecord,
     "quote": QuoteRecord,
     "event": EventRecord,
+    "retraction": RetractionRecord,
+    "copy": CopyRecord,
 }
+IDENTITY: dict[str, str] = {"copy": "article_id"}
+"""The field that identifies a record of a kind (``id`` when not listed): a copy marking is the
+latest of its article."""
 REJECTED = "rejected"
 META_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("_topic", pa.string()),
@@ -180,8 +187,9 @@ def decode(message: Message, expected_kind: str) -> Row:
     kind = value.get("kind")
     if kind != expected_kind:
         return _rejected(message, ts_date, f"kind {kind!r} on the {expected_kind} topic")
-    if not isinstance(value.get("id"), str) or not value["id"]:
-        return _rejected(message, ts_date, "no string 'id'")
+    identity = IDENTITY.get(kind, "id")
+    if not isinstance(value.get(identity), str) or not value[identity]:
+        return _rejected(message, ts_date, f"no string {identity!r}")
     date = _date_of(value.get("published_at")) if kind == "article" else ts_date
     return Row(kind=kind, date=date, message=message, fields=value)
 

@@ -1,6 +1,11 @@
 """SQL over the archive with DuckDB: one view per record kind, de-duplicated by record id.
 
-Views: ``articles``, ``entities``, ``quotes``, ``events`` (and ``rejected``). Each has the record's
+Views: ``articles``, ``entities``, ``quotes``, ``events`` show the records that stand - the
+latest version of each story: records a retraction names (an older version superseded, a story
+killed) are hidden. ``articles_history``, ``entities_history``, ``quotes_history`` and
+``events_history`` show every version ever archived (the history). ``retractions`` has the
+retraction records, ``copies`` the latest copy marking per article (``duplicate_of`` across all
+workers), ``rejected`` what could not be read. Each has the record's
 columns (nested values as JSON text: ``json_extract_string(casualties, '$.killed.value')``), the
 ``_topic``/``_partition``/``_offset``/``_timestamp`` provenance columns, and ``archive_date`` (the
 ``date=`` folder). A record archived twice (published twice) appears once: the latest message wins.
@@ -16,16 +21,42 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from wirestream.archiver.parquet import META_COLUMNS, REJECTED, REJECTED_SCHEMA, kind_schema
+from wirestream.archiver.parquet import (
+    IDENTITY,
+    META_COLUMNS,
+    REJECTED,
+    REJECTED_SCHEMA,
+    kind_schema,
+)
 from wirestream.archiver.store import ArchiveStore
 
 VIEWS: dict[str, str] = {
-    "articles": "article",
-    "entities": "entity",
-    "quotes": "quote",
-    "events": "event",
+    "articles_history": "article",
+    "entities_history": "entity",
+    "quotes_history": "quote",
+    "events_history": "event",
+    "retractions": "retraction",
+    "copies": "copy",
     "rejected": REJECTED,
 }
+"""The views read from the files (view → record kind)."""
+STANDING: tuple[str, ...] = ("articles", "entities", "quotes", "events")
+"""The views of the records that stand: ``<name>_history`` without the retracted records."""
+_RETRACTED = """
+CREATE VIEW retracted_records AS
+    SELECT DISTINCT unnest(from_json(record_ids, '["VARCHAR"]')) AS id FROM retractions;
+CREATE VIEW retracted_articles AS
+    SELECT DISTINCT article_id, revision FROM retractions
+    WHERE record_ids IS NULL OR record_ids = '[]';
+"""
+_STANDING_VIEW = """
+CREATE VIEW {view} AS SELECT * FROM {view}_history h
+WHERE NOT EXISTS (SELECT 1 FROM retracted_records r WHERE r.id = h.id)
+  AND NOT EXISTS (
+    SELECT 1 FROM retracted_articles a
+    WHERE a.article_id = h.article_id AND (a.revision IS NULL OR a.revision = h.revision)
+  )
+"""
 
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",
@@ -47,7 +78,7 @@ def connect(store: ArchiveStore) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for view, kind in VIEWS.items():
         files = store.list(f"kind={kind}/")
-        key = "_topic, _partition, _offset" if kind == REJECTED else "id"
+        key = "_topic, _partition, _offset" if kind == REJECTED else IDENTITY.get(kind, "id")
         if not files:
             con.execute(f"CREATE VIEW {view} AS {_empty_select(kind)}")
             continue
@@ -67,6 +98,9 @@ def connect(store: ArchiveStore) -> duckdb.DuckDBPyConnection:
             f"SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _timestamp DESC NULLS "
             f"LAST, _topic DESC, _partition DESC, _offset DESC) AS _rn FROM {source}) WHERE _rn = 1"
         )
+    con.execute(_RETRACTED)
+    for view in STANDING:
+        con.execute(_STANDING_VIEW.format(view=view))
     return con
 
 
@@ -79,4 +113,4 @@ def _s3_table(store: ArchiveStore, files: list[str]) -> pa.Table:
     return pa.concat_tables(tables, promote_options="permissive")
 
 
-__all__ = ["VIEWS", "connect"]
+__all__ = ["STANDING", "VIEWS", "connect"]

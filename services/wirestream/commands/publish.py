@@ -1,7 +1,8 @@
 """``wirestream publish PATH...``: send articles to the raw topic.
 
 The same inputs as ``wirestream extract`` (``.txt``, ``.json``, ``.jsonl``, ``-``): each valid article
-is sent as the JSON of the Article (canonical, sorted keys) keyed by its id; rejected inputs are
+is sent as the JSON of the Article (canonical, sorted keys) keyed by its story id (``story_id``, else ``id``: every version of a story goes to
+one raw partition); rejected inputs are
 reported on standard error and the rest still go out. ``--raw`` sends every line of the files as
 it is (no validation, no key) - for trying what the extractor does with bad input.
 
@@ -45,7 +46,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="send articles to the raw topic",
         description=(
             "Send articles from .txt, .json and .jsonl files (or '-' for standard input) to the "
-            "raw articles topic, keyed by article id. Rejected inputs (invalid, over the raw "
+            "raw articles topic, keyed by story id (story_id, else the article id). "
+            "Rejected inputs (invalid, over the raw "
             "topic's 8 MiB limit, or refused by the broker) are reported on standard error with "
             "file, line and reason; the others are still sent (exit status 1 when any was "
             "rejected). Broker and topic names: WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS, "
@@ -112,7 +114,8 @@ def messages(args: argparse.Namespace, rejected: list[str]) -> Iterator[Line]:
         elif result.article is not None:
             article = result.article
             value = jsonio.dumps(article.model_dump(mode="json", exclude_defaults=True))
-            yield Line(result.location, article.id.encode("utf-8"), value)
+            # keyed by story: every version of a story reaches the same raw partition
+            yield Line(result.location, article.story.encode("utf-8"), value)
 
 
 def too_large(line: Line) -> str | None:

@@ -32,6 +32,7 @@ from wirestream.extractor.metrics import ExtractorMetrics
 from wirestream.extractor.processing import BatchProcessor
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
+from wirestream.extractor.stories import StoryBook
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.web import WebServer, build_web_app
 
@@ -69,7 +70,11 @@ def create_service(
         per_band=settings.dedup_per_band,
     )
     processor = BatchProcessor(
-        extractor, dedup=dedup, metrics=metrics, faults=FaultInjector(settings.fault_marker)
+        extractor,
+        dedup=dedup,
+        stories=StoryBook(),
+        metrics=metrics,
+        faults=FaultInjector(settings.fault_marker),
     )
     loop = ExtractorLoop(settings, kafka, processor, metrics, progress)
     return ExtractorService(settings, kafka, loop, metrics, progress)

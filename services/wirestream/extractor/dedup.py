@@ -21,7 +21,10 @@ Limits: a worker compares an article with what it has seen and read back - the f
 the raw partitions it owns or owned since it started. With one worker every copy is compared with
 every earlier one; with several, a copy is only matched against earlier copies on this worker's
 partitions, and after a rebalance a replayed article can get a different ``duplicate_of`` than
-the first time. Entity, quote and event records never depend on the store.
+the first time. Entity, quote and event records never depend on the store. So the article record's
+``duplicate_of`` is a per-worker hint; the marking that holds with any number of workers and under
+replay is the copies stage's (:mod:`wirestream.copies`, the ``copies`` topic), which sees every
+article's fingerprint in one place.
 """
 
 from __future__ import annotations

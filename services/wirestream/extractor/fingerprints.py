@@ -11,6 +11,7 @@ what was read - near-duplicate marks may then be missed, records are never held 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -77,6 +78,25 @@ async def restore(
         },
     )
     return read
+
+
+async def restore_bounded(
+    make_consumer: Callable[[], AIOKafkaConsumer],
+    topic: str,
+    partitions: Collection[int],
+    index: DuplicateIndex,
+    *,
+    timeout: float,
+) -> None:
+    """:func:`restore`, given up (with a warning) when the broker fails or time runs out."""
+    if not partitions:
+        return
+    try:
+        await asyncio.wait_for(
+            restore(make_consumer, topic, partitions, index, timeout=timeout), timeout + 5.0
+        )
+    except (TimeoutError, KafkaError, OSError) as exc:
+        logger.warning("fingerprint restore gave up (%s: %s)", type(exc).__name__, exc)
 
 
 def _remember(index: DuplicateIndex, value: bytes | None) -> int:

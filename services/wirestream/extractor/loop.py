@@ -53,28 +53,42 @@ from aiokafka.errors import (
 )
 
 from wirestream.extractor.faults import InjectedFault
-from wirestream.extractor.fingerprints import restore
+from wirestream.extractor.fetching import Fetched, incoming, increasing
+from wirestream.extractor.fingerprints import restore_bounded
 from wirestream.extractor.metrics import ExtractorMetrics
-from wirestream.extractor.processing import BatchProcessor, Incoming, Outgoing, Processed
+from wirestream.extractor.processing import BatchProcessor, Outgoing, Processed
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
+from wirestream.extractor.stories import restore_into
 from wirestream.extractor.transactions import PartitionWriter
-from wirestream.streaming.deadletters import headers_of_message, source_position
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
     ARTICLES,
+    COPY_FINGERPRINTS,
     ENTITIES,
     EVENTS,
     EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
     MAX_REQUEST_BYTES,
     QUOTES,
     RAW_ARTICLES,
     RAW_DEAD_LETTERS,
+    RETRACTIONS,
 )
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_TOPICS = (ARTICLES, ENTITIES, QUOTES, EVENTS, RAW_DEAD_LETTERS, EXTRACTOR_FINGERPRINTS)
+OUTPUT_TOPICS = (
+    ARTICLES,
+    ENTITIES,
+    QUOTES,
+    EVENTS,
+    RETRACTIONS,
+    RAW_DEAD_LETTERS,
+    EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
+    COPY_FINGERPRINTS,
+)
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
 """Seconds before a reset partition is tried again (the last delay repeats)."""
 PRODUCER_LINGER_MS = 10
@@ -91,18 +105,6 @@ REFUSED = (
 """Errors with which the broker (or the producer) refuses a message's records for good: that
 message is dead-lettered (stage ``publish``). Any other failure resets the partition and tries
 again - a broker outage passes, and a partition that cannot make progress shows in ``/health``."""
-
-
-@dataclass
-class Fetched:
-    """A batch as taken from the consumer: messages grouped by partition, with the partition's
-    generation at the time (a reset or a new assignment changes it and voids the batch)."""
-
-    messages: dict[int, list[Incoming]]
-    generations: dict[int, int]
-
-    def all(self) -> list[Incoming]:
-        return [m for p in sorted(self.messages) for m in self.messages[p]]
 
 
 @dataclass
@@ -255,7 +257,7 @@ class ExtractorLoop:
                 if records:
                     got.setdefault(p, []).extend(records)
                     tags[p] = self.generation[p]
-        messages = {p: [_incoming(r) for r in _increasing(records)] for p, records in got.items()}
+        messages = {p: [incoming(r) for r in increasing(records)] for p, records in got.items()}
         messages = {p: batch for p, batch in messages.items() if batch}
         if not messages:
             return None
@@ -272,7 +274,7 @@ class ExtractorLoop:
         else:
             loop = asyncio.get_running_loop()
             slots = await loop.run_in_executor(self.executor, self.processor.extract, slots)
-        return self.processor.outgoing(slots)
+        return self.processor.outgoing(slots, fetched.generations)
 
     async def wait_delivered(self) -> None:
         if self.delivering is not None:
@@ -335,6 +337,9 @@ class ExtractorLoop:
         messages: list[Outgoing] = [m for item in items for m in item.messages]
         next_offset = items[-1].incoming.source.offset + 1
         await writer.commit(messages, next_offset)
+        if self.processor.stories is not None:
+            states = [item.story for item in items if item.story is not None]
+            self.processor.stories.commit(writer.tp.partition, states)
         self.metrics.transactions.labels("committed").inc()
         self.progress.committed(writer.tp.partition, next_offset, self.clock())
 
@@ -353,6 +358,16 @@ class ExtractorLoop:
             await self.commit(writer, [letter])
         except Exception as exc:  # noqa: BLE001 - even the dead letter failed: reset, retry
             self.reset(partition, exc)
+            return
+        stories = self.processor.stories
+        if (
+            item.story is not None
+            and stories is not None
+            and not stories.unstage(partition, item.story)
+        ):
+            # A later message of the story was decided against the refused (never published)
+            # version: decide it again, against the committed state.
+            self.reset(partition, error)
 
     # -- resets --------------------------------------------------------------------------------------
     def reset(self, partition: int, error: BaseException) -> None:
@@ -398,9 +413,12 @@ class ExtractorLoop:
             self.consumer.resume(self.tp(partition))
             return
 
-    async def seek_committed(self, partition: int, *, restart_writer: bool) -> int | None:
+    async def seek_committed(
+        self, partition: int, *, restart_writer: bool, restore: bool = True
+    ) -> int | None:
         """Seek the partition to its committed offset (after restarting its writer, whose
-        initialisation settles any transaction left open); returns the offset."""
+        initialisation settles any transaction left open, and reading its story state back
+        unless ``restore`` is false); returns the offset."""
         assert self.consumer is not None
         writer = self.writers.get(partition)
         if writer is None:
@@ -408,13 +426,15 @@ class ExtractorLoop:
         if restart_writer:
             await writer.reset()
         await writer.start()
+        if restore:
+            await self.restore_stories([partition])
         tp = self.tp(partition)
         committed: int | None = await self.consumer.committed(tp)
         if committed is None:
             await self.consumer.seek_to_beginning(tp)
         else:
             self.consumer.seek(tp, committed)
-        self.progress.committed(partition, committed or 0, self.clock())
+        self.progress.committed(partition, committed or 0, self.clock(), succeeded=False)
         return committed
 
     async def restart(self, error: BaseException) -> None:
@@ -447,6 +467,8 @@ class ExtractorLoop:
     async def release(self, partitions: Sequence[int]) -> None:
         writers = [self.writers.pop(p) for p in partitions if p in self.writers]
         for partition in partitions:
+            if self.processor.stories is not None:
+                self.processor.stories.forget(partition)
             task = self.recovering.pop(partition, None)
             if task is not None:
                 task.cancel()
@@ -475,12 +497,20 @@ class ExtractorLoop:
                 *(self.writers[p].start() for p in partitions), return_exceptions=True
             )
             await self.restore_fingerprints(partitions)
+            started = [p for p, r in zip(partitions, results, strict=True) if r is None]
+            story_error: BaseException | None = None
+            try:
+                await self.restore_stories(started)
+            except Exception as exc:  # noqa: BLE001 - those partitions are recovered below
+                story_error = exc
             for partition, result in zip(partitions, results, strict=True):
                 try:
                     if isinstance(result, BaseException):
                         raise result
+                    if story_error is not None:
+                        raise story_error
                     committed[partition] = await self.seek_committed(
-                        partition, restart_writer=False
+                        partition, restart_writer=False, restore=False
                     )
                 except Exception as exc:  # noqa: BLE001 - recovered in the background
                     committed[partition] = None
@@ -501,22 +531,23 @@ class ExtractorLoop:
         )
 
     async def restore_fingerprints(self, partitions: Sequence[int]) -> None:
-        if self.processor.dedup is None or not partitions:
-            return
-        timeout = self.settings.restore_timeout
-        try:
-            await asyncio.wait_for(
-                restore(
-                    self.make_state_reader,
-                    EXTRACTOR_FINGERPRINTS.name(self.kafka),
-                    partitions,
-                    self.processor.dedup,
-                    timeout=timeout,
-                ),
-                timeout + 5.0,
+        """Near-duplicate state read back, best effort (:func:`.fingerprints.restore_bounded`)."""
+        if self.processor.dedup is not None:
+            topic = EXTRACTOR_FINGERPRINTS.name(self.kafka)
+            timeout = self.settings.restore_timeout
+            await restore_bounded(
+                self.make_state_reader, topic, partitions, self.processor.dedup, timeout=timeout
             )
-        except (TimeoutError, KafkaError, OSError) as exc:
-            logger.warning("fingerprint restore gave up (%s: %s)", type(exc).__name__, exc)
+
+    async def restore_stories(self, partitions: Sequence[int]) -> None:
+        """Story state read back, exactly (:func:`.stories.restore_into`): raises when it cannot
+        within the restore timeout; the partitions are then reset and tried again."""
+        if self.processor.stories is not None:
+            topic = EXTRACTOR_STORIES.name(self.kafka)
+            timeout = self.settings.restore_timeout
+            await restore_into(
+                self.processor.stories, self.make_state_reader, topic, partitions, timeout=timeout
+            )
 
     # -- stopping ----------------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -600,26 +631,3 @@ class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
             await self.loop.on_assigned(assigned)
         except Exception:
             logger.exception("handling assigned partitions failed")
-
-
-def _increasing(records: list[Any]) -> list[Any]:
-    """The last run of strictly increasing offsets (a seek back mid-batch restarts the run)."""
-    start = 0
-    for index in range(1, len(records)):
-        if records[index].offset <= records[index - 1].offset:
-            start = index
-    return records[start:]
-
-
-def _incoming(record: Any) -> Incoming:
-    """An aiokafka ``ConsumerRecord`` as the processor's :class:`Incoming` (timestamp in s)."""
-    timestamp = record.timestamp / 1000.0
-    return Incoming(
-        value=bytes(record.value or b""),
-        source=source_position(
-            record.topic, record.partition, record.offset, record.key, timestamp
-        ),
-        key=record.key,
-        timestamp=timestamp,
-        headers=tuple(headers_of_message(record)),
-    )

@@ -16,7 +16,7 @@ class ExtractorMetrics:
         self.registry = registry or service_registry()
         self.articles = Counter(
             "wirestream_extractor_articles",
-            "Raw messages handled, by outcome (extracted, duplicate, dead_letter).",
+            "Raw messages handled, by outcome (extracted, duplicate, stale, killed, dead_letter).",
             ["outcome"],
             registry=self.registry,
         )
@@ -79,6 +79,11 @@ class ExtractorMetrics:
         self.restarts = Counter(
             "wirestream_extractor_loop_restarts",
             "Times the processing loop reset its state after a failure outside one message.",
+            registry=self.registry,
+        )
+        self.retractions = Counter(
+            "wirestream_extractor_retractions",
+            "Retraction records built (an older story version superseded, or a story killed).",
             registry=self.registry,
         )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import wirestream
@@ -24,22 +24,32 @@ from wirestream.core import jsonio
 from wirestream.core.contracts import Article, DeadLetter, FingerprintEntry, SourcePosition
 from wirestream.core.extraction import Extractor
 from wirestream.core.extraction.pipeline import AnyRecord, ArticleResult
+from wirestream.core.stories import Decision, Message, Tag, decide, effective_version, is_kill
 from wirestream.errors import InputError, WirestreamError
 from wirestream.extractor.dedup import DuplicateIndex
 from wirestream.extractor.faults import FaultInjector
 from wirestream.extractor.metrics import ExtractorMetrics
+from wirestream.extractor.stories import StoryBook
 from wirestream.inputs import decode_article
 from wirestream.streaming import deadletters
 from wirestream.streaming.topics import (
+    ARTICLES,
+    COPY_FINGERPRINTS,
     EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
     MAX_MESSAGE_BYTES,
     RAW_DEAD_LETTERS,
     RECORD_TOPICS,
+    RETRACTIONS,
 )
 from wirestream_contracts import headers as wire_headers
 from wirestream_contracts.deadletter import DeadLetterStage
+from wirestream_contracts.retractions import RetractionRecord
+from wirestream_contracts.state import StoryState
 
 logger = logging.getLogger(__name__)
+
+_NO_ENVELOPE = type("_NoEnvelope", (), {"tags": ()})()
 
 SERVICE = "extractor"
 RECORD_MAX_BYTES = MAX_MESSAGE_BYTES - 64 * 1024
@@ -71,24 +81,28 @@ class Incoming:
 class Outgoing:
     """One message to send: ``topic`` is a declared topic key (``entities``, ``raw_dlq`` ...);
     ``partition`` None lets the producer's partitioner choose by key; ``headers`` are Wirestream's
-    own and those carried from the raw message (:mod:`wirestream_contracts.headers`)."""
+    own and those carried from the raw message (:mod:`wirestream_contracts.headers`); ``value``
+    None is a tombstone (on a compacted topic)."""
 
     topic: str
     key: bytes | None
-    value: bytes
+    value: bytes | None
     partition: int | None = None
     headers: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
 class Processed:
-    """One raw message's outcome: ``extracted``, ``duplicate`` or ``dead_letter``, and what to
-    send for it. ``stall`` is set only by an injected fault (:mod:`.faults`)."""
+    """One raw message's outcome: ``extracted``, ``duplicate``, ``stale`` (an older version of a
+    story: nothing published), ``killed`` (a kill notice: retractions only) or ``dead_letter``,
+    and what to send for it; ``story`` is the story state it leaves standing (None: unchanged).
+    ``stall`` is set only by an injected fault (:mod:`.faults`)."""
 
     incoming: Incoming
     outcome: str
     messages: list[Outgoing]
     stall: bool = False
+    story: StoryState | None = None
 
 
 @dataclass
@@ -103,12 +117,14 @@ class _Slot:
 class BatchProcessor:
     """Turns raw messages into the messages to publish; see the module docstring.
 
-    ``dedup`` is optional (no near-duplicate marking without it); ``faults`` injects faults only
-    when configured with a marker.
+    ``dedup`` is optional (no near-duplicate marking without it); ``stories`` too (without it
+    every message is published as it comes, no version ordering or retractions); ``faults``
+    injects faults only when configured with a marker.
     """
 
     extractor: Extractor
     dedup: DuplicateIndex | None = None
+    stories: StoryBook | None = None
     metrics: ExtractorMetrics = field(default_factory=ExtractorMetrics)
     faults: FaultInjector = field(default_factory=FaultInjector)
     service: str = SERVICE
@@ -160,13 +176,17 @@ class BatchProcessor:
         return slots
 
     # -- stage 3: duplicates and outgoing messages, one message at a time -----------------------
-    def outgoing(self, slots: list[_Slot]) -> list[Processed]:
-        """Each message's outcome and messages, in source order; marks duplicates."""
+    def outgoing(
+        self, slots: list[_Slot], generations: Mapping[int, int] | None = None
+    ) -> list[Processed]:
+        """Each message's outcome and messages, in source order; marks duplicates and orders
+        story versions (``generations``: each raw partition's generation, default 0)."""
         out = []
         for slot in slots:
             if slot.failure is None:
                 try:
-                    processed = self._records(slot)
+                    generation = (generations or {}).get(slot.incoming.source.partition, 0)
+                    processed = self._records(slot, generation)
                 except Exception as exc:
                     logger.exception(
                         "building records failed", extra={"at": slot.incoming.location}
@@ -180,10 +200,38 @@ class BatchProcessor:
             self.metrics.articles.labels(processed.outcome).inc()
         return out
 
-    def _records(self, slot: _Slot) -> Processed:
+    def _records(self, slot: _Slot, generation: int = 0) -> Processed:
         result = slot.result
         assert result is not None and slot.article is not None
-        article = result.article
+        tags = [Tag(t.kind, t.number) for t in (result.article.envelope or _NO_ENVELOPE).tags]
+        version = effective_version(slot.article.version, tags)
+        story_id = slot.article.story
+        article = result.article.model_copy(
+            update={
+                "story_id": story_id if story_id != result.article.article_id else None,
+                "story_version": version if version != 1 else None,
+            }
+        )
+        decision: Decision | None = None
+        if self.stories is not None:
+            message = Message(
+                story_id=story_id,
+                article_id=article.article_id,
+                revision=article.revision or "",
+                version=version,
+                published=(
+                    slot.article.published_at.timestamp() if slot.article.published_at else None
+                ),
+                timestamp=slot.incoming.timestamp,
+                killed=is_kill(slot.article.status, tags),
+                record_ids=tuple(record.id for record in result.records),
+            )
+            partition = slot.incoming.source.partition
+            decision = decide(self.stories.get(partition, generation, story_id), message)
+            if decision.state is not None:
+                self.stories.stage(partition, generation, decision.state)
+            if decision.action != "publish":
+                return self._story_only(slot, decision)
         outcome = "extracted"
         if self.dedup is not None:
             duplicate = self.dedup.observe(
@@ -209,21 +257,72 @@ class BatchProcessor:
             fingerprint=article.fingerprint,
             timestamp=slot.incoming.timestamp,
         )
+        entry_value = jsonio.dumps(entry)
+        entry_headers = self.headers(entry, carried)
         messages.append(
             Outgoing(
                 EXTRACTOR_FINGERPRINTS.key,
                 key,
-                jsonio.dumps(entry),
+                entry_value,
                 partition=slot.incoming.source.partition,
-                headers=self.headers(entry, carried),
+                headers=entry_headers,
             )
         )
+        messages.append(Outgoing(COPY_FINGERPRINTS.key, key, entry_value, 0, entry_headers))
+        if decision is not None:
+            messages.extend(self._story_messages(slot, decision, carried))
         for record in records:
             self.metrics.records.labels(record.kind).inc()
-        return Processed(slot.incoming, outcome, messages, stall=self.faults.stalls(slot.article))
+        return Processed(
+            slot.incoming,
+            outcome,
+            messages,
+            stall=self.faults.stalls(slot.article),
+            story=decision.state if decision is not None else None,
+        )
+
+    def _story_only(self, slot: _Slot, decision: Decision) -> Processed:
+        """A stale message (nothing sent) or a kill notice (its retractions and tombstones)."""
+        carried = wire_headers.carried(slot.incoming.headers)
+        messages = self._story_messages(slot, decision, carried)
+        outcome = "stale" if decision.action == "stale" else "killed"
+        return Processed(slot.incoming, outcome, messages, story=decision.state)
+
+    def _story_messages(
+        self, slot: _Slot, decision: Decision, carried: list[wire_headers.Header]
+    ) -> list[Outgoing]:
+        """Retractions (keyed by the retracted article id), tombstones on the articles topic, and
+        the story's new state on its changelog partition (the raw message's)."""
+        out = [
+            Outgoing(
+                RETRACTIONS.key,
+                retraction.article_id.encode("utf-8"),
+                jsonio.dumps(retraction),
+                headers=self.headers(retraction, carried),
+            )
+            for retraction in decision.retractions
+        ]
+        out.extend(
+            Outgoing(ARTICLES.key, article_id.encode("utf-8"), None)
+            for article_id in decision.tombstones
+        )
+        if decision.state is not None:
+            out.append(
+                Outgoing(
+                    EXTRACTOR_STORIES.key,
+                    decision.state.story_id.encode("utf-8"),
+                    jsonio.dumps(decision.state),
+                    partition=slot.incoming.source.partition,
+                    headers=self.headers(decision.state, carried),
+                )
+            )
+        self.metrics.retractions.inc(len(decision.retractions))
+        return out
 
     def headers(
-        self, value: AnyRecord | FingerprintEntry | DeadLetter, carried: list[wire_headers.Header]
+        self,
+        value: AnyRecord | FingerprintEntry | DeadLetter | RetractionRecord | StoryState,
+        carried: list[wire_headers.Header],
     ) -> tuple[tuple[str, bytes], ...]:
         """The headers of a message carrying ``value``: content type, kind, schema version,
         producer (``<service>/<version>``), then the headers carried from the raw message."""

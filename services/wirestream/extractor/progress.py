@@ -97,14 +97,17 @@ class Progress:
         for p, offset in committed.items():
             self.partitions[p].committed = offset
 
-    def committed(self, partition: int, offset: int, now: float) -> None:
+    def committed(self, partition: int, offset: int, now: float, *, succeeded: bool = True) -> None:
+        """The partition's committed offset is ``offset``: after a successful transaction
+        (``succeeded``, which ends a run of failures) or as read back after a reset."""
         state = self.partitions.get(partition)
         if state is None:
             return
         if state.committed != offset:
             state.moved_at = now
         state.committed = offset
-        state.failures = 0
+        if succeeded:
+            state.failures = 0
 
     def failed(self, partition: int) -> None:
         state = self.partitions.get(partition)

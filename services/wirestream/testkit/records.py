@@ -157,6 +157,8 @@ class RecordCollector:
         return self.articles.setdefault(article_id, ArticleProgress())
 
     def _add(self, key: str, value: bytes, now: float) -> None:
+        if not value:
+            return  # a tombstone (a retracted article): the retractions topic says why
         self.raw_values[key].append(value)
         data = jsonio.loads(value)
         if key == RAW_DEAD_LETTERS.key:

@@ -35,6 +35,7 @@ TagKind = Literal[
     "interview",
     "roundup",
     "lead",
+    "kill",
 ]
 NoticeKind = Literal["embargo", "advisory", "correction", "slug", "separator", "signoff"]
 CreditRole = Literal["reporting", "additional_reporting", "writing", "editing", "sources", "other"]
