@@ -26,8 +26,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from integration.test_extractor_stream import make_article
 from wirestream.core import jsonio
-from wirestream.testkit.net import free_port
-from wirestream.testkit.workers import WorkerProcess, start_workers, worker_env
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
@@ -40,6 +38,8 @@ from wirestream.streaming.topics import (
     RETRACTIONS,
     TopicSpec,
 )
+from wirestream.testkit.net import free_port
+from wirestream.testkit.workers import WorkerProcess, start_workers, worker_env
 
 pytestmark = pytest.mark.integration
 

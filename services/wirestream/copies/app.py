@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Run the copies stage (settings: WIRESTREAM_COPIES_* variables).",
     )
     parser.add_argument(
-        "--web-port", type=int, help="overrides WIRESTREAM_COPIES_WEB_PORT (default 6069)"
+        "--web-port", type=int, help="overrides WIRESTREAM_COPIES_WEB_PORT (default 6070)"
     )
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {}
