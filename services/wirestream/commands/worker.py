@@ -1,4 +1,5 @@
-"""``wirestream worker NAME``: run one service's faust worker (extractor, archiver, alerter).
+"""``wirestream worker NAME``: run one service's faust worker (extractor, archiver, alerter,
+incidents).
 
 Each service lives in ``wirestream.<name>.app``, which exposes ``main(argv) -> int``: it reads the
 service's settings from the environment, configures JSON logging, builds the faust app and runs it
@@ -13,13 +14,13 @@ import importlib
 
 from wirestream.errors import ConfigurationError
 
-SERVICES = ("extractor", "archiver", "alerter")
+SERVICES = ("extractor", "archiver", "alerter", "incidents")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "worker",
-        help="run a streaming service (extractor, archiver, alerter)",
+        help="run a streaming service (extractor, archiver, alerter, incidents)",
         description=(
             "Run one Wirestream service as a faust worker until SIGTERM or Ctrl-C. Configuration "
             "comes from the environment: WIRESTREAM_KAFKA_* for the broker and topic names, "
