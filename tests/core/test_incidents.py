@@ -76,11 +76,18 @@ def test_contradicting_counts_keep_reports_apart() -> None:
     assert compatible(early, rising)
 
 
-def test_a_street_named_alike_is_a_fine_match_without_people() -> None:
+def test_an_address_named_alike_is_a_fine_match_without_people() -> None:
     street = {"place_name": "2700 block of Verbena Street", "lat": None, "lon": None}
     a = member("e1", "a1", actors=[], feature=None, **street)
     b = member("e2", "a2", actors=[], feature=None, event_date=None, **street)
     assert compatible(a, b)
+    area = {"place_name": "Castor section of Philadelphia", "lat": None, "lon": None}
+    c = member("e3", "a3", actors=[], feature=None, **area)
+    d = member("e4", "a4", actors=[], feature=None, **area)
+    assert not compatible(c, d)
+    assert not compatible(
+        member("e5", "a5", place_name="home"), member("e6", "a6", place_name="home")
+    )
 
 
 def test_reconcile_at_least_and_exact() -> None:

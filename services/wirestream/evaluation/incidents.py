@@ -5,7 +5,9 @@ grouping against GVA's incidents, next to two baselines.
 Gold: GVA records one incident per (``shooting_date``, ``address``). About a tenth of the records
 have no address; such records share only a day (their publication dates lie weeks apart, their
 counts disagree), so each is its own gold incident ("strict" gold). The "naive" gold groups them
-by day too, as the pair alone would; both are reported.
+by day too, as the pair alone would. "strict_clean" scores the records GVA's flag keeps (a
+round-up whose one text several records share is one article, not several reports). All three
+are reported.
 
 An article is placed in the incident holding most of its events (ties: the smallest id); an
 article with no event in any incident is its own. Scores are pairwise precision, recall, F1 over
@@ -34,6 +36,8 @@ from wirestream.evaluation.tasks import Chart, Options, TaskResult, extract, sel
 class IncidentDoc(data.Document):
     shooting_date: str = ""
     address: str = ""
+    clean: bool = True
+    """GVA's ``likely_single_incident_clean``: the text is unique (not a round-up) and long."""
 
 
 def read_incident_docs(path: Path) -> list[IncidentDoc]:
@@ -49,6 +53,7 @@ def read_incident_docs(path: Path) -> list[IncidentDoc]:
                 skip_reason=None if (text or "").strip() else "empty text",
                 shooting_date=str(obj.get("shooting_date") or ""),
                 address=str(obj.get("address") or "").strip(),
+                clean=obj.get("likely_single_incident_clean") is not False,
             )
         )
     return out
@@ -122,12 +127,21 @@ def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskRes
     }
     own = {d.id: d.id for d in scored}
     out: dict[str, dict[str, dict[str, float]]] = {}
-    for gold_name, strict in (("strict", True), ("naive", False)):
-        gold = gold_labels(scored, strict=strict)
+    clean = [d for d in scored if d.clean]
+    for gold_name, strict, subset in (
+        ("strict", True, scored),
+        ("strict_clean", True, clean),
+        ("naive", False, scored),
+    ):
+        gold = gold_labels(subset, strict=strict)
+        ids = {d.id for d in subset}
         out[gold_name] = {
-            "wirestream": _row("wirestream", gold, predicted),
-            "every_article_own": _row("own", gold, own),
-            "same_day_same_city": _row("city", gold, cities),
+            name: _row(name, gold, {k: v for k, v in labels.items() if k in ids})
+            for name, labels in (
+                ("wirestream", predicted),
+                ("every_article_own", own),
+                ("same_day_same_city", cities),
+            )
         }
     result.metrics = {
         **out,
@@ -140,7 +154,9 @@ def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskRes
         "cluster_seconds": round(cluster_s, 4),
         "cluster_cost_fraction": round(cluster_s / extract_s, 5) if extract_s else None,
         "gold": "strict: (shooting_date, address), a record without address its own incident; "
-        "naive: (shooting_date, address) even when the address is empty",
+        "strict_clean: the same over the records GVA flags likely_single_incident_clean (no "
+        "round-ups sharing one text); naive: (shooting_date, address) even when the address is "
+        "empty",
     }
     result.header = [
         "incidents (GVA)",
@@ -157,7 +173,7 @@ def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskRes
         "every_article_own": "every article its own",
         "same_day_same_city": "same day + same city",
     }
-    for gold_name in ("strict", "naive"):
+    for gold_name in ("strict", "strict_clean", "naive"):
         for key, label in labels.items():
             row = out[gold_name][key]
             result.rows.append(
@@ -183,7 +199,8 @@ def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskRes
         )
     )
     result.notes.append(
-        f"strict gold has {strict_rows['wirestream']['gold_pairs']} article pairs; clustering "
+        f"strict gold has {strict_rows['wirestream']['gold_pairs']} article pairs, "
+        f"{out['strict_clean']['wirestream']['gold_pairs']} on the clean subset; clustering "
         f"took {cluster_s:.3f} s against {extract_s:.1f} s of extraction"
     )
     return result

@@ -5,9 +5,9 @@ Every test is general (no pattern fitted to a data set):
 - **time**: the members' days (the resolved event date, else the publication day) are at most
   :attr:`Policy.event_days` apart when both texts date the event, else :attr:`Policy.report_days`
   (a report may come out days after the happening);
-- **place**: *fine* when the names are the same (normalised) at street or place level, or two
-  place-level points lie within :attr:`Policy.fine_km`; *coarse* when the names are the same city
-  or region, one name contains the other ("Kindred Street in Northeast Philadelphia" and
+- **place**: *fine* when the names are the same address (normalised, with a number: "2700 block
+  of Verbena Street"), or two place-level points lie within :attr:`Policy.fine_km`; *coarse* when
+  the names are the same otherwise (a street, neighbourhood, city or region), one name contains the other ("Kindred Street in Northeast Philadelphia" and
   "Philadelphia"), or the points lie within the larger feature's radius (a containing place);
 - **counts** do not contradict: no report's lower bound of killed (or injured) exceeds the upper
   bound a report published no earlier gives (tolls rise, they do not fall);
@@ -88,9 +88,11 @@ def place_match(a: IncidentMember, b: IncidentMember, policy: Policy) -> str | N
     if not is_proper(a.place_name) or not is_proper(b.place_name):
         return None
     name_a, name_b = normalise_name(a.place_name or ""), normalise_name(b.place_name or "")
-    fine_features = (None, "place")
     if name_a == name_b:
-        return "fine" if a.feature in fine_features and b.feature in fine_features else "coarse"
+        # The same address ("1200 block of 62nd Street": a name with a number) is one spot; the
+        # same neighbourhood, city or region name is an area many things happen in.
+        address = re.search(r"\d", name_a) is not None and a.feature in (None, "place")
+        return "fine" if address and b.feature in (None, "place") else "coarse"
     km = distance_km(a, b)
     if km is not None:
         if a.feature == "place" and b.feature == "place" and km <= policy.fine_km:
