@@ -25,7 +25,7 @@ from wirestream.logs import configure
 from wirestream.streaming.faustapp import build_app, run_worker, serve_views
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import RECORD_TOPICS
+from wirestream.streaming.topics import INCIDENTS, RECORD_TOPICS
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +113,6 @@ def main(argv: list[str] | None = None) -> int:
     logger.info(
         "starting the archiver", extra={"settings": str(settings), "kafka": kafka.describe()}
     )
-    asyncio.run(ensure_topics(kafka, list(RECORD_TOPICS.values())))
+    asyncio.run(ensure_topics(kafka, [*RECORD_TOPICS.values(), INCIDENTS]))
     app, _ = build(kafka, settings)
     return run_worker(app, log_level=args.log_level)

@@ -29,7 +29,7 @@ from wirestream.archiver.settings import ArchiverSettings
 from wirestream.archiver.store import ArchiveStore
 from wirestream.streaming.isolation import ISOLATION_LEVEL
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import RECORD_TOPICS
+from wirestream.streaming.topics import INCIDENTS, RECORD_TOPICS
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +37,11 @@ POLL_MS = 500
 
 
 def topic_kinds(kafka: KafkaSettings) -> dict[str, str]:
-    """Deployed topic name -> record kind, for the four record topics."""
-    return {spec.name(kafka): kind for kind, spec in RECORD_TOPICS.items()}
+    """Deployed topic name -> record kind, for the four record topics and the incidents topic
+    (every version of every incident: the archive keeps their history)."""
+    out = {spec.name(kafka): kind for kind, spec in RECORD_TOPICS.items()}
+    out[INCIDENTS.name(kafka)] = "incident"
+    return out
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -2,7 +2,7 @@
 
 Layout (Hive-style, so DuckDB and pyarrow see ``kind`` and ``date`` as columns)::
 
-    kind=<article|entity|quote|event|rejected>/date=<YYYY-MM-DD|unknown>/
+    kind=<article|entity|quote|event|incident|rejected>/date=<YYYY-MM-DD|unknown>/
         part-<topic>-<partition>-<first offset>-<last offset>.parquet
         compact-<digest>.parquet
 
@@ -39,12 +39,14 @@ from pydantic import BaseModel
 
 from wirestream.core import jsonio
 from wirestream.core.contracts import ArticleRecord, EntityRecord, EventRecord, QuoteRecord
+from wirestream_contracts.incidents import IncidentRecord
 
 KINDS: dict[str, type[BaseModel]] = {
     "article": ArticleRecord,
     "entity": EntityRecord,
     "quote": QuoteRecord,
     "event": EventRecord,
+    "incident": IncidentRecord,
 }
 REJECTED = "rejected"
 META_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (

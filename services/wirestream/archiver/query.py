@@ -1,6 +1,8 @@
 """SQL over the archive with DuckDB: one view per record kind, de-duplicated by record id.
 
-Views: ``articles``, ``entities``, ``quotes``, ``events`` (and ``rejected``). Each has the record's
+Views: ``articles``, ``entities``, ``quotes``, ``events``, ``incidents`` (and ``rejected``);
+``incidents`` is each incident's latest state, ``incident_history`` every state it was published
+in (one row per message, ``_timestamp`` orders them). Each has the record's
 columns (nested values as JSON text: ``json_extract_string(casualties, '$.killed.value')``), the
 ``_topic``/``_partition``/``_offset``/``_timestamp`` provenance columns, and ``archive_date`` (the
 ``date=`` folder). A record archived twice (published twice) appears once: the latest message wins.
@@ -24,8 +26,11 @@ VIEWS: dict[str, str] = {
     "entities": "entity",
     "quotes": "quote",
     "events": "event",
+    "incidents": "incident",
     "rejected": REJECTED,
 }
+HISTORY_VIEWS: dict[str, str] = {"incident_history": "incident"}
+"""Views with every archived message of a kind (each once), not only the latest per id."""
 
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",
@@ -45,9 +50,10 @@ def _empty_select(kind: str) -> str:
 def connect(store: ArchiveStore) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection (in memory) with the archive's views defined."""
     con = duckdb.connect()
-    for view, kind in VIEWS.items():
+    for view, kind in (*VIEWS.items(), *HISTORY_VIEWS.items()):
         files = store.list(f"kind={kind}/")
-        key = "_topic, _partition, _offset" if kind == REJECTED else "id"
+        by_message = kind == REJECTED or view in HISTORY_VIEWS
+        key = "_topic, _partition, _offset" if by_message else "id"
         if not files:
             con.execute(f"CREATE VIEW {view} AS {_empty_select(kind)}")
             continue
@@ -79,4 +85,4 @@ def _s3_table(store: ArchiveStore, files: list[str]) -> pa.Table:
     return pa.concat_tables(tables, promote_options="permissive")
 
 
-__all__ = ["VIEWS", "connect"]
+__all__ = ["HISTORY_VIEWS", "VIEWS", "connect"]

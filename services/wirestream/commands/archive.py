@@ -24,10 +24,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     query = actions.add_parser(
         "query",
-        help="run SQL over the archive (views: articles, entities, quotes, events, rejected)",
+        help="run SQL over the archive (views: articles, entities, quotes, events, incidents, "
+        "incident_history, rejected)",
         description=(
             "Run one SQL statement with DuckDB. Views are named after the record kinds - "
-            "articles, entities, quotes, events - plus rejected (messages that were not records). "
+            "articles, entities, quotes, events, incidents (each incident's latest state) - plus "
+            "incident_history (every state an incident was published in) and rejected (messages "
+            "that were not records). "
             "Nested fields are JSON text, e.g. "
             "json_extract_string(speaker, '$.name'); archive_date is the date= folder. "
             'Example: wirestream archive query "SELECT text FROM quotes WHERE '

@@ -12,7 +12,8 @@ Every test is general (no pattern fitted to a data set):
 - **counts** do not contradict: no report's lower bound of killed (or injured) exceeds the upper
   bound a report published no earlier gives (tolls rise, they do not fall);
 - **corroboration**: a coarse place match, or a place one member only has from its article (not
-  its own sentence, not the dateline), also needs corroboration (a city has many shootings a day):
+  its own sentence, not the dateline) shared with another article's member, also needs
+  corroboration (a city has many shootings a day):
   a named actor or recipient in common, or both reporting a killed or injured figure of at least
   3 whose bounds overlap. Place names must name something (a capital or a digit: not "home").
 """
@@ -180,6 +181,7 @@ def compatible(a: IncidentMember, b: IncidentMember, policy: Policy = DEFAULT_PO
     match = place_match(a, b, policy)
     if match is None:
         return False
-    if match == "fine" and "article" not in (a.place_source, b.place_source):
+    inherited = "article" in (a.place_source, b.place_source)
+    if match == "fine" and (not inherited or a.article_id == b.article_id):
         return True
     return corroborated(a, b)
