@@ -204,3 +204,47 @@ def test_independent_outlets_leave_copies_out() -> None:
 def test_member_partition_is_stable() -> None:
     assert member_partition(KEY, 4) == member_partition(KEY, 4)
     assert {member_partition(f"{c}|ASSAULT", 4) for c in ("UA", "US", "RU", "FR", "DE")} != {0}
+
+
+def test_incremental_state_equals_a_full_clustering_in_any_order() -> None:
+    import random
+
+    rng = random.Random(7)
+    places = [("Odesa", 46.48, 30.72), ("Mykolaiv", 46.97, 31.99), ("Kherson", 46.64, 32.61)]
+    members = []
+    for i in range(40):
+        name, lat, lon = rng.choice(places)
+        day = 10 + rng.randrange(8)
+        members.append(
+            member(
+                f"e{i:02d}",
+                f"a{i:02d}",
+                place_name=name,
+                lat=lat,
+                lon=lon,
+                event_date=f"2024-07-{day}",
+                published_at=f"2024-07-{day}T{rng.randrange(10, 23)}:00:00+00:00",
+                actors=[rng.choice(["Russia", "Ukraine", "Police"])],
+                killed=killed(rng.randrange(1, 6), rng.choice(["exact", "at_least"])),
+            )
+        )
+    expected = {i: sorted(m.event_id or "" for m in g) for i, g in cluster(members).items()}
+    assert len(expected) < 40  # some reports do merge
+    for seed in range(5):
+        order = members[:]
+        random.Random(seed).shuffle(order)
+        state = KeyState()
+        for m in order:
+            state.apply(m)
+        got = {i: r.event_ids for i, r in state.published.items()}
+        assert got == expected
+        # Removing a member re-clusters only its incident, to what a full clustering gives.
+        gone = order[0]
+        state.apply(
+            IncidentMember(
+                op="retract", partition_key="*", article_id=gone.article_id, record_ids=[]
+            )
+        )
+        rest = [m for m in members if m.event_id != gone.event_id]
+        expected_rest = {i: sorted(m.event_id or "" for m in g) for i, g in cluster(rest).items()}
+        assert {i: r.event_ids for i, r in state.published.items()} == expected_rest

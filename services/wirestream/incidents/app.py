@@ -7,9 +7,11 @@
    (``incidents.members``) at the partition of its coarse key (country|type), so one partition
    owns every candidate of a key. A retraction is copied to every partition.
 2. ``cluster`` reads the members topic and keeps one :class:`~wirestream.core.incidents.KeyState`
-   per key in the ``keys`` table and the retractions per article in ``retracted``; each member
-   updates its key's state and the incident records that changed go to the compacted
-   ``incidents`` topic, keyed by incident id.
+   per key, persisted in parts: the ``members`` table (per key and event id), ``incidents`` (per
+   key and incident id: the last active record), ``marks`` (per key: retracted ids) and
+   ``retracted`` (per partition and article id: the retractions seen). Each member updates its
+   key's state (held in memory between rebalances) and the incident records that changed go to
+   the compacted ``incidents`` topic, keyed by incident id.
 
 Both tables are changelogged (recovered on restart and rebalance). Delivery is at-least-once
 (faust commits acked offsets): a crash replays messages onto state that already holds them. The
@@ -50,6 +52,7 @@ from wirestream_contracts.incidents import IncidentMember, IncidentRecord
 
 logger = logging.getLogger(__name__)
 
+SEP = "\x1f"
 ALL_KEYS = "*"
 """The partition key of a retraction: it concerns every key of the partition it lands in."""
 
@@ -67,8 +70,13 @@ class IncidentService:
     settings: IncidentSettings
     sinks: dict[str, Any]
     pending: Any
-    keys: Any
+    members: Any
+    incidents: Any
+    marks: Any
     retracted: Any
+    cache: dict[str, KeyState] = field(default_factory=dict)
+    """Per partition key: its state in memory, dropped at every rebalance (rebuilt from the
+    tables, which the changelogs restore, when the key is next needed)."""
     route_agent: Any = None
     cluster_agent: Any = None
     published: int = 0
@@ -129,16 +137,18 @@ class IncidentService:
         member = IncidentMember.model_validate_json(value)
         out: list[IncidentRecord] = []
         if member.op == "retract":
-            tag = f"{partition}\x1f{member.article_id}"
+            tag = f"{partition}{SEP}{member.article_id}"
             self.retracted[tag] = [*(self.retracted.get(tag) or []), member.model_dump(mode="json")]
-            for key in sorted(
-                k
-                for k in self.keys
-                if member_partition(k, INCIDENT_MEMBERS.partitions) == partition
-            ):
-                out.extend(self._apply(key, member, only_if_member=True))
+            for key in self._keys_of(partition):
+                state = self._state(key)
+                if any(m.article_id == member.article_id for m in state.members.values()):
+                    out.extend(self._apply(key, state, member))
         else:
-            out.extend(self._apply(member.partition_key, member, only_if_member=False))
+            key = member.partition_key
+            state = self._state(key)
+            for earlier in self.retracted.get(f"{partition}{SEP}{member.article_id}") or []:
+                state.remember(IncidentMember.model_validate(earlier))
+            out.extend(self._apply(key, state, member))
         for record in out:
             self.published += 1
             self.metrics.records.labels(record.status).inc()
@@ -147,20 +157,43 @@ class IncidentService:
             )
         return out
 
-    def _apply(
-        self, key: str, member: IncidentMember, *, only_if_member: bool
-    ) -> list[IncidentRecord]:
-        state = KeyState.from_dict(self.keys.get(key))
-        if only_if_member and not any(
-            m.article_id == member.article_id for m in state.members.values()
-        ):
-            return []
-        if member.op == "add":
-            partition = member_partition(key, INCIDENT_MEMBERS.partitions)
-            for earlier in self.retracted.get(f"{partition}\x1f{member.article_id}") or []:
-                state.remember(IncidentMember.model_validate(earlier))
+    def _keys_of(self, partition: int) -> list[str]:
+        """The partition keys this worker holds state of in ``partition``."""
+        keys = {k.split(SEP, 1)[0] for k in self.members} | set(self.marks)
+        return sorted(
+            k for k in keys if member_partition(k, INCIDENT_MEMBERS.partitions) == partition
+        )
+
+    def _state(self, key: str) -> KeyState:
+        """The key's state: cached, else rebuilt from the tables (after a start or rebalance)."""
+        state = self.cache.get(key)
+        if state is None:
+            prefix = key + SEP
+            state = KeyState.from_parts(
+                [v for k, v in self.members.items() if k.startswith(prefix)],
+                [v for k, v in self.incidents.items() if k.startswith(prefix)],
+                self.marks.get(key),
+            )
+            self.cache[key] = state
+        return state
+
+    def _apply(self, key: str, state: KeyState, member: IncidentMember) -> list[IncidentRecord]:
         records = state.apply(member, self.policy, self.settings.horizon_days)
-        self.keys[key] = state.to_dict()
+        changed = state.changed
+        for event_id in sorted(changed.members):
+            name = f"{key}{SEP}{event_id}"
+            if event_id in state.members:
+                self.members[name] = state.members[event_id].model_dump(mode="json")
+            elif name in self.members:
+                del self.members[name]
+        for incident_id in sorted(changed.incidents):
+            name = f"{key}{SEP}{incident_id}"
+            if incident_id in state.published:
+                self.incidents[name] = state.published[incident_id].model_dump(mode="json")
+            elif name in self.incidents:
+                del self.incidents[name]
+        if changed.marks:
+            self.marks[key] = state.marks()
         return records
 
 
@@ -180,8 +213,18 @@ def create_service(settings: IncidentSettings, kafka: KafkaSettings) -> Incident
     pending = app.Table(
         "pending", partitions=EVENTS.partitions, help="Per article id: its records so far."
     )
-    keys = app.Table(
-        "keys", partitions=INCIDENT_MEMBERS.partitions, help="Per partition key: its KeyState."
+    members_table = app.Table(
+        "members", partitions=INCIDENT_MEMBERS.partitions, help="Per key and event id: a member."
+    )
+    incidents_table = app.Table(
+        "incidents",
+        partitions=INCIDENT_MEMBERS.partitions,
+        help="Per key and incident id: the last active record published.",
+    )
+    marks = app.Table(
+        "marks",
+        partitions=INCIDENT_MEMBERS.partitions,
+        help="Per key: retracted ids and revisions.",
     )
     retracted = app.Table(
         "retracted",
@@ -193,9 +236,17 @@ def create_service(settings: IncidentSettings, kafka: KafkaSettings) -> Incident
         settings=settings,
         sinks={"members": members, "incidents": incidents},
         pending=pending,
-        keys=keys,
+        members=members_table,
+        incidents=incidents_table,
+        marks=marks,
         retracted=retracted,
     )
+
+    async def forget(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        svc.cache.clear()
+
+    app.on_partitions_revoked.connect(forget)
+    app.on_partitions_assigned.connect(forget)
 
     async def route(stream: Any) -> None:
         async for value in stream:
@@ -231,7 +282,7 @@ def internal_topics(svc: IncidentService, kafka: KafkaSettings) -> list[NewTopic
     """The tables' changelogs as faust would declare them, created up front (see the alerter's
     :func:`wirestream.alerter.app.internal_topics` for why)."""
     out = []
-    for table in (svc.pending, svc.keys, svc.retracted):
+    for table in (svc.pending, svc.members, svc.incidents, svc.marks, svc.retracted):
         topic = table.changelog_topic
         out.append(
             NewTopic(
