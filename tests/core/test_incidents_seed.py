@@ -50,3 +50,26 @@ def test_three_reports_one_incident(extractor: Extractor, seed_article: Article)
             state.apply(m)
         assert incident.id in state.published
         assert state.published[incident.id].event_ids == incident.event_ids
+
+
+def test_pending_waits_for_the_article_and_all_its_events(
+    extractor: Extractor, seed_article: Article
+) -> None:
+    from wirestream.core import jsonio
+    from wirestream.core.incidents.routing import Pending
+
+    result = extractor.extract(seed_article)
+    events = [jsonio.loads(jsonio.dumps(e)) for e in result.events]
+    article = jsonio.loads(jsonio.dumps(result.article))
+    pending = Pending()
+    for event in events[:-1]:
+        pending.add(event)
+    pending.add(article)
+    assert pending.complete() is None  # one event still missing
+    pending.add(events[-1])
+    pending.add(events[0])  # a replayed event changes nothing
+    done = Pending.from_dict(pending.to_dict()).complete()
+    assert done is not None
+    record, got = done
+    assert record.article_id == seed_article.id
+    assert sorted(e.id for e in got) == sorted(e.id for e in result.events)
