@@ -1,6 +1,7 @@
 """The incident stage as a real worker on a real broker: three reports of one drone attack become
 one incident; a worker SIGKILLed mid-stream loses no member and duplicates no incident; a
-retraction removes its article; a replay of the same input under a new group gives the same ids."""
+retraction removes its article; a replay of the same input under a new group gives the same ids;
+a broker restart mid-stream loses no member."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from fixtures.kafka import SessionBroker
 from fixtures.workers import log_excerpt, wait_ready
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article
@@ -230,6 +232,43 @@ async def test_reports_become_one_incident_through_a_kill_a_retraction_and_a_rep
             log,
         )
         assert _summary(reader.latest) == first_run
+    finally:
+        await reader.consumer.stop()
+        process.terminate()
+        process.wait(60)
+
+
+@pytest.mark.integration
+async def test_a_broker_restart_mid_stream_loses_no_member(
+    broker: SessionBroker, unique_name: Callable[[str], str], tmp_path: Path, extractor: Extractor
+) -> None:
+    """The broker stops (controlled shutdown) and comes back while the worker runs; the report
+    produced after the restart still joins the incident, and no event is in two incidents."""
+    kafka = KafkaSettings(
+        bootstrap_servers=broker.bootstrap_servers, topic_prefix=unique_name("incb") + "."
+    )
+    await ensure_topics(kafka, [ARTICLES, EVENTS, RETRACTIONS, INCIDENT_MEMBERS, INCIDENTS])
+    seed, kyiv, odesa = articles()
+    batches = [records_of(extractor, a) for a in (seed, kyiv, odesa)]
+    process, port, log = start_worker(kafka, tmp_path, unique_name("incidents"))
+    reader = Incidents(kafka)
+    await reader.consumer.start()
+    try:
+        await asyncio.to_thread(wait_ready, process, port, log)
+        await produce(kafka, batches[0] + batches[1])
+        await until(lambda: len(reader.wide()) == 1, reader, process, log)
+        await reader.consumer.stop()
+        await broker.astop()
+        await broker.astart()
+        reader = Incidents(kafka)
+        await reader.consumer.start()
+        await produce(kafka, batches[2])
+        await until(
+            lambda: any(len(r.sources.articles) == 3 for r in reader.wide()), reader, process, log
+        )
+        members = [e for r in reader.active() for e in r.event_ids]
+        assert len(members) == len(set(members))
+        assert len(reader.wide()) == 1
     finally:
         await reader.consumer.stop()
         process.terminate()
