@@ -30,6 +30,7 @@ from wirestream.core.incidents.members import normalise_name
 from wirestream.evaluation import data
 from wirestream.evaluation.scoring import score_bcubed, score_pairwise
 from wirestream.evaluation.tasks import Chart, Options, TaskResult, extract, select
+from wirestream_contracts.incidents import IncidentMember
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,80 @@ def _predicted_pairs(labels: Mapping[str, Hashable]) -> list[tuple[str, str]]:
     return [(a, b) for g in groups.values() for i, a in enumerate(g) for b in g[i + 1 :]]
 
 
+LABELS = {
+    "wirestream": "Wirestream",
+    "every_article_own": "every article its own",
+    "same_day_same_city": "same day + same city",
+}
+GOLDS = ("strict", "strict_clean", "naive")
+COLUMNS = (
+    "pairwise_precision",
+    "pairwise_recall",
+    "pairwise_f1",
+    "bcubed_precision",
+    "bcubed_recall",
+    "bcubed_f1",
+)
+
+
+def article_incidents(
+    incidents: Mapping[str, list[IncidentMember]], docs: list[IncidentDoc]
+) -> dict[str, Hashable]:
+    """Each article's incident: the one holding most of its events (ties: the smallest id); an
+    article with no member is its own."""
+    votes: dict[str, Counter[str]] = {}
+    for incident_id, group in incidents.items():
+        for m in group:
+            votes.setdefault(m.article_id, Counter())[incident_id] += 1
+    return {
+        d.id: (
+            min(votes[d.id].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            if d.id in votes
+            else ("own", d.id)
+        )
+        for d in docs
+    }
+
+
+def _scores(
+    scored: list[IncidentDoc], systems: dict[str, Mapping[str, Hashable]]
+) -> dict[str, dict[str, dict[str, float]]]:
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    clean = [d for d in scored if d.clean]
+    for gold_name, strict, subset in zip(
+        GOLDS, (True, True, False), (scored, clean, scored), strict=True
+    ):
+        gold = gold_labels(subset, strict=strict)
+        ids = {d.id for d in subset}
+        out[gold_name] = {
+            name: _row(name, gold, {k: v for k, v in labels.items() if k in ids})
+            for name, labels in systems.items()
+        }
+    return out
+
+
+def _table(result: TaskResult, out: dict[str, dict[str, dict[str, float]]]) -> None:
+    result.header = ["incidents (GVA)", "gold", "pair P", "pair R", "pair F1", "B³ P", "B³ R"]
+    result.header.append("B³ F1")
+    for gold_name in GOLDS:
+        for key, label in LABELS.items():
+            row = out[gold_name][key]
+            result.rows.append([label, gold_name, *(f"{100 * row[k]:.1f}" for k in COLUMNS)])
+    result.charts.append(
+        Chart(
+            "Incident clustering: pairwise F1 and B³ F1 (GVA, strict gold)",
+            ["pairwise F1", "B³ F1"],
+            {LABELS[k]: [v["pairwise_f1"], v["bcubed_f1"]] for k, v in out["strict"].items()},
+        )
+    )
+
+
 def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskResult:
     """Pairwise and B³ scores of the incident clustering on GVA, with two baselines."""
     result = TaskResult("incidents", datasets={"casualties_gva": str(path)})
     docs = select(read_incident_docs(path), result, options.limit)
-    members = []
+    members: list[IncidentMember] = []
     cities: dict[str, Hashable] = {}
-    extract_s = 0.0
     started = time.perf_counter()
     for doc, output in extract(extractor, docs, result, options, "incidents"):
         members.extend(members_of_article(output.article, output.events))
@@ -120,43 +188,21 @@ def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskRes
     started = time.perf_counter()
     incidents = cluster(members)
     cluster_s = time.perf_counter() - started
-    votes: dict[str, Counter[str]] = {}
-    for incident_id, group in incidents.items():
-        for m in group:
-            votes.setdefault(m.article_id, Counter())[incident_id] += 1
-    predicted: dict[str, Hashable] = {
-        d.id: (
-            min(votes[d.id].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            if d.id in votes
-            else ("own", d.id)
-        )
-        for d in scored
+    predicted = article_incidents(incidents, scored)
+    systems: dict[str, Mapping[str, Hashable]] = {
+        "wirestream": predicted,
+        "every_article_own": {d.id: d.id for d in scored},
+        "same_day_same_city": cities,
     }
-    own = {d.id: d.id for d in scored}
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    clean = [d for d in scored if d.clean]
-    for gold_name, strict, subset in (
-        ("strict", True, scored),
-        ("strict_clean", True, clean),
-        ("naive", False, scored),
-    ):
-        gold = gold_labels(subset, strict=strict)
-        ids = {d.id for d in subset}
-        out[gold_name] = {
-            name: _row(name, gold, {k: v for k, v in labels.items() if k in ids})
-            for name, labels in (
-                ("wirestream", predicted),
-                ("every_article_own", own),
-                ("same_day_same_city", cities),
-            )
-        }
+    out = _scores(scored, systems)
     strict_gold = gold_labels(scored, strict=True)
     texts = {d.id: d.text for d in scored}
     wrong = [(a, b) for a, b in _predicted_pairs(predicted) if strict_gold[a] != strict_gold[b]]
+    same_text = sum(texts[a] == texts[b] for a, b in wrong)
     result.metrics = {
         **out,
         "false_pairs": len(wrong),
-        "false_pairs_same_text": sum(texts[a] == texts[b] for a, b in wrong),
+        "false_pairs_same_text": same_text,
         "members": len(members),
         "incidents": len(incidents),
         "multi_article_incidents": sum(
@@ -170,51 +216,12 @@ def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskRes
         "round-ups sharing one text); naive: (shooting_date, address) even when the address is "
         "empty",
     }
-    result.header = [
-        "incidents (GVA)",
-        "gold",
-        "pair P",
-        "pair R",
-        "pair F1",
-        "B³ P",
-        "B³ R",
-        "B³ F1",
-    ]
-    labels = {
-        "wirestream": "Wirestream",
-        "every_article_own": "every article its own",
-        "same_day_same_city": "same day + same city",
-    }
-    for gold_name in ("strict", "strict_clean", "naive"):
-        for key, label in labels.items():
-            row = out[gold_name][key]
-            result.rows.append(
-                [label, gold_name]
-                + [
-                    f"{100 * row[k]:.1f}"
-                    for k in (
-                        "pairwise_precision",
-                        "pairwise_recall",
-                        "pairwise_f1",
-                        "bcubed_precision",
-                        "bcubed_recall",
-                        "bcubed_f1",
-                    )
-                ]
-            )
-    strict_rows = out["strict"]
-    result.charts.append(
-        Chart(
-            "Incident clustering: pairwise F1 and B³ F1 (GVA, strict gold)",
-            ["pairwise F1", "B³ F1"],
-            {labels[k]: [v["pairwise_f1"], v["bcubed_f1"]] for k, v in strict_rows.items()},
-        )
-    )
+    _table(result, out)
     result.notes.append(
-        f"strict gold has {strict_rows['wirestream']['gold_pairs']} article pairs, "
+        f"strict gold has {out['strict']['wirestream']['gold_pairs']} article pairs, "
         f"{out['strict_clean']['wirestream']['gold_pairs']} on the clean subset; of the "
-        f"{len(wrong)} false pairs, {sum(texts[a] == texts[b] for a, b in wrong)} are records "
-        "sharing one text (a round-up GVA links to several incidents); clustering "
-        f"took {cluster_s:.3f} s against {extract_s:.1f} s of extraction"
+        f"{len(wrong)} false pairs, {same_text} are records sharing one text (a round-up GVA "
+        f"links to several incidents); clustering took {cluster_s:.3f} s against "
+        f"{extract_s:.1f} s of extraction"
     )
     return result

@@ -197,6 +197,24 @@ class IncidentService:
         return records
 
 
+TABLES = {
+    "pending": (EVENTS.partitions, "Per article id: its records so far."),
+    "members": (INCIDENT_MEMBERS.partitions, "Per key and event id: a member."),
+    "incidents": (INCIDENT_MEMBERS.partitions, "Per key and incident id: the last active record."),
+    "marks": (INCIDENT_MEMBERS.partitions, "Per key: the retracted event ids and revisions."),
+    "retracted": (INCIDENT_MEMBERS.partitions, "Per partition and article: retractions seen."),
+}
+"""The changelogged tables: name -> (partitions, what they hold)."""
+
+
+def _tables(app: faust.App) -> dict[str, Any]:
+    # No key_type/value_type: plain JSON data (see the alerter's note on changelog recovery).
+    return {
+        name: app.Table(name, partitions=partitions, help=text)
+        for name, (partitions, text) in TABLES.items()
+    }
+
+
 def create_service(settings: IncidentSettings, kafka: KafkaSettings) -> IncidentService:
     """Build the faust app and its agents (not started)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -210,36 +228,12 @@ def create_service(settings: IncidentSettings, kafka: KafkaSettings) -> Incident
     )
     members = app.topic(INCIDENT_MEMBERS.name(kafka), key_serializer="raw", value_serializer="raw")
     incidents = app.topic(INCIDENTS.name(kafka), key_serializer="raw", value_serializer="raw")
-    pending = app.Table(
-        "pending", partitions=EVENTS.partitions, help="Per article id: its records so far."
-    )
-    members_table = app.Table(
-        "members", partitions=INCIDENT_MEMBERS.partitions, help="Per key and event id: a member."
-    )
-    incidents_table = app.Table(
-        "incidents",
-        partitions=INCIDENT_MEMBERS.partitions,
-        help="Per key and incident id: the last active record published.",
-    )
-    marks = app.Table(
-        "marks",
-        partitions=INCIDENT_MEMBERS.partitions,
-        help="Per key: retracted ids and revisions.",
-    )
-    retracted = app.Table(
-        "retracted",
-        partitions=INCIDENT_MEMBERS.partitions,
-        help="Per partition and article id: the retractions seen.",
-    )
+    tables = _tables(app)
     svc = IncidentService(
         app=app,
         settings=settings,
         sinks={"members": members, "incidents": incidents},
-        pending=pending,
-        members=members_table,
-        incidents=incidents_table,
-        marks=marks,
-        retracted=retracted,
+        **tables,
     )
 
     async def forget(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
