@@ -1,8 +1,8 @@
 """The image's HEALTHCHECK: GET /health of the Wirestream worker this container runs.
 
 One image runs every service, so the check finds out which one from the container's main process
-(``wirestream worker extractor|archiver|alerter|web``, PID 1) and asks that worker's web port
-(``WIRESTREAM_<NAME>_WEB_PORT``, default 6066/6067/6068/6069). A container that runs no worker (the
+(``wirestream worker extractor|archiver|alerter|copies|incidents|web``, PID 1) and asks that
+worker's web port (``WIRESTREAM_<NAME>_WEB_PORT``, defaults in ``DEFAULT_PORTS``). A container that runs no worker (the
 ``topics create`` job, ``--help``) has nothing to check and is healthy. docker-compose.yml gives
 each worker its own check with the same meaning; this one covers ``docker run`` without compose.
 Standard library only; exit 0 healthy, 1 not.
@@ -12,7 +12,14 @@ import os
 import sys
 import urllib.request
 
-DEFAULT_PORTS = {"extractor": 6066, "archiver": 6067, "alerter": 6068, "web": 6069}
+DEFAULT_PORTS = {
+    "extractor": 6066,
+    "archiver": 6067,
+    "alerter": 6068,
+    "web": 6069,
+    "copies": 6070,
+    "incidents": 6071,
+}
 
 
 def main() -> int:

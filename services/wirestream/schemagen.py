@@ -50,7 +50,14 @@ __all__ = ["SCHEMAS_DIR", "asyncapi_document", "example_messages", "json_schema"
 
 EXAMPLE_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 """The W3C Trace Context specification's own example, shown as a carried header."""
-PRODUCERS = {"raw": None, "alerts": "alerter", "alerts_dlq": "alerter", "copies": "copies"}
+PRODUCERS = {
+    "raw": None,
+    "alerts": "alerter",
+    "alerts_dlq": "alerter",
+    "copies": "copies",
+    "incidents": "incidents",
+    "incident_members": "incidents",
+}
 """Which service produces each topic (the extractor when not listed; None: publishers)."""
 
 EXAMPLE_ARTICLE: dict[str, Any] = {
@@ -349,6 +356,7 @@ def example_messages() -> dict[str, Any]:
         timestamp=1709544660.0,
     )
     out: dict[str, Any] = {
+        **_incident_examples(result.article, result.events),
         "raw": jsonio.loads(raw),
         "retractions": retraction.model_dump(mode="json"),
         "fingerprints": fingerprint.model_dump(mode="json"),
@@ -371,6 +379,20 @@ def example_messages() -> dict[str, Any]:
         if record is not None:
             out[topic_key] = record.model_dump(mode="json")
     return out
+
+
+def _incident_examples(article: Any, events: Any) -> dict[str, Any]:
+    """The example article's first member and the incident it founds (the pure clustering)."""
+    from wirestream.core.incidents import build_incident, cluster, members_of_article
+
+    members = members_of_article(article, events)
+    if not members:
+        return {}
+    incident_id, group = next(iter(cluster(members).items()))
+    return {
+        "incident_members": members[0].model_dump(mode="json"),
+        "incidents": build_incident(incident_id, group).model_dump(mode="json"),
+    }
 
 
 def render() -> dict[Path, bytes]:

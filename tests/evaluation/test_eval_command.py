@@ -25,7 +25,8 @@ def test_eval_on_a_users_folder_writes_table_json_and_charts(
     assert "| entities (exact span+type) |" in stdout
     assert "2 of 4 documents scored; skipped empty text: 1, no 'entities' field: 1" in stdout
     report = json.loads((out / "eval.json").read_text("utf-8"))
-    assert set(report["tasks"]) == {"entities", "quotes", "casualties", "events"}
+    assert set(report["tasks"]) == {"entities", "quotes", "casualties", "events", "incidents"}
+    assert report["tasks"]["incidents"]["scored"] == 3
     assert report["tasks"]["casualties"]["scored"] == 2
     assert report["tasks"]["casualties"]["skipped"] == {
         "empty text": 1,

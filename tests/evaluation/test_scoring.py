@@ -281,3 +281,23 @@ def test_one_event_type_map_and_it_is_the_default() -> None:
     assert mapping.map_type("Contact:Meet") == "CONSULT"
     assert mapping.map_type("Movement:Transport") is None
     assert data.load_event_mapping("wikievents").map_type("Justice.ChargeIndict") == "ACCUSE"
+
+
+# --- clustering (pairwise and B³), counted by hand -------------------------------------------
+
+
+def test_pairwise_and_bcubed_counted_by_hand() -> None:
+    from wirestream.evaluation.scoring import score_bcubed, score_pairwise
+
+    # gold {a,b,c} {d}; predicted {a,b} {c,d}
+    gold = {"a": 1, "b": 1, "c": 1, "d": 2}
+    predicted = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    pair = score_pairwise(gold, predicted)
+    # gold pairs ab ac bc; predicted pairs ab cd: 1 right, 1 wrong, 2 missed
+    assert (pair.tp, pair.fp, pair.fn) == (1, 1, 2)
+    b3 = score_bcubed(gold, predicted)
+    # precision: a 2/2, b 2/2, c 1/2, d 1/2 -> 3/4; recall: a 2/3, b 2/3, c 1/3, d 1/1 -> 2/3
+    assert b3.precision == pytest.approx(0.75)
+    assert b3.recall == pytest.approx(2 / 3)
+    own = score_pairwise(gold, {k: k for k in gold})
+    assert (own.tp, own.fp, own.fn, own.f1) == (0, 0, 3, 0.0)

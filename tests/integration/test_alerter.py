@@ -352,7 +352,7 @@ def test_malformed_rules_file_is_refused_with_its_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert (
         f"{tmp_path / 'rules.yaml'}:9: rules[1].match.casualties_at_least: applies to event "
-        "records, not quote" in done.stderr
+        "and incident records, not quote" in done.stderr
     )
     broken_yaml = run_check(tmp_path, BAD_RULES.replace("kind: quote", "kind: [quote"))
     assert broken_yaml.returncode == 2 and "rules.yaml:9: not valid YAML" in broken_yaml.stderr

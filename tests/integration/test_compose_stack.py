@@ -147,7 +147,7 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
             run([str(ROOT / "deploy/kafka/image/build-image.sh")], env=env, timeout=1200)
         config = stack.config()
         with timings.step("build: deploy/Dockerfile + S3 image (podman-compose build)"):
-            # One service per image: the five Wirestream services share wirestream:local.
+            # One service per image: the Wirestream services share wirestream:local.
             for service in ("extractor", "minio"):
                 stack.build(service, config["services"][service]["image"], timeout=1800)
         services = sorted(config["services"])
@@ -194,7 +194,7 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
                     stack.wait_for(name, condition, timeout=360)
         assert receiver is not None, "no alerter service in the compose file"
         with timings.step("the image's own HEALTHCHECK in each worker"):
-            for name in ("extractor", "archiver", "alerter", "web"):
+            for name in ("extractor", "archiver", "alerter", "incidents", "web"):
                 stack.podman("exec", stack.container(name), "python", "/app/deploy/healthcheck.py")
 
         seed = json.loads(SEED.read_text("utf-8"))

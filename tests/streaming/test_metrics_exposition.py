@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from wirestream.alerter.metrics import AlerterMetrics
 from wirestream.archiver.metrics import ArchiverMetrics
 from wirestream.extractor.metrics import ExtractorMetrics
+from wirestream.incidents.metrics import IncidentMetrics
 from wirestream.streaming.web import PROMETHEUS_CONTENT_TYPE, build_web_app
 from wirestream.web.metrics import WebMetrics
 
@@ -47,11 +48,19 @@ def _web() -> bytes:
     return metrics.render()
 
 
+def _incidents() -> bytes:
+    metrics = IncidentMetrics()
+    metrics.members.labels("add").inc(3)
+    metrics.records.labels("active").inc()
+    return metrics.render()
+
+
 RENDERERS: dict[str, Callable[[], bytes]] = {
     "extractor": _extractor,
     "archiver": _archiver,
     "alerter": _alerter,
     "web": _web,
+    "incidents": _incidents,
 }
 
 

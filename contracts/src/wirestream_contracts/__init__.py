@@ -22,6 +22,17 @@ from wirestream_contracts.article import (
 from wirestream_contracts.base import ReadingModel
 from wirestream_contracts.copies import CopyRecord
 from wirestream_contracts.deadletter import DeadLetter, OriginalHeader, SourcePosition
+from wirestream_contracts.incidents import (
+    CountReport,
+    IncidentCasualties,
+    IncidentDate,
+    IncidentMember,
+    IncidentPlace,
+    IncidentRecord,
+    IncidentSources,
+    IncidentStatus,
+    ReconciledCount,
+)
 from wirestream_contracts.records import (
     SCHEMA_VERSION,
     ArticleCounts,
@@ -66,6 +77,7 @@ __all__ = [
     "Claim",
     "CopyRecord",
     "Count",
+    "CountReport",
     "Credit",
     "Cue",
     "Dateline",
@@ -79,12 +91,20 @@ __all__ = [
     "EventRecord",
     "FingerprintEntry",
     "Geo",
+    "IncidentCasualties",
+    "IncidentDate",
+    "IncidentMember",
+    "IncidentPlace",
+    "IncidentRecord",
+    "IncidentSources",
+    "IncidentStatus",
     "NoiseSpan",
     "OriginalHeader",
     "Participant",
     "Quantity",
     "QuoteRecord",
     "ReadingModel",
+    "ReconciledCount",
     "Record",
     "RetractionReason",
     "RetractionRecord",

@@ -21,6 +21,7 @@ from wirestream_contracts.alerts import AlertRecord
 from wirestream_contracts.article import MAX_RAW_MESSAGE_BYTES, Article
 from wirestream_contracts.copies import CopyRecord
 from wirestream_contracts.deadletter import DeadLetter
+from wirestream_contracts.incidents import IncidentMember, IncidentRecord
 from wirestream_contracts.records import ArticleRecord, EntityRecord, EventRecord, QuoteRecord
 from wirestream_contracts.retractions import RetractionRecord
 from wirestream_contracts.state import FingerprintEntry, StoryState
@@ -173,6 +174,30 @@ RETRACTIONS = TopicSpec(
     partitions=4,
     retention_ms=30 * DAY_MS,
 )
+INCIDENTS = TopicSpec(
+    key="incidents",
+    suffix="incidents",
+    description="Incidents: one record per real-world happening, every report of it, counts "
+    "reconciled (latest per incident id; absorbed incidents end with status 'merged').",
+    message_key="incident id",
+    value=IncidentRecord,
+    schema_version=1,
+    partitions=4,
+    retention_ms=90 * DAY_MS,
+    compacted=True,
+)
+INCIDENT_MEMBERS = TopicSpec(
+    key="incident_members",
+    suffix="incidents.members",
+    description="Internal: event summaries and retractions re-keyed by the incident stage's coarse "
+    "key (country and event type), so one partition owns all candidates of a key; retractions are "
+    "copied to every partition.",
+    message_key="partition key (country and event type)",
+    value=IncidentMember,
+    schema_version=1,
+    partitions=4,
+    retention_ms=7 * DAY_MS,
+)
 ALERTS = TopicSpec(
     key="alerts",
     suffix="alerts",
@@ -258,6 +283,8 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     QUOTES,
     EVENTS,
     RETRACTIONS,
+    INCIDENTS,
+    INCIDENT_MEMBERS,
     ALERTS,
     ALERT_DEAD_LETTERS,
     EXTRACTOR_FINGERPRINTS,

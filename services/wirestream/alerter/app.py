@@ -1,6 +1,7 @@
 """``wirestream worker alerter``: three thin faust agents around the pure rule engine.
 
-1. ``match`` reads the article, entity, quote and event topics (only those some rule is about),
+1. ``match`` reads the article, entity, quote, event and incident topics (only those some rule
+   is about),
    runs :class:`~wirestream.alerter.engine.Matcher` and sends each hit to the internal topic
    ``<app id>-hits`` keyed by ``rule\\x1fgroup`` - so each rule+group is owned by one partition.
 2. ``evaluate`` reads the hits and keeps the windows and suppression deadlines in two faust tables
@@ -53,11 +54,13 @@ from wirestream.streaming.faustapp import build_app, run_worker, serve_views
 from wirestream.streaming.provision import ensure_new_topics, ensure_topics
 from wirestream.streaming.readiness import group_readiness
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, RECORD_TOPICS
+from wirestream.streaming.topics import ALERT_DEAD_LETTERS, ALERTS, INCIDENTS, RECORD_TOPICS
 from wirestream_contracts import headers as wire_headers
 
 logger = logging.getLogger(__name__)
 
+RULE_TOPICS = {**RECORD_TOPICS, "incident": INCIDENTS}
+"""The topic of each record kind a rule can be about (incidents from the incident stage)."""
 HITS_PARTITIONS = 4
 """Partitions of the internal hits topic (and so of the tables' changelogs)."""
 
@@ -187,7 +190,7 @@ def create_service(
     )
     kinds = sorted({r.match.kind for r in rules})
     record_topic = app.topic(
-        *[RECORD_TOPICS[k].name(kafka) for k in kinds], value_serializer="raw", key_serializer="raw"
+        *[RULE_TOPICS[k].name(kafka) for k in kinds], value_serializer="raw", key_serializer="raw"
     )
     hits_topic = app.topic(
         f"{app.conf.id}-hits",
@@ -295,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         "starting the alerter",
         extra={"settings": str(settings), "rules": len(rules), "kafka": kafka.describe()},
     )
-    asyncio.run(ensure_topics(kafka, [*RECORD_TOPICS.values(), ALERTS, ALERT_DEAD_LETTERS]))
+    asyncio.run(ensure_topics(kafka, [*RULE_TOPICS.values(), ALERTS, ALERT_DEAD_LETTERS]))
     if args.web_port is not None:
         settings = settings.model_copy(update={"web_port": args.web_port})
     svc = create_service(settings, kafka, rules)

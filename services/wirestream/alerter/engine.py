@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from wirestream.alerter.rules import Rule
+from wirestream.alerter.rules import THRESHOLD_FIELDS, Rule
 from wirestream.core.contracts import AlertRecord
 from wirestream.core.ids import record_id
 
@@ -37,6 +37,8 @@ class Hit:
     article_id: str
     timestamp_ms: int
     summary: str
+    level: tuple[int, ...] | None = None
+    """Incident rules: how many thresholds of each at-least condition the incident reached."""
 
     @property
     def key(self) -> str:
@@ -47,7 +49,8 @@ class Hit:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Hit:
-        return cls(**data)
+        level = data.get("level")
+        return cls(**{**data, "level": tuple(level) if level is not None else None})
 
 
 def _fold(text: Any) -> str:
@@ -78,6 +81,8 @@ def _names(record: dict[str, Any]) -> list[str]:
         return [p.get("name") or "" for p in people if isinstance(p, dict)]
     if kind == "quote":
         return [_get(record, "speaker", "name") or ""]
+    if kind == "incident":
+        return [str(n) for n in (record.get("actors") or []) + (record.get("recipients") or [])]
     return []
 
 
@@ -95,19 +100,26 @@ def _text(record: dict[str, Any]) -> str:
 
 
 def _count(record: dict[str, Any], which: str) -> int:
-    value = _get(record, "casualties", which, "value")
+    if record.get("kind") == "incident":
+        value = _get(record, "casualties", which, "best")
+    else:
+        value = _get(record, "casualties", which, "value")
     return value if isinstance(value, int) else 0
 
 
 def _countries(record: dict[str, Any]) -> list[str]:
     if record.get("kind") == "entity":
         return [str(record.get("country") or "").upper()]
+    if record.get("kind") == "incident":
+        return [str(_get(record, "place", "country") or "").upper()]
     return [str(loc.get("country") or "").upper() for loc in _locations(record)]
 
 
 def _places(record: dict[str, Any]) -> list[str]:
     if record.get("kind") == "entity":
         return [_fold(record.get("name"))] if record.get("type") == "LOCATION" else []
+    if record.get("kind") == "incident":
+        return [_fold(_get(record, "place", "name"))]
     return [_fold(loc.get("name")) for loc in _locations(record)]
 
 
@@ -116,6 +128,8 @@ def group_of(rule: Rule, record: dict[str, Any]) -> str | None:
     how = rule.group_by
     if how == "none":
         return "*"
+    if how == "incident":
+        return str(record.get("id") or "") or None
     if how == "record":
         return str(record.get("id") or "") or None
     if how == "article":
@@ -139,6 +153,43 @@ def group_of(rule: Rule, record: dict[str, Any]) -> str | None:
     return next((loc["name"] for loc in locations if loc.get("name")), None)
 
 
+def _independent_outlets(record: dict[str, Any]) -> int:
+    outlets = _get(record, "sources", "independent_outlets")
+    return len(outlets) if isinstance(outlets, list) else 0
+
+
+def _span_seconds(record: dict[str, Any]) -> float | None:
+    first, last = record.get("first_reported"), record.get("last_reported")
+    try:
+        start = datetime.fromisoformat(str(first).replace("Z", "+00:00"))
+        end = datetime.fromisoformat(str(last).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (end - start).total_seconds()
+
+
+def _measures(record: dict[str, Any]) -> dict[str, int]:
+    """The figures the at-least conditions compare (THRESHOLD_FIELDS order)."""
+    killed, injured = _count(record, "killed"), _count(record, "injured")
+    return {
+        "casualties_at_least": killed + injured,
+        "killed_at_least": killed,
+        "injured_at_least": injured,
+        "independent_outlets_at_least": _independent_outlets(record),
+    }
+
+
+def level_of(rule: Rule, record: dict[str, Any]) -> tuple[int, ...]:
+    """Per at-least condition of ``rule``: how many of its thresholds ``record`` reaches."""
+    measures = _measures(record)
+    out = []
+    for name in THRESHOLD_FIELDS:
+        thresholds = getattr(rule.match, name)
+        if thresholds is not None:
+            out.append(sum(measures[name] >= t for t in thresholds))
+    return tuple(out)
+
+
 def matches(rule: Rule, record: dict[str, Any]) -> bool:
     """True when ``record`` satisfies every condition of ``rule.match``."""
     m = rule.match
@@ -146,18 +197,21 @@ def matches(rule: Rule, record: dict[str, Any]) -> bool:
         return False
     if m.kind == "event" and record.get("timeframe") == "background":
         return False
+    if m.kind == "incident" and record.get("status") != "active":
+        return False
     checks: list[bool] = []
     if m.event_type is not None:
         checks.append(record.get("type") in m.event_type)
     if m.mode is not None:
         checks.append(_fold(record.get("mode")) in {_fold(x) for x in m.mode})
-    killed, injured = _count(record, "killed"), _count(record, "injured")
-    if m.casualties_at_least is not None:
-        checks.append(killed + injured >= m.casualties_at_least)
-    if m.killed_at_least is not None:
-        checks.append(killed >= m.killed_at_least)
-    if m.injured_at_least is not None:
-        checks.append(injured >= m.injured_at_least)
+    measures = _measures(record)
+    for name in THRESHOLD_FIELDS:
+        thresholds = getattr(m, name)
+        if thresholds is not None:
+            checks.append(measures[name] >= thresholds[0])
+    if m.within is not None:
+        span = _span_seconds(record)
+        checks.append(span is not None and span <= m.within)
     if m.country is not None:
         checks.append(bool(set(_countries(record)) & set(m.country)))
     if m.place is not None:
@@ -214,7 +268,25 @@ def describe(record: dict[str, Any]) -> str:
         return f"{who}: “{_clip(str(record.get('text') or ''))}”"
     if kind == "entity":
         return f"{record.get('type', 'entity')} {record.get('name')} mentioned"
+    if kind == "incident":
+        place = _get(record, "place", "name")
+        killed, injured = _count(record, "killed"), _count(record, "injured")
+        outlets = _independent_outlets(record)
+        where = f" in {place}" if place else ""
+        return (
+            f"{record.get('type')} incident{where}: killed {killed}, injured {injured}, "
+            f"{outlets} independent outlet(s), {len(_get(record, 'sources', 'articles') or [])} "
+            f"article(s)"
+        )
     return f"article “{_clip(str(record.get('title') or record.get('id') or ''))}”"
+
+
+def _article_of(record: dict[str, Any]) -> str:
+    """The record's article; an incident's first (sorted) member article."""
+    if record.get("kind") == "incident":
+        articles = _get(record, "sources", "articles") or [""]
+        return str(articles[0])
+    return str(record.get("article_id"))
 
 
 class Matcher:
@@ -238,9 +310,10 @@ class Matcher:
                     rule=rule.name,
                     group=str(group),
                     record_id=str(record.get("id")),
-                    article_id=str(record.get("article_id")),
+                    article_id=_article_of(record),
                     timestamp_ms=timestamp_ms,
                     summary=describe(record),
+                    level=level_of(rule, record) if rule.match.kind == "incident" else None,
                 )
             )
         return out
@@ -273,6 +346,8 @@ class Evaluator:
         if rule is None:
             return None  # a rule removed since the hit was produced
         key = hit.key
+        if rule.match.kind == "incident":
+            return self._on_incident(rule, hit, suppressed)
         until = suppressed.get(key)
         if until is not None and hit.timestamp_ms < int(until):
             return None
@@ -290,6 +365,30 @@ class Evaluator:
             windows[key] = []
         suppressed[key] = hit.timestamp_ms + int(rule.suppress_for * 1000)
         return self._alert(rule, hit, fired)
+
+    def _on_incident(
+        self, rule: Rule, hit: Hit, reached: MutableMapping[str, Any]
+    ) -> AlertRecord | None:
+        """Once per incident, then again only when a further threshold is first reached: the
+        highest level fired per rule+incident is kept (in the suppression table)."""
+        level = tuple(hit.level or ())
+        before = reached.get(hit.key)
+        if before is not None:
+            before = tuple(int(x) for x in before)
+            if all(now <= then for now, then in zip(level, before, strict=False)):
+                return None
+            level = tuple(max(a, b) for a, b in zip(level, before, strict=False))
+        reached[hit.key] = list(level)
+        return AlertRecord(
+            id=record_id("alert", rule.name, hit.record_id, *map(str, level)),
+            rule=rule.name,
+            severity=rule.severity,
+            summary=f"[{rule.severity}] {rule.name}: {hit.summary}",
+            record_ids=[hit.record_id],
+            article_ids=[hit.article_id],
+            window_key=hit.group,
+            fired_at=_iso(hit.timestamp_ms),
+        )
 
     def _alert(self, rule: Rule, hit: Hit, fired: list[list[Any]]) -> AlertRecord:
         record_ids = [str(e[1]) for e in fired]

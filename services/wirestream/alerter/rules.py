@@ -28,6 +28,25 @@ Shape (see ``deploy/alerter/rules.yaml`` for a commented example)::
         suppress_for: 6h                     # after firing, this group stays quiet (default 1h)
         webhooks: [https://hooks.example.org/wirestream]
 
+Incident rules (``kind: incident``, the incident stage's records) match an incident's reconciled
+figures and its sources, and fire **once per incident**, then again only when a further threshold
+is newly crossed (``group_by`` is ``incident``; ``suppress_for`` and ``window`` do not apply)::
+
+      - name: deadly-incident-confirmed
+        severity: critical
+        match:
+          kind: incident
+          event_type: [ASSAULT]              # the incident's type
+          country: [UA]                      # the incident's place
+          killed_at_least: [10, 50, 100]     # reconciled best figure; a list: each is a threshold
+          independent_outlets_at_least: 2    # outlets that are not copies of another (a list too)
+          within: 6h                         # while its reports span at most this long
+
+A list of thresholds makes the rule fire when the lowest is reached and again when each higher
+one is first reached (a retraction that lowers a figure does not fire; reaching it again does
+not either). ``place``, ``entities`` (actors, recipients), ``casualties_at_least`` and
+``injured_at_least`` apply too.
+
 Event records with ``timeframe: background`` never match any rule. Errors name the file, the line
 and the field (``rules.yaml:12: rules[0].match.speaker: applies to quote records, not event``).
 """
@@ -44,22 +63,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from wirestream.errors import RulesError
 
-Kind = Literal["article", "entity", "quote", "event"]
+Kind = Literal["article", "entity", "quote", "event", "incident"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
-GroupBy = Literal["record", "article", "country", "place", "region", "speaker", "none"]
+GroupBy = Literal["record", "article", "country", "place", "region", "speaker", "incident", "none"]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 
 FIELD_KINDS: dict[str, frozenset[str]] = {
-    "event_type": frozenset({"event"}),
+    "event_type": frozenset({"event", "incident"}),
     "mode": frozenset({"event"}),
-    "casualties_at_least": frozenset({"event"}),
-    "killed_at_least": frozenset({"event"}),
-    "injured_at_least": frozenset({"event"}),
-    "country": frozenset({"event", "entity"}),
-    "place": frozenset({"event", "entity"}),
-    "entities": frozenset({"entity", "event", "quote"}),
+    "casualties_at_least": frozenset({"event", "incident"}),
+    "killed_at_least": frozenset({"event", "incident"}),
+    "injured_at_least": frozenset({"event", "incident"}),
+    "independent_outlets_at_least": frozenset({"incident"}),
+    "within": frozenset({"incident"}),
+    "country": frozenset({"event", "entity", "incident"}),
+    "place": frozenset({"event", "entity", "incident"}),
+    "entities": frozenset({"entity", "event", "quote", "incident"}),
     "speaker": frozenset({"quote"}),
     "modality": frozenset({"event"}),
     "keywords": frozenset({"article", "entity", "quote", "event"}),
@@ -70,7 +91,15 @@ GROUP_KINDS: dict[str, frozenset[str]] = {
     "place": frozenset({"event", "entity"}),
     "region": frozenset({"event"}),
     "speaker": frozenset({"quote"}),
+    "incident": frozenset({"incident"}),
 }
+THRESHOLD_FIELDS = (
+    "casualties_at_least",
+    "killed_at_least",
+    "injured_at_least",
+    "independent_outlets_at_least",
+)
+"""The at-least conditions; on incident rules each may be a list of thresholds."""
 
 
 def parse_duration(value: Any) -> float:
@@ -103,9 +132,11 @@ class Match(_Strict):
     kind: Kind
     event_type: list[str] | None = None
     mode: list[str] | None = None
-    casualties_at_least: int | None = Field(default=None, ge=0)
-    killed_at_least: int | None = Field(default=None, ge=0)
-    injured_at_least: int | None = Field(default=None, ge=0)
+    casualties_at_least: list[int] | None = None
+    killed_at_least: list[int] | None = None
+    injured_at_least: list[int] | None = None
+    independent_outlets_at_least: list[int] | None = None
+    within: float | None = Field(default=None, description="Seconds (the file may say 6h).")
     country: list[str] | None = None
     place: list[str] | None = None
     entities: list[str] | None = None
@@ -128,6 +159,28 @@ class Match(_Strict):
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return _listify(value)
+
+    @field_validator(*THRESHOLD_FIELDS, mode="before")
+    @classmethod
+    def _thresholds(cls, value: Any) -> Any:
+        if value is None or isinstance(value, list):
+            return value
+        return [value]
+
+    @field_validator(*THRESHOLD_FIELDS)
+    @classmethod
+    def _ascending(cls, value: list[int] | None) -> list[int] | None:
+        if value is not None:
+            if not value or any(v < 0 for v in value):
+                raise ValueError("a threshold is a number of at least 0 (or a list of them)")
+            if value != sorted(set(value)):
+                raise ValueError("thresholds must be listed in ascending order, each once")
+        return value
+
+    @field_validator("within", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
 
     @field_validator("event_type")
     @classmethod
@@ -155,6 +208,11 @@ class Match(_Strict):
                 raise _FieldError(
                     name, f"applies to {' and '.join(sorted(kinds))} records, not {self.kind}"
                 )
+        if self.kind != "incident":
+            for name in THRESHOLD_FIELDS:
+                value = getattr(self, name)
+                if value is not None and len(value) > 1:
+                    raise _FieldError(name, "a list of thresholds applies to incident rules only")
         return self
 
 
@@ -196,8 +254,22 @@ class Rule(_Strict):
     def _one_or_many(cls, value: Any) -> Any:
         return _listify(value)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _incidents_by_incident(cls, data: Any) -> Any:
+        match = data.get("match") if isinstance(data, dict) else None
+        if isinstance(match, dict) and match.get("kind") == "incident":
+            data = {**data}
+            data.setdefault("group_by", "incident")
+        return data
+
     @model_validator(mode="after")
     def _group_fits_kind(self) -> Rule:
+        if self.match.kind == "incident":
+            if self.group_by != "incident":
+                raise _FieldError("group_by", "incident rules count per incident: 'incident'")
+            if self.window is not None:
+                raise _FieldError("window", "incident rules fire per incident, without a window")
         kinds = GROUP_KINDS.get(self.group_by)
         if kinds is not None and self.match.kind not in kinds:
             raise _FieldError(

@@ -2,7 +2,7 @@
 
 Layout (Hive-style, so DuckDB and pyarrow see ``kind`` and ``date`` as columns)::
 
-    kind=<article|entity|quote|event|retraction|copy|rejected>/date=<YYYY-MM-DD|unknown>/
+    kind=<article|entity|quote|event|retraction|copy|incident|rejected>/date=<YYYY-MM-DD|unknown>/
         part-<topic>-<partition>-<first offset>-<last offset>.parquet
         compact-<digest>.parquet
 
@@ -40,6 +40,7 @@ from pydantic import BaseModel
 from wirestream.core import jsonio
 from wirestream.core.contracts import ArticleRecord, EntityRecord, EventRecord, QuoteRecord
 from wirestream_contracts.copies import CopyRecord
+from wirestream_contracts.incidents import IncidentRecord
 from wirestream_contracts.retractions import RetractionRecord
 
 KINDS: dict[str, type[BaseModel]] = {
@@ -49,6 +50,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "event": EventRecord,
     "retraction": RetractionRecord,
     "copy": CopyRecord,
+    "incident": IncidentRecord,
 }
 IDENTITY: dict[str, str] = {"copy": "article_id"}
 """The field that identifies a record of a kind (``id`` when not listed): a copy marking is the

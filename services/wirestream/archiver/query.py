@@ -5,7 +5,9 @@ latest version of each story: records a retraction names (an older version super
 killed) are hidden. ``articles_history``, ``entities_history``, ``quotes_history`` and
 ``events_history`` show every version ever archived (the history). ``retractions`` has the
 retraction records, ``copies`` the latest copy marking per article (``duplicate_of`` across all
-workers), ``rejected`` what could not be read. Each has the record's
+workers), ``incidents`` each incident's latest state, ``incident_history`` every state it was
+published in (one row per message, ``_timestamp`` orders them), ``rejected`` what could not be
+read. Each has the record's
 columns (nested values as JSON text: ``json_extract_string(casualties, '$.killed.value')``), the
 ``_topic``/``_partition``/``_offset``/``_timestamp`` provenance columns, and ``archive_date`` (the
 ``date=`` folder). A record archived twice (published twice) appears once: the latest message wins.
@@ -37,9 +39,12 @@ VIEWS: dict[str, str] = {
     "events_history": "event",
     "retractions": "retraction",
     "copies": "copy",
+    "incidents": "incident",
     "rejected": REJECTED,
 }
-"""The views read from the files (view → record kind)."""
+"""The views read from the files (view → record kind), de-duplicated by record identity."""
+HISTORY_VIEWS: dict[str, str] = {"incident_history": "incident"}
+"""Views with every archived message of a kind (each once), not only the latest per id."""
 STANDING: tuple[str, ...] = ("articles", "entities", "quotes", "events")
 """The views of the records that stand: ``<name>_history`` without the retracted records."""
 _RETRACTED = """
@@ -76,9 +81,10 @@ def _empty_select(kind: str) -> str:
 def connect(store: ArchiveStore) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection (in memory) with the archive's views defined."""
     con = duckdb.connect()
-    for view, kind in VIEWS.items():
+    for view, kind in (*VIEWS.items(), *HISTORY_VIEWS.items()):
         files = store.list(f"kind={kind}/")
-        key = "_topic, _partition, _offset" if kind == REJECTED else IDENTITY.get(kind, "id")
+        by_message = kind == REJECTED or view in HISTORY_VIEWS
+        key = "_topic, _partition, _offset" if by_message else IDENTITY.get(kind, "id")
         if not files:
             con.execute(f"CREATE VIEW {view} AS {_empty_select(kind)}")
             continue
@@ -113,4 +119,4 @@ def _s3_table(store: ArchiveStore, files: list[str]) -> pa.Table:
     return pa.concat_tables(tables, promote_options="permissive")
 
 
-__all__ = ["STANDING", "VIEWS", "connect"]
+__all__ = ["HISTORY_VIEWS", "STANDING", "VIEWS", "connect"]

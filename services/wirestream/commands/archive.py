@@ -25,13 +25,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     query = actions.add_parser(
         "query",
         help="run SQL over the archive (views: articles, entities, quotes, events, their "
-        "_history, retractions, copies, rejected)",
+        "_history, retractions, copies, incidents, incident_history, rejected)",
         description=(
             "Run one SQL statement with DuckDB. Views are named after the record kinds - "
             "articles, entities, quotes, events: the records that stand (the latest version of "
             "each story; retracted records hidden); articles_history, entities_history, "
             "quotes_history, events_history: every version archived; retractions; copies (the "
-            "latest copy marking per article); rejected (messages that were not records). "
+            "latest copy marking per article); incidents (each incident's latest state) and "
+            "incident_history (every state an incident was published in); rejected (messages "
+            "that were not records). "
             "Nested fields are JSON text, e.g. "
             "json_extract_string(speaker, '$.name'); archive_date is the date= folder. "
             'Example: wirestream archive query "SELECT text FROM quotes WHERE '

@@ -14,11 +14,11 @@ DEFAULT_OUT = "var/eval"
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "eval",
-        help="score extraction on labelled data (entities, quotes, casualties, events)",
+        help="score extraction on labelled data (entities, quotes, casualties, events, incidents)",
         description=(
             "Run the extraction pipeline on labelled data sets and score it, next to baselines on "
             "the same texts (raw spaCy NER for entities, textacy's direct quotations for quotes, "
-            "'always 0' for casualties). Prints a Markdown table; writes eval.json (every number, "
+            "'always 0' for casualties, every article its own and same-day same-city for incidents). Prints a Markdown table; writes eval.json (every number, "
             "versions, data sha256) and PNG charts to --out. --data is a folder holding one folder "
             "per data set (conll2003/dev.jsonl, quotes_ggt/articles.jsonl, "
             "casualties_gva/articles.jsonl, events_wikievents/dev.jsonl, events_m2e2/docs.jsonl); "
@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="data folder (default: $WIRESTREAM_EVAL_DATA, else ../shared/data beside the repo)",
     )
     parser.add_argument(
-        "--only", choices=["entities", "quotes", "casualties", "events"], help="one task only"
+        "--only",
+        choices=["entities", "quotes", "casualties", "events", "incidents"],
+        help="one task only",
     )
     parser.add_argument(
         "--out", metavar="DIR", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})"
@@ -80,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
             results.append(tasks.run_quotes(extractor, files["quotes_ggt"], options))
         elif task == "casualties":
             results.append(tasks.run_casualties(extractor, files["casualties_gva"], options))
+        elif task == "incidents":
+            from wirestream.evaluation.incidents import run_incidents
+
+            results.append(run_incidents(extractor, files["casualties_gva"], options))
         else:
             results.append(tasks.run_events(extractor, files, options))
         results[-1].metrics["seconds"] = round(time.perf_counter() - started, 1)

@@ -1,4 +1,5 @@
-"""``wirestream worker NAME``: run one service (extractor, archiver, alerter, copies, web).
+"""``wirestream worker NAME``: run one service (extractor, archiver, alerter, copies, incidents,
+web).
 
 Each service lives in ``wirestream.<name>.app``, which exposes ``main(argv) -> int``: it reads the
 service's settings from the environment, configures JSON logging, builds the service (a faust app;
@@ -13,13 +14,16 @@ import importlib
 
 from wirestream.errors import ConfigurationError
 
-SERVICES = ("extractor", "archiver", "alerter", "copies", "web")
+SERVICES = ("extractor", "archiver", "alerter", "copies", "incidents", "web")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "worker",
-        help="run a streaming service (extractor, archiver, alerter, copies, web: the live view)",
+        help=(
+            "run a streaming service (extractor, archiver, alerter, copies, incidents, web: the "
+            "live view)"
+        ),
         description=(
             "Run one Wirestream service (web: the live view) until SIGTERM or Ctrl-C. Configuration "
             "comes from the environment: WIRESTREAM_KAFKA_* for the broker and topic names, "

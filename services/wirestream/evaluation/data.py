@@ -22,13 +22,14 @@ from wirestream.core import jsonio
 from wirestream.errors import InputError, LexiconError, WirestreamError
 from wirestream.evaluation.scoring import EventItem, GoldQuote, Interval
 
-Task = Literal["entities", "quotes", "casualties", "events"]
-TASKS: tuple[Task, ...] = ("entities", "quotes", "casualties", "events")
+Task = Literal["entities", "quotes", "casualties", "events", "incidents"]
+TASKS: tuple[Task, ...] = ("entities", "quotes", "casualties", "events", "incidents")
 
 LAYOUT: dict[Task, tuple[tuple[str, str, str], ...]] = {
     "entities": (("conll2003", "conll2003", "dev.jsonl"),),
     "quotes": (("quotes_ggt", "quotes_ggt", "articles.jsonl"),),
     "casualties": (("casualties_gva", "casualties_gva", "articles.jsonl"),),
+    "incidents": (("casualties_gva", "casualties_gva", "articles.jsonl"),),
     "events": (
         ("wikievents", "events_wikievents", "dev.jsonl"),
         ("m2e2", "events_m2e2", "docs.jsonl"),

@@ -352,3 +352,54 @@ def score_arguments(
 
 def _unique(spans: Iterable[Interval]) -> list[Interval]:
     return sorted(set(spans))
+
+
+# --- clustering -------------------------------------------------------------------------------
+
+
+def _groups(labels: Mapping[str, Hashable]) -> dict[Hashable, set[str]]:
+    out: dict[Hashable, set[str]] = {}
+    for item, label in labels.items():
+        out.setdefault(label, set()).add(item)
+    return out
+
+
+def _pairs(labels: Mapping[str, Hashable]) -> set[tuple[str, str]]:
+    return {
+        (a, b) for members in _groups(labels).values() for a in members for b in members if a < b
+    }
+
+
+def score_pairwise(gold: Mapping[str, Hashable], predicted: Mapping[str, Hashable]) -> PRF:
+    """Pairwise clustering scores: a pair of items in one predicted cluster is a true positive
+    when gold puts them in one cluster too. Both maps give every item (same keys) its cluster."""
+    gold_pairs, predicted_pairs = _pairs(gold), _pairs(predicted)
+    tp = len(gold_pairs & predicted_pairs)
+    return PRF(tp, len(predicted_pairs) - tp, len(gold_pairs) - tp)
+
+
+@dataclass(frozen=True)
+class BCubed:
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_bcubed(gold: Mapping[str, Hashable], predicted: Mapping[str, Hashable]) -> BCubed:
+    """B³ (Bagga and Baldwin 1998): per item, the share of its predicted cluster that shares its
+    gold cluster (precision) and the share of its gold cluster its predicted cluster holds
+    (recall), averaged over items."""
+    if not gold:
+        return BCubed(0.0, 0.0)
+    gold_of, pred_of = _groups(gold), _groups(predicted)
+    precision = recall = 0.0
+    for item in gold:
+        g, p = gold_of[gold[item]], pred_of[predicted[item]]
+        both = len(g & p)
+        precision += both / len(p)
+        recall += both / len(g)
+    return BCubed(precision / len(gold), recall / len(gold))

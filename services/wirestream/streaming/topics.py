@@ -17,6 +17,8 @@ from wirestream_contracts.topics import (
     EVENTS,
     EXTRACTOR_FINGERPRINTS,
     EXTRACTOR_STORIES,
+    INCIDENT_MEMBERS,
+    INCIDENTS,
     MAX_MESSAGE_BYTES,
     MAX_REQUEST_BYTES,
     QUOTES,
@@ -43,6 +45,8 @@ __all__ = [
     "EVENTS",
     "EXTRACTOR_FINGERPRINTS",
     "EXTRACTOR_STORIES",
+    "INCIDENTS",
+    "INCIDENT_MEMBERS",
     "MAX_MESSAGE_BYTES",
     "MAX_REQUEST_BYTES",
     "QUOTES",
@@ -54,5 +58,11 @@ __all__ = [
     "TopicSpec",
 ]
 
-ARCHIVED_TOPICS: dict[str, TopicSpec] = {**RECORD_TOPICS, "retraction": RETRACTIONS, "copy": COPIES}
-"""What the archiver keeps, by record kind: the records, retractions and copy markings."""
+ARCHIVED_TOPICS: dict[str, TopicSpec] = {
+    **RECORD_TOPICS,
+    "retraction": RETRACTIONS,
+    "copy": COPIES,
+    "incident": INCIDENTS,
+}
+"""What the archiver keeps, by record kind: the records, retractions, copy markings and every
+published state of every incident (the archive keeps their history)."""

@@ -1,0 +1,256 @@
+"""The state of one partition key: its members, what was retracted, what was published.
+
+:meth:`KeyState.apply` takes one :class:`IncidentMember` (an event to add or a retraction) and
+returns the incident records to publish: every incident whose content changed, a last record
+(``status: "merged"``, ``merged_into``) for an incident another absorbed (or whose article's
+newer revision now lies in another), and a last record (``status: "dissolved"``) for one whose
+members were all retracted.
+
+The incidents are the connected groups of compatible members (:func:`~.cluster.cluster`), kept
+incrementally: an added member joins (and so merges) the groups of the compatible members within
+the time window - looked up in a per-day index, so the cost of a member does not grow with the
+key's size - and a removal re-clusters only the group it leaves. The groups are exactly those a
+full :func:`~.cluster.cluster` of the members gives, so the state is a function of the set of
+members and retractions: adding a member twice or replaying a retraction changes nothing, and a
+retracted event or article revision never comes back. That is what makes the stage correct under
+at-least-once delivery. A newer revision of an article replaces the members of its older
+revisions (the extractor also publishes a retraction for them). Incidents whose newest member is
+more than ``horizon_days`` older than the key's newest member are forgotten (they stay as last
+published).
+
+The service persists the state in parts (:meth:`KeyState.changes` says which members, incidents
+and marks changed), so a message costs a few small changelog writes, not the whole key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from wirestream.core.incidents.cluster import cluster, incident_id
+from wirestream.core.incidents.compat import DEFAULT_POLICY, Policy, compatible, member_day
+from wirestream.core.incidents.reconcile import build_incident, final_record
+from wirestream_contracts.incidents import IncidentMember, IncidentRecord
+
+DEFAULT_HORIZON_DAYS = 30
+
+
+@dataclass
+class Changes:
+    """What one :meth:`KeyState.apply` changed, for the service to persist."""
+
+    members: set[str] = field(default_factory=set)
+    incidents: set[str] = field(default_factory=set)
+    marks: bool = False
+
+
+@dataclass
+class KeyState:
+    """One partition key's memory."""
+
+    members: dict[str, IncidentMember] = field(default_factory=dict)
+    retracted_events: set[str] = field(default_factory=set)
+    retracted_articles: set[str] = field(default_factory=set)
+    """``article_id`` (every revision) or ``article_id\\x1frevision``."""
+    published: dict[str, IncidentRecord] = field(default_factory=dict)
+    """The last active record published per incident id (its ``event_ids`` are its members)."""
+    newest: date | None = None
+    by_day: dict[date, set[str]] = field(default_factory=dict)
+    owner: dict[str, str] = field(default_factory=dict)
+    changed: Changes = field(default_factory=Changes)
+
+    def __post_init__(self) -> None:
+        for m in self.members.values():
+            self._index(m)
+        for record in self.published.values():
+            for event_id in record.event_ids:
+                self.owner[event_id] = record.id
+
+    # --- members -----------------------------------------------------------------------------
+
+    def _index(self, m: IncidentMember) -> None:
+        day = member_day(m)
+        if day is not None and m.event_id:
+            self.by_day.setdefault(day, set()).add(m.event_id)
+            self.newest = day if self.newest is None else max(self.newest, day)
+
+    def _remove(self, event_id: str) -> None:
+        m = self.members.pop(event_id)
+        day = member_day(m)
+        if day is not None:
+            self.by_day.get(day, set()).discard(event_id)
+        self.changed.members.add(event_id)
+
+    def _is_retracted(self, m: IncidentMember) -> bool:
+        return (
+            (m.event_id or "") in self.retracted_events
+            or m.article_id in self.retracted_articles
+            or f"{m.article_id}\x1f{m.revision}" in self.retracted_articles
+        )
+
+    def remember(self, retraction: IncidentMember) -> None:
+        """Note a retraction without publishing (one already applied elsewhere, replayed here
+        before a member of its article is added)."""
+        if retraction.record_ids:
+            self.retracted_events |= set(retraction.record_ids)
+        elif retraction.revision is None:
+            self.retracted_articles.add(retraction.article_id)
+        else:
+            self.retracted_articles.add(f"{retraction.article_id}\x1f{retraction.revision}")
+        self.changed.marks = True
+
+    def _gone(self, m: IncidentMember) -> list[str]:
+        """Members an add or a retraction removes."""
+        if m.op == "retract":
+            self.remember(m)
+            return sorted(k for k, v in self.members.items() if self._is_retracted(v))
+        older = {
+            v.revision
+            for v in self.members.values()
+            if v.article_id == m.article_id and m.revision is not None and v.revision != m.revision
+        }
+        for revision in sorted(r for r in older if r is not None):
+            self.retracted_articles.add(f"{m.article_id}\x1f{revision}")
+            self.changed.marks = True
+        return sorted(k for k, v in self.members.items() if self._is_retracted(v))
+
+    # --- incidents ---------------------------------------------------------------------------
+
+    def apply(
+        self,
+        m: IncidentMember,
+        policy: Policy = DEFAULT_POLICY,
+        horizon_days: int = DEFAULT_HORIZON_DAYS,
+    ) -> list[IncidentRecord]:
+        """Take one member or retraction; the records to publish, in a deterministic order."""
+        self.changed = Changes()
+        if m.op == "add" and (m.event_id is None or self._is_retracted(m)):
+            return []
+        if m.op == "add" and m.event_id in self.members and self.members[m.event_id] == m:
+            return []
+        gone = self._gone(m)
+        touched = {self.owner[e] for e in gone if e in self.owner}
+        for event_id in gone:
+            self._remove(event_id)
+        groups: list[set[str]] = []
+        for old in sorted(touched):
+            rest = [self.members[e] for e in self.published[old].event_ids if e in self.members]
+            groups.extend({x.event_id or "" for x in g} for g in cluster(rest, policy).values())
+        if m.op == "add" and m.event_id is not None:
+            groups = self._join(m, groups, touched, policy)
+        out = self._publish(groups, touched)
+        self._expire(horizon_days)
+        return out
+
+    def _join(
+        self, m: IncidentMember, groups: list[set[str]], touched: set[str], policy: Policy
+    ) -> list[set[str]]:
+        """Add ``m``: its group is itself plus every group holding a compatible member."""
+        event_id = m.event_id or ""
+        self.members[event_id] = m
+        self.changed.members.add(event_id)
+        self._index(m)
+        day = member_day(m)
+        joined = {event_id}
+        if day is not None:
+            window = max(policy.event_days, policy.report_days)
+            for offset in range(-window, window + 1):
+                for other in sorted(self.by_day.get(day + timedelta(days=offset), ())):
+                    if other != event_id and compatible(m, self.members[other], policy):
+                        joined.add(other)
+        merged: set[str] = set(joined)
+        kept = []
+        for group in groups:
+            if group & joined:
+                merged |= group
+            else:
+                kept.append(group)
+        for other in sorted(joined - {event_id}):
+            old = self.owner.get(other)
+            if old is not None and old not in touched and old in self.published:
+                touched.add(old)
+                merged |= set(self.published[old].event_ids)
+        return [*kept, merged]
+
+    def _publish(self, groups: list[set[str]], touched: set[str]) -> list[IncidentRecord]:
+        """Records for the groups that replace the ``touched`` incidents."""
+        new: dict[str, list[IncidentMember]] = {}
+        for group in groups:
+            members = [self.members[e] for e in sorted(group) if e in self.members]
+            if members:
+                new[incident_id(members)] = members
+        heir = {e: iid for iid, ms in new.items() for m in ms if (e := m.event_id)}
+        by_article = {
+            m.article_id: iid for iid, ms in sorted(new.items(), reverse=True) for m in ms
+        }
+        out: list[IncidentRecord] = []
+        absorbed: dict[str, list[str]] = {}
+        for old in sorted(touched - set(new)):
+            previous = self.published.pop(old)
+            heirs = [heir[e] for e in previous.event_ids if e in heir] or [
+                by_article[a] for a in previous.sources.articles if a in by_article
+            ]
+            survivor = min(set(heirs), key=lambda i: (-heirs.count(i), i)) if heirs else None
+            if survivor is not None:
+                absorbed.setdefault(survivor, []).extend([old, *previous.merged_from])
+            out.append(final_record(previous, survivor))
+            self.changed.incidents.add(old)
+        for iid, members in sorted(new.items()):
+            before = self.published.get(iid)
+            merged_from = [*(before.merged_from if before else []), *absorbed.get(iid, [])]
+            record = build_incident(iid, members, merged_from)
+            for m in members:
+                self.owner[m.event_id or ""] = iid
+            if before != record:
+                self.published[iid] = record
+                self.changed.incidents.add(iid)
+                out.append(record)
+        for event_id in [e for e, i in self.owner.items() if e not in self.members]:
+            del self.owner[event_id]
+        return out
+
+    def _expire(self, horizon_days: int) -> None:
+        """Forget incidents whose newest member is older than the horizon (no record)."""
+        if self.newest is None:
+            return
+        cutoff = self.newest - timedelta(days=horizon_days)
+        for iid, record in sorted(self.published.items()):
+            days = [member_day(self.members[e]) for e in record.event_ids if e in self.members]
+            if days and all(d is not None and d < cutoff for d in days):
+                for event_id in record.event_ids:
+                    if event_id in self.members:
+                        self._remove(event_id)
+                    self.owner.pop(event_id, None)
+                del self.published[iid]
+                self.changed.incidents.add(iid)
+        for day in [d for d in self.by_day if d < cutoff and not self.by_day[d]]:
+            del self.by_day[day]
+
+    # --- persistence -------------------------------------------------------------------------
+
+    def marks(self) -> dict[str, Any]:
+        return {
+            "retracted_events": sorted(self.retracted_events),
+            "retracted_articles": sorted(self.retracted_articles),
+        }
+
+    @classmethod
+    def from_parts(
+        cls,
+        members: Iterable[dict[str, Any]],
+        published: Iterable[dict[str, Any]],
+        marks: dict[str, Any] | None,
+    ) -> KeyState:
+        """The state from its persisted parts (as :meth:`changes` named them)."""
+        loaded = [IncidentMember.model_validate(m) for m in members]
+        return cls(
+            members={m.event_id or "": m for m in loaded},
+            retracted_events=set((marks or {}).get("retracted_events", [])),
+            retracted_articles=set((marks or {}).get("retracted_articles", [])),
+            published={r.id: r for r in (IncidentRecord.model_validate(p) for p in published)},
+        )
+
+
+__all__ = ["DEFAULT_HORIZON_DAYS", "Changes", "KeyState"]
