@@ -115,3 +115,14 @@ def test_markings_survive_the_persisted_parts() -> None:
     assert isinstance(record, IncidentRecord)
     assert record.sources.independent_outlets == ["AP", "Reuters"]
     assert all(p.partition_key == KEY for p in restored.members.values())
+
+
+def test_a_copy_of_an_article_outside_the_incident_counts_as_independent() -> None:
+    state = KeyState()
+    for m in reports():
+        state.apply(m)
+    # Its original reports no event here: a3 is this incident's only report of its text.
+    assert state.apply(mark("a3", "elsewhere")) == []  # the sources do not change
+    (record,) = state.published.values()
+    assert record.sources.independent_outlets == ["AP", "Local Post", "Reuters"]
+    assert state.apply(mark("a3", "a2"))[0].sources.independent_outlets == ["AP", "Local Post"]

@@ -91,12 +91,12 @@ class IncidentSources(ReadingModel):
     articles: list[str] = Field(description="Article ids of every member, sorted.")
     outlets: list[str] = Field(description="Distinct outlets (article 'source'), sorted.")
     independent_outlets: list[str] = Field(
-        description="Outlets with at least one article that is not a syndicated copy of another, "
-        "sorted. An article is a copy when the copies stage's marking (the copies topic, across "
-        "all workers) says so; without a marking yet, the article record's duplicate_of."
+        description="Outlets with at least one member article that is not a copy of another "
+        "member article, sorted. Copies are as the copies stage marks them (the copies topic, "
+        "across all workers); without a marking yet, the article record's duplicate_of."
     )
     independent_articles: int = Field(
-        description="Member articles that are not copies (by the same marking)."
+        description="Member articles that are not copies of another member article."
     )
 
 
