@@ -194,7 +194,7 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
                     stack.wait_for(name, condition, timeout=360)
         assert receiver is not None, "no alerter service in the compose file"
         with timings.step("the image's own HEALTHCHECK in each worker"):
-            for name in ("extractor", "archiver", "alerter", "incidents", "web"):
+            for name in ("extractor", "archiver", "alerter", "copies", "incidents", "web"):
                 stack.podman("exec", stack.container(name), "python", "/app/deploy/healthcheck.py")
 
         seed = json.loads(SEED.read_text("utf-8"))
