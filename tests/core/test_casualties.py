@@ -75,6 +75,25 @@ def casualties(extractor: Extractor, body: str) -> tuple[int, int]:
         # stated injuries stay
         ("A man was killed and a woman was wounded in the shooting.", (1, 1)),
         ("The woman walked into a hospital, suffering from a gunshot wound.", (0, 1)),
+        # a gunshot wound says no more than "shot": with as many dead, the wounded one died
+        (
+            "Deputies found Ray Dunmore with a gunshot wound. He was pronounced dead at the scene.",
+            (1, 0),
+        ),
+        (
+            "Officers found a man with multiple gunshot wounds on Pine Street. He died later.",
+            (1, 0),
+        ),
+        # ... unless the wound is said to be minor, or the wounded one is someone else
+        (
+            "A clerk was found with a minor gunshot wound. The robber was found dead nearby.",
+            (1, 1),
+        ),
+        ("A man was found dead and a woman was found with a gunshot wound to the arm.", (1, 1)),
+        ("One man was killed. Another man was found with a gunshot wound to the leg.", (1, 1)),
+        # wounded, then died: one death, no injury
+        ("An officer fired once, wounding Dale Ortiz, who later died at a hospital.", (1, 0)),
+        ("Reports say a man was injured and killed in the crossfire.", (1, 0)),
     ],
 )
 def test_casualty_patterns(extractor: Extractor, body: str, expected: tuple[int, int]) -> None:

@@ -114,6 +114,8 @@ class EventWords:
     """Projectiles counted as launched and intercepted."""
     age_cues: frozenset[str]
     """Words before a number that make it an age ("aged 25")."""
+    survived_wound_modifiers: frozenset[str]
+    """Modifiers by which a wound says its victim lived ("a minor gunshot wound")."""
 
 
 @dataclass(frozen=True)

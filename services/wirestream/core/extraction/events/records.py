@@ -9,6 +9,7 @@ from spacy.tokens import Span as SpacySpan
 
 from wirestream.core.contracts import Casualties, EventLocation, EventRecord, QuoteRecord
 from wirestream.core.extraction.events import arguments, syntax
+from wirestream.core.extraction.events.casualties import counts_others
 from wirestream.core.extraction.events.context import Draft, EventContext, PlacePhrase
 from wirestream.core.extraction.spans import body_span
 from wirestream.core.ids import record_id
@@ -68,6 +69,7 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
         and draft.injured is not None
         and (draft.injured.span.start, draft.injured.span.end) in draft.unstated_survival
         and draft.injured.value <= draft.killed.value
+        and not counts_others(draft.injured, ctx.body)
     ):
         draft.injured = None  # "a man was shot ... he died": the one shot is the one killed
     seg = draft.segment
