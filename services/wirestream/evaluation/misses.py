@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wirestream.core.extraction import Extractor
+from wirestream.core.extraction import ArticleResult, Extractor
 from wirestream.evaluation import data, tasks
 from wirestream.evaluation.scoring import EventItem, Interval, overlap
 
@@ -41,6 +41,7 @@ class Tally:
     arguments: dict[str, Counter[str]] = field(default_factory=dict)
     shown: list[str] = field(default_factory=list)
     shown_fp: list[str] = field(default_factory=list)
+    shown_args: list[str] = field(default_factory=list)
 
     def word(self, cls: str, text: str) -> None:
         self.words.setdefault(cls, Counter())[text.lower()] += 1
@@ -73,10 +74,15 @@ def _matched(
     return hit_g, hit_p
 
 
+def _context(text: str, span: Interval) -> str:
+    start, end = span
+    return f"...{text[max(0, start - 90) : start]}[[{text[start:end]}]]{text[end : end + 60]}..."
+
+
 def _tally_document(
     text: str,
     gold: list[EventItem],
-    output: tasks.ArticleResult,
+    output: ArticleResult,
     mapping: data.EventMapping,
     tally: Tally,
     show: int,
@@ -87,6 +93,23 @@ def _tally_document(
         (e.trigger.start, e.trigger.end): (e.evidence.start, e.evidence.end) for e in output.events
     }
     hit_g, hit_p = _matched(gold, predicted)
+    _tally_pairs(text, gold, predicted, tally, show)
+    _tally_misses(text, gold, predicted, hit_g, evidence, tally, show)
+    missed = [g for gi, g in enumerate(gold) if gi not in hit_g]
+    wrong = [p for pi, p in enumerate(predicted) if pi not in hit_p]
+    _tally_false_positives(text, missed, wrong, evidence, tally, show)
+    _tally_arguments(text, gold, predicted, types, tally)
+
+
+def _tally_misses(
+    text: str,
+    gold: list[EventItem],
+    predicted: list[EventItem],
+    hit_g: set[int],
+    evidence: dict[Interval, Interval],
+    tally: Tally,
+    show: int,
+) -> None:
     for gi, g in enumerate(gold):
         if gi in hit_g:
             tally.classes["matched"] += 1
@@ -101,44 +124,83 @@ def _tally_document(
         else:
             cls = "missed"
         tally.classes[cls] += 1
-        word = text[g.trigger[0] : g.trigger[1]]
-        tally.word(f"{cls} {g.type}", word)
+        tally.word(f"{cls} {g.type}", text[g.trigger[0] : g.trigger[1]])
         if cls == "missed" and len(tally.shown) < show:
-            s, e = g.trigger
-            tally.shown.append(
-                f"{g.type}: ...{text[max(0, s - 90) : s]}[[{word}]]{text[e : e + 60]}..."
-            )
-    missed = [g for gi, g in enumerate(gold) if gi not in hit_g]
-    for pi, p in enumerate(predicted):
-        if pi in hit_p:
-            continue
+            tally.shown.append(f"{g.type}: {_context(text, g.trigger)}")
+
+
+def _tally_false_positives(
+    text: str,
+    missed: list[EventItem],
+    wrong: list[EventItem],
+    evidence: dict[Interval, Interval],
+    tally: Tally,
+    show: int,
+) -> None:
+    """Unmatched predictions; "displacing" when a missed gold trigger of the same type is in the
+    prediction's sentence (we chose another word of it)."""
+    for p in wrong:
         sentence = evidence.get(p.trigger, p.trigger)
         displaced_by = [g for g in missed if g.type == p.type and _covers(g.trigger, sentence)]
-        displaced = bool(displaced_by)
-        if displaced:
-            pair = f"{text[p.trigger[0] : p.trigger[1]].lower()} > " + "/".join(
-                text[g.trigger[0] : g.trigger[1]].lower() for g in displaced_by
-            )
-            tally.argument("displacing (ours > gold)", pair)
-        tally.classes[
-            "false positive, displacing a gold one" if displaced else "false positive"
-        ] += 1
-        tally.false_positives[f"{p.type} {text[p.trigger[0] : p.trigger[1]].lower()}"] += 1
-        if show and len(tally.shown_fp) < show:
-            s, e = p.trigger
-            tally.shown_fp.append(
-                f"FP {p.type}: ...{text[max(0, s - 90) : s]}[[{text[s:e]}]]{text[e : e + 60]}..."
-            )
+        word = text[p.trigger[0] : p.trigger[1]].lower()
+        if displaced_by:
+            gold_words = "/".join(text[g.trigger[0] : g.trigger[1]].lower() for g in displaced_by)
+            tally.argument("displacing (ours > gold)", f"{word} > {gold_words}")
+        cls = "false positive, displacing a gold one" if displaced_by else "false positive"
+        tally.classes[cls] += 1
+        tally.false_positives[f"{p.type} {word}"] += 1
+        if len(tally.shown_fp) < show:
+            tally.shown_fp.append(f"FP {p.type}: {_context(text, p.trigger)}")
+
+
+def _tally_arguments(
+    text: str,
+    gold: list[EventItem],
+    predicted: list[EventItem],
+    types: set[str],
+    tally: Tally,
+) -> None:
+    """Argument spans per document, type and role, as the scorer compares them."""
     for role in tasks.ARGUMENT_ROLES:
         for etype in types:
-            g_spans = {s for e in gold if e.type == etype for s in e.arguments.get(role, ())}
-            p_spans = {s for e in predicted if e.type == etype for s in e.arguments.get(role, ())}
-            for s in g_spans:
-                if not any(overlap(s, p) for p in p_spans):
-                    tally.argument(f"{role} missed", text[s[0] : s[1]])
-            for s in p_spans:
-                if not any(overlap(s, g) for g in g_spans):
-                    tally.argument(f"{role} wrong", text[s[0] : s[1]])
+            g_spans = {a for e in gold if e.type == etype for a in e.arguments.get(role, ())}
+            p_spans = {a for e in predicted if e.type == etype for a in e.arguments.get(role, ())}
+            for a in g_spans:
+                if not any(overlap(a, b) for b in p_spans):
+                    tally.argument(f"{role} missed", text[a[0] : a[1]])
+            for b in p_spans:
+                if not any(overlap(b, a) for a in g_spans):
+                    tally.argument(f"{role} wrong", text[b[0] : b[1]])
+
+
+def _tally_pairs(
+    text: str, gold: list[EventItem], predicted: list[EventItem], tally: Tally, show: int
+) -> None:
+    """Arguments of events whose triggers match: gold against ours, role by role."""
+    used: set[int] = set()
+    for g in gold:
+        p = next(
+            (
+                p
+                for pi, p in enumerate(predicted)
+                if pi not in used and p.type == g.type and overlap(g.trigger, p.trigger)
+            ),
+            None,
+        )
+        if p is None:
+            continue
+        used.add(predicted.index(p))
+        for role in tasks.ARGUMENT_ROLES:
+            gs, ps = g.arguments.get(role, ()), p.arguments.get(role, ())
+            ok = any(overlap(a, b) for a in gs for b in ps)
+            key = "right" if ok else ("none found" if not ps else ("extra" if not gs else "wrong"))
+            tally.classes[f"paired {role}: {key}"] += 1
+            if key in ("wrong", "none found") and gs and len(tally.shown_args) < show:
+                s, e = g.trigger
+                tally.shown_args.append(
+                    f"{role} {key} {g.type} [{text[s:e]}] gold={[text[a:b] for a, b in gs]} "
+                    f"ours={[text[a:b] for a, b in ps]} :: {text[max(0, s - 100) : e + 80]!r}"
+                )
 
 
 def report(tally: Tally, name: str, top: int = 40) -> str:
@@ -164,6 +226,8 @@ def report(tally: Tally, name: str, top: int = 40) -> str:
         )
     if tally.shown:
         lines += ["", "missed in context:", *tally.shown]
+    if tally.shown_args:
+        lines += ["", "arguments of matched events:", *tally.shown_args]
     if tally.shown_fp:
         lines += ["", "false positives in context:", *tally.shown_fp]
     return "\n".join(lines) + "\n"

@@ -24,6 +24,8 @@ _QUOTE_CHARS = frozenset({"'", '"'})
 def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool] | None:
     """(type, mode, casualty_only) when ``token`` is a trigger candidate."""
     lemma = token.lemma_.lower()
+    if token.ent_type_ in ("DATE", "TIME"):
+        return None  # "in March", "a strike on May 9" is not "strike May"
     if token.pos_ == "VERB":
         entry = lex.triggers.get((lemma, "VERB"))
         if entry is not None:
