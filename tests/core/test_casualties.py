@@ -94,6 +94,9 @@ def casualties(extractor: Extractor, body: str) -> tuple[int, int]:
         # wounded, then died: one death, no injury
         ("An officer fired once, wounding Dale Ortiz, who later died at a hospital.", (1, 0)),
         ("Reports say a man was injured and killed in the crossfire.", (1, 0)),
+        # what is denied is the severity, not the injury; a part of a group is people
+        ("The shooting victim's injuries are not considered life-threatening.", (0, 1)),
+        ("One of the deputies received a minor injury during the shooting.", (0, 1)),
     ],
 )
 def test_casualty_patterns(extractor: Extractor, body: str, expected: tuple[int, int]) -> None:
@@ -115,6 +118,8 @@ def test_casualty_patterns(extractor: Extractor, body: str, expected: tuple[int,
         ("During a fight one teen hit another in the head with a bat.", (0, 0)),
         # no one hit
         ("Nobody was hurt when shots were fired at the house.", (0, 0)),
+        ("No injuries were reported after shots were fired at the house.", (0, 0)),
+        ("One of the houses received damage when shots were fired.", (0, 0)),
     ],
 )
 def test_casualty_false_positives(

@@ -129,9 +129,20 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
     return bool(lemma in ("sign", "support") and not objects)
 
 
+def _predicate_of(verb: Token) -> bool:
+    """ "the injuries are not (considered) life-threatening": a verb with a predicate complement,
+    whose negation denies what is said of its subject, not that the subject happened."""
+    return any(
+        c.dep_ in ("acomp", "oprd", "attr") or (c.dep_ == "xcomp" and c.pos_ == "ADJ")
+        for c in verb.children
+    )
+
+
 def negated(token: Token) -> bool:
-    """ "did not attack", "never met", "no talks"."""
+    """ "did not attack", "never met", "no talks" (not "the injuries were not serious")."""
     for t in (token, token.head) if token.pos_ != "VERB" else (token,):
+        if t is not token and token.dep_ in ("nsubj", "nsubjpass") and _predicate_of(t):
+            continue
         for child in t.children:
             if child.dep_ == "neg" or child.lower_ in ("never", "no"):
                 return True
@@ -154,7 +165,13 @@ def irrealis(token: Token, lex: EventLexicon) -> bool:
                 return True
             if child.dep_ == "mark" and child.lower_ in lex.words.conditional_marks:
                 return True
-        if current is not token and _irrealis_head(current, lex):
+        # "the injuries are considered minor": what is said of the subject, not irrealis
+        said_of = current.i == token.head.i and token.dep_ in ("nsubj", "nsubjpass")
+        if (
+            current is not token
+            and _irrealis_head(current, lex)
+            and not (said_of and _predicate_of(current))
+        ):
             return True
         if current.dep_ in ("relcl", "ROOT") or current.head is current:
             return False
