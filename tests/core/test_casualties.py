@@ -97,6 +97,8 @@ def casualties(extractor: Extractor, body: str) -> tuple[int, int]:
         # what is denied is the severity, not the injury; a part of a group is people
         ("The shooting victim's injuries are not considered life-threatening.", (0, 1)),
         ("One of the deputies received a minor injury during the shooting.", (0, 1)),
+        ("Deputies found Tomsk Varrow suffering from a gunshot wound in the shooting.", (0, 1)),
+        ("A man was found bleeding from an apparent gunshot wound after the shooting.", (0, 1)),
     ],
 )
 def test_casualty_patterns(extractor: Extractor, body: str, expected: tuple[int, int]) -> None:

@@ -62,8 +62,12 @@ def wound_victim(noun: Token, lex: EventLexicon) -> Token | None:
         return None
     if verb.dep_ in ("acl", "relcl") and is_person(verb.head, lex):
         return verb.head  # "a man who had suffered critical injuries"
+    # only people get gunshot wounds: a name spaCy does not know suffers one too
+    gunshot = any(c.lemma_.lower() in lex.firearm_nouns for c in noun.children)
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and is_person(child, lex):
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+            is_person(child, lex) or (gunshot and child.pos_ == "PROPN")
+        ):
             return child
     if verb.dep_ in ("xcomp", "advcl", "conj"):
         # "appeared to suffer injuries", "arrived at a hospital suffering from a gunshot wound"
