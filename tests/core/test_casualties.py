@@ -72,6 +72,7 @@ def casualties(extractor: Extractor, body: str) -> tuple[int, int]:
             (1, 0),
         ),
         ("He was found fatally wounded in his car.", (1, 0)),
+        ("A man was mortally wounded in the shooting.", (1, 0)),
         # stated injuries stay
         ("A man was killed and a woman was wounded in the shooting.", (1, 1)),
         ("The woman walked into a hospital, suffering from a gunshot wound.", (0, 1)),
