@@ -73,6 +73,7 @@ def casualties(extractor: Extractor, body: str) -> tuple[int, int]:
         ),
         ("He was found fatally wounded in his car.", (1, 0)),
         ("A man was mortally wounded in the shooting.", (1, 0)),
+        ("A man was shot on Sunday. The victim passed away at the hospital.", (1, 0)),
         # stated injuries stay
         ("A man was killed and a woman was wounded in the shooting.", (1, 1)),
         ("The woman walked into a hospital, suffering from a gunshot wound.", (0, 1)),

@@ -27,6 +27,7 @@ from wirestream.core.extraction.events.shots import (
     died_later,
     fatal_adverb,
     has_own_subject,
+    passed_away,
     is_shot,
 )
 from wirestream.core.extraction.events.triggers import irrealis, negated
@@ -328,7 +329,7 @@ def _verb_casualty(
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     if lemma in lex.killed_verbs or lemma in lex.injured_verbs or shot:
         deps: tuple[str, ...] = ("nsubjpass",) if passive else ("dobj",)
-    elif lemma == "die" or (verb.pos_ == "ADJ" and verb.lower_ == "dead"):
+    elif lemma == "die" or passed_away(verb) or (verb.pos_ == "ADJ" and verb.lower_ == "dead"):
         deps = ("nsubj", "nsubjpass")
     else:
         return None
@@ -346,7 +347,7 @@ def _verb_casualty(
         kind = "killed" if fatal_adverb(verb, lex) else "injured"
         survived = any(t.lemma_.lower() == "survive" for t in draft.segment)
         unstated = kind == "injured" and not survived
-    elif lemma in lex.killed_verbs or lemma == "die" or verb.lower_ == "dead":
+    elif lemma in lex.killed_verbs or lemma == "die" or passed_away(verb) or verb.lower_ == "dead":
         kind = "killed"
     elif fatal_adverb(verb, lex):
         kind = "killed"  # "fatally wounded"

@@ -55,6 +55,13 @@ def conjoined_kill(verb: Token, lex: EventLexicon) -> bool:
     )
 
 
+def passed_away(verb: Token) -> bool:
+    """ "passed away": a death, like "died"."""
+    return verb.lemma_.lower() == "pass" and any(
+        c.dep_ in ("prt", "advmod") and c.lower_ == "away" for c in verb.children
+    )
+
+
 def died_later(victim: Token, lex: EventLexicon) -> bool:
     """ "wounding Smith, who later died": a relative clause on the victim says they died."""
     return any(

@@ -15,6 +15,7 @@ from wirestream.core.extraction.events import syntax
 from wirestream.core.extraction.events.context import Draft, EventContext
 from wirestream.core.extraction.events.lexicon import EventLexicon
 from wirestream.core.extraction.events.quantities import is_projectile, particles
+from wirestream.core.extraction.events.shots import passed_away
 from wirestream.core.extraction.events.victims import person_victim, subject_is_nobody, wound_victim
 from wirestream_contracts.records import EventType
 
@@ -35,6 +36,7 @@ def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool
             or lemma in lex.injured_verbs
             or lemma in lex.shot_verbs
             or lemma == "die"
+            or passed_away(token)
         ):
             return "ASSAULT", None, True
         return None
