@@ -27,8 +27,8 @@ from wirestream.core.extraction.events.shots import (
     died_later,
     fatal_adverb,
     has_own_subject,
-    passed_away,
     is_shot,
+    passed_away,
 )
 from wirestream.core.extraction.events.triggers import irrealis, negated
 from wirestream.core.extraction.events.victims import (
