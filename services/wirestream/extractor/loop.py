@@ -38,7 +38,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import (
@@ -60,39 +59,20 @@ from wirestream.extractor.processing import BatchProcessor, Outgoing, Processed
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.extractor.stories import restore_into
+from wirestream.extractor.topics import FINGERPRINTS, OUTPUT_TOPICS, STORIES
 from wirestream.extractor.transactions import PartitionWriter
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import (
-    ARTICLES,
-    COPY_FINGERPRINTS,
-    ENTITIES,
-    EVENTS,
-    EXTRACTOR_FINGERPRINTS,
-    EXTRACTOR_STORIES,
-    MAX_REQUEST_BYTES,
-    QUOTES,
-    RAW_ARTICLES,
-    RAW_DEAD_LETTERS,
-    RETRACTIONS,
+from wirestream.streaming.topics import MAX_REQUEST_BYTES, RAW_ARTICLES
+from wirestream.streaming.transactional import (
+    group_consumer,
+    state_reader,
+    transactional_producer,
 )
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_TOPICS = (
-    ARTICLES,
-    ENTITIES,
-    QUOTES,
-    EVENTS,
-    RETRACTIONS,
-    RAW_DEAD_LETTERS,
-    EXTRACTOR_FINGERPRINTS,
-    EXTRACTOR_STORIES,
-    COPY_FINGERPRINTS,
-)
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
 """Seconds before a reset partition is tried again (the last delay repeats)."""
-PRODUCER_LINGER_MS = 10
-"""The producers wait this long to fill a batch (an article's dozen records go in one request)."""
 PRODUCER_BATCH_BYTES = 256 * 1024
 REFUSED = (
     MessageSizeTooLargeError,
@@ -131,7 +111,7 @@ class ExtractorLoop:
 
     @property
     def group_id(self) -> str:
-        return self.kafka.topic_prefix + self.settings.app_id
+        return self.kafka.topic_prefix + self.settings.group_id
 
     @property
     def raw_topic(self) -> str:
@@ -142,39 +122,23 @@ class ExtractorLoop:
 
     # -- clients ---------------------------------------------------------------------------------
     def make_consumer(self) -> AIOKafkaConsumer:
-        session_ms = int(self.settings.session_timeout * 1000)
-        return AIOKafkaConsumer(
-            **self.kafka.client_options(),
-            group_id=self.group_id,
-            client_id=f"{self.group_id}-consumer",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-            session_timeout_ms=session_ms,
-            heartbeat_interval_ms=max(1000, session_ms // 10),
-            max_partition_fetch_bytes=MAX_REQUEST_BYTES,
+        return group_consumer(
+            self.kafka,
+            self.group_id,
+            self.settings.session_timeout,
             fetch_max_bytes=MAX_REQUEST_BYTES * 2,
         )
 
     def make_producer(self, transactional_id: str) -> AIOKafkaProducer:
-        return AIOKafkaProducer(
-            **self.kafka.client_options(),
-            client_id=transactional_id,
-            transactional_id=transactional_id,
-            transaction_timeout_ms=int(self.settings.transaction_timeout * 1000),
-            max_request_size=MAX_REQUEST_BYTES,
-            linger_ms=PRODUCER_LINGER_MS,
+        return transactional_producer(
+            self.kafka,
+            transactional_id,
+            self.settings.transaction_timeout,
             max_batch_size=PRODUCER_BATCH_BYTES,
         )
 
     def make_state_reader(self) -> AIOKafkaConsumer:
-        return AIOKafkaConsumer(
-            **self.kafka.client_options(),
-            client_id=f"{self.group_id}-restore",
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            max_partition_fetch_bytes=MAX_REQUEST_BYTES,
-        )
+        return state_reader(self.kafka, f"{self.group_id}-restore")
 
     def writer(self, partition: int) -> PartitionWriter:
         return PartitionWriter(
@@ -533,7 +497,7 @@ class ExtractorLoop:
     async def restore_fingerprints(self, partitions: Sequence[int]) -> None:
         """Near-duplicate state read back, best effort (:func:`.fingerprints.restore_bounded`)."""
         if self.processor.dedup is not None:
-            topic = EXTRACTOR_FINGERPRINTS.name(self.kafka)
+            topic = FINGERPRINTS.name(self.kafka)
             timeout = self.settings.restore_timeout
             await restore_bounded(
                 self.make_state_reader, topic, partitions, self.processor.dedup, timeout=timeout
@@ -543,7 +507,7 @@ class ExtractorLoop:
         """Story state read back, exactly (:func:`.stories.restore_into`): raises when it cannot
         within the restore timeout; the partitions are then reset and tried again."""
         if self.processor.stories is not None:
-            topic = EXTRACTOR_STORIES.name(self.kafka)
+            topic = STORIES.name(self.kafka)
             timeout = self.settings.restore_timeout
             await restore_into(
                 self.processor.stories, self.make_state_reader, topic, partitions, timeout=timeout
@@ -584,34 +548,6 @@ class ExtractorLoop:
             "stopped",
             extra={"committed": {str(p): s.committed for p, s in self.progress.partitions.items()}},
         )
-
-    # -- views ---------------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Update high waters and the lag/stall gauges (called by the web views)."""
-        now = self.clock()
-        if self.consumer is not None:
-            for partition in list(self.progress.partitions):
-                try:
-                    high = self.consumer.highwater(self.tp(partition))
-                except (KafkaError, AssertionError, KeyError):
-                    continue
-                self.progress.high_water(partition, high, now)
-        for state in self.progress.partitions.values():
-            labels = (self.raw_topic, str(state.partition))
-            lag = state.lag()
-            if lag is not None:
-                self.metrics.lag.labels(*labels).set(lag)
-            self.metrics.stalled.labels(*labels).set(state.stalled_for(now))
-        healthy, _ = self.progress.health(now)
-        self.metrics.healthy.set(1 if healthy else 0)
-
-    def health(self) -> tuple[bool, dict[str, Any]]:
-        self.refresh()
-        return self.progress.health(self.clock())
-
-    def readiness(self) -> tuple[bool, dict[str, Any]]:
-        self.refresh()
-        return self.progress.readiness(self.clock())
 
 
 class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]

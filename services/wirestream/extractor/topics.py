@@ -1,0 +1,42 @@
+"""The topics the extractor reads and writes (declared in :mod:`wirestream_contracts.topics`).
+
+It reads :data:`READS` (the raw articles); each transaction writes to :data:`OUTPUT_TOPICS`: the
+records, retractions, dead letters, its fingerprint and story-version state, and the fingerprints
+the copies stage reads. At start-up it creates every declared topic that is missing
+(:data:`PROVISIONED`, ``WIRESTREAM_EXTRACTOR_PROVISION_TOPICS``).
+"""
+
+from __future__ import annotations
+
+from wirestream.streaming.topics import (
+    ALL_TOPICS,
+    ARTICLES,
+    COPY_FINGERPRINTS,
+    ENTITIES,
+    EVENTS,
+    EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
+    QUOTES,
+    RAW_ARTICLES,
+    RAW_DEAD_LETTERS,
+    RETRACTIONS,
+    TopicSpec,
+)
+
+READS = RAW_ARTICLES
+FINGERPRINTS = EXTRACTOR_FINGERPRINTS
+"""Its near-duplicate state (read back on assignment)."""
+STORIES = EXTRACTOR_STORIES
+"""Its story-version state (read back on assignment)."""
+OUTPUT_TOPICS: tuple[TopicSpec, ...] = (
+    ARTICLES,
+    ENTITIES,
+    QUOTES,
+    EVENTS,
+    RETRACTIONS,
+    RAW_DEAD_LETTERS,
+    EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
+    COPY_FINGERPRINTS,
+)
+PROVISIONED: tuple[TopicSpec, ...] = tuple(ALL_TOPICS)
