@@ -23,12 +23,13 @@ What every service gets, whatever it does:
 - ``autodiscover`` off and no faust-managed logging (entry points call
   :func:`wirestream.logs.configure`).
 
-:class:`TopicSink` sends bytes to a topic through the app's producer; :func:`run_worker` runs a
+:func:`host` runs a coroutine (a consumer of its own) for the worker's lifetime; :class:`TopicSink` sends bytes to a topic through the app's producer; :func:`run_worker` runs a
 built app until SIGTERM/SIGINT, with faust's own worker.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -128,6 +129,43 @@ def serve_views(
             if self.server is not None:
                 await self.server.stop()
                 self.server = None
+
+
+def host(
+    app: faust.App,
+    name: str,
+    *,
+    run: Callable[[], Awaitable[None]],
+    stop: Callable[[], None],
+    stop_timeout: float = 30.0,
+) -> None:
+    """Run ``run()`` for as long as ``app``'s worker runs (a consumer the worker hosts, e.g. the
+    archiver's): started with the app's services; on stop, ``stop()`` and wait for ``run`` to
+    end (at most ``stop_timeout`` seconds). If ``run`` fails, the worker is stopped (crashed)."""
+
+    @app.service
+    class Hosted(Service):
+        """Runs ``run()`` for as long as the worker runs."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._task: asyncio.Task[None] | None = None
+
+        async def on_started(self) -> None:
+            self._task = asyncio.ensure_future(self._run())
+
+        async def _run(self) -> None:
+            try:
+                await run()
+            except Exception:
+                logger.exception("the %s stopped on an error; stopping the worker", name)
+                await app.crash(RuntimeError(f"{name} failed"))
+                raise
+
+        async def on_stop(self) -> None:
+            stop()
+            if self._task is not None:
+                await asyncio.wait_for(self._task, timeout=stop_timeout)
 
 
 @dataclass(frozen=True)

@@ -123,8 +123,14 @@ class Startup(Generic[S]):
             self.add_arguments(parser)
         return parser
 
-    def begin(self, argv: Sequence[str] | None, *, json_logs: bool = True) -> Started[S]:
-        """Parse the flags, read the settings (flags win), configure the logs."""
+    def begin(
+        self,
+        argv: Sequence[str] | None,
+        *,
+        json_logs: Callable[[argparse.Namespace], bool] = lambda args: True,
+    ) -> Started[S]:
+        """Parse the flags, read the settings (flags win), configure the logs (JSON lines unless
+        ``json_logs(args)`` says otherwise, e.g. for a command-line check)."""
         from wirestream import logs
 
         args = self.parser().parse_args(list(argv or []))
@@ -134,7 +140,7 @@ class Startup(Generic[S]):
             if value is not None
         }
         settings = self.settings_class.from_env(**overrides)
-        logs.configure(settings.log_level, json=json_logs)
+        logs.configure(settings.log_level, json=json_logs(args))
         return Started(args, settings)
 
     def connect(self, settings: S) -> KafkaSettings:
