@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, generate_latest
+from prometheus_client import CollectorRegistry
 
-from wirestream.streaming.metrics import service_registry
+from wirestream.streaming.metrics import ServiceMetrics
 
 
-class CopiesMetrics:
+class CopiesMetrics(ServiceMetrics):
     """The stage's Prometheus metrics."""
 
-    def __init__(self) -> None:
-        self.registry = service_registry()
-        self.fingerprints = Counter(
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        super().__init__(registry)
+        self.fingerprints = self.counter(
             "wirestream_copies_fingerprints",
             "Fingerprints taken in, by phase (rebuild: before the committed offset; live).",
             ["phase"],
-            registry=self.registry,
         )
-        self.marks = Counter(
+        self.marks = self.counter(
             "wirestream_copies_marks",
             "Copy markings published, by result (copy, original).",
             ["result"],
-            registry=self.registry,
         )
-        self.failures = Counter(
+        self.failures = self.counter(
             "wirestream_copies_failures",
             "Failures that made the stage rebuild its index.",
-            registry=self.registry,
         )
-        self.active = Gauge(
+        self.active = self.gauge(
             "wirestream_copies_active",
             "1 while this instance owns the fingerprint partition.",
-            registry=self.registry,
         )
-
-    def render(self) -> bytes:
-        return bytes(generate_latest(self.registry))
