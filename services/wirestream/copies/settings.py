@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import AliasChoices, Field
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from wirestream.streaming.service import ServiceSettings
+from wirestream.streaming.service import ServiceSettings, group_id_field
 
 ENV_PREFIX = "WIRESTREAM_COPIES_"
 
@@ -36,11 +36,7 @@ class CopiesSettings(ServiceSettings):
     )
     SERVICE: ClassVar[str] = "copies"
 
-    group_id: str = Field(
-        default="copies",
-        min_length=1,
-        validation_alias=AliasChoices(f"{ENV_PREFIX}GROUP_ID", f"{ENV_PREFIX}APP_ID"),
-    )
+    group_id: str = group_id_field("copies", ENV_PREFIX, old_name="APP_ID")
     threshold: float = Field(default=0.95, gt=0.5, le=1.0)
     window: float = Field(default=172_800.0, gt=0)
     batch_size: int = Field(default=500, ge=1, le=100_000)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import AliasChoices, Field
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from wirestream.streaming.service import ServiceSettings
+from wirestream.streaming.service import ServiceSettings, group_id_field
 
 ENV_PREFIX = "WIRESTREAM_EXTRACTOR_"
 
@@ -66,11 +66,7 @@ class ExtractorSettings(ServiceSettings):
     )
     SERVICE: ClassVar[str] = "extractor"
 
-    group_id: str = Field(
-        default="extractor",
-        min_length=1,
-        validation_alias=AliasChoices(f"{ENV_PREFIX}GROUP_ID", f"{ENV_PREFIX}APP_ID"),
-    )
+    group_id: str = group_id_field("extractor", ENV_PREFIX, old_name="APP_ID")
     web_port: int = Field(default=6066, ge=1, le=65535)
     batch_size: int = Field(default=8, ge=1, le=256)
     batch_window: float = Field(default=0.05, gt=0, le=10)

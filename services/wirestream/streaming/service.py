@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings
 
 from wirestream.errors import ConfigurationError
@@ -79,6 +79,14 @@ class ServiceSettings(BaseSettings):
 
 
 S = TypeVar("S", bound=ServiceSettings)
+
+
+def group_id_field(default: str, env_prefix: str, *, old_name: str | None = None) -> Any:
+    """The ``group_id`` field of a service's settings (``<PREFIX>GROUP_ID``); ``old_name`` is a
+    variable read as well, for settings that had another name (the settings class needs
+    ``populate_by_name=True`` so that ``group_id=...`` still works in code)."""
+    names = [f"{env_prefix}GROUP_ID", *([f"{env_prefix}{old_name}"] if old_name else [])]
+    return Field(default=default, min_length=1, validation_alias=AliasChoices(*names))
 
 
 @dataclass(frozen=True)
