@@ -32,7 +32,7 @@ import wirestream
 from wirestream.copies.marking import CopyIndex, Mark
 from wirestream.copies.metrics import CopiesMetrics
 from wirestream.copies.settings import CopiesSettings
-from wirestream.copies.topics import COPIES, FINGERPRINTS
+from wirestream.copies.topics import COPIES, COPY_FINGERPRINTS
 from wirestream.core import jsonio
 from wirestream.extractor.processing import Outgoing
 from wirestream.extractor.transactions import PartitionWriter
@@ -92,7 +92,7 @@ class CopiesLoop:
 
     @property
     def tp(self) -> TopicPartition:
-        return TopicPartition(FINGERPRINTS.name(self.kafka), 0)
+        return TopicPartition(COPY_FINGERPRINTS.name(self.kafka), 0)
 
     def new_index(self) -> CopyIndex:
         return CopyIndex(threshold=self.settings.threshold, window=self.settings.window)

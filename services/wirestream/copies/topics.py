@@ -1,6 +1,6 @@
 """The topics the copies stage reads and writes (declared in :mod:`wirestream_contracts.topics`).
 
-It reads :data:`FINGERPRINTS` (every article's fingerprint, written by the extractor; one
+It reads :data:`COPY_FINGERPRINTS` (every article's fingerprint, written by the extractor; one
 partition) and writes :data:`COPIES` (the copy markings, compacted, keyed by article id). At
 start-up it creates every declared topic that is missing (:data:`PROVISIONED`,
 ``WIRESTREAM_COPIES_PROVISION_TOPICS``).
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from wirestream.streaming.topics import ALL_TOPICS, COPIES, COPY_FINGERPRINTS, TopicSpec
 
-FINGERPRINTS = COPY_FINGERPRINTS
 PROVISIONED: tuple[TopicSpec, ...] = tuple(ALL_TOPICS)
 
-__all__ = ["COPIES", "FINGERPRINTS", "PROVISIONED"]
+__all__ = ["COPIES", "COPY_FINGERPRINTS", "PROVISIONED"]

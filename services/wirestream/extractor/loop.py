@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import (
@@ -59,10 +60,15 @@ from wirestream.extractor.processing import BatchProcessor, Outgoing, Processed
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.extractor.stories import restore_into
-from wirestream.extractor.topics import FINGERPRINTS, OUTPUT_TOPICS, STORIES
+from wirestream.extractor.topics import (
+    EXTRACTOR_FINGERPRINTS,
+    EXTRACTOR_STORIES,
+    OUTPUT_TOPICS,
+    RAW_ARTICLES,
+)
 from wirestream.extractor.transactions import PartitionWriter
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import MAX_REQUEST_BYTES, RAW_ARTICLES
+from wirestream.streaming.topics import MAX_REQUEST_BYTES
 from wirestream.streaming.transactional import (
     group_consumer,
     state_reader,
@@ -231,14 +237,18 @@ class ExtractorLoop:
         return Fetched(messages, {p: tags[p] for p in messages})
 
     async def prepare(self, fetched: Fetched) -> list[Processed]:
-        """Decode, extract (on the loop or in the thread, by text size) and encode."""
-        slots = self.processor.decode(fetched.all())
+        """The processor's stages on a fetched batch, extracting where :meth:`offload` says."""
+        return await self.processor.prepare(
+            fetched.all(), fetched.generations, offload=self.offload
+        )
+
+    async def offload(
+        self, extract: Callable[[list[Any]], list[Any]], slots: list[Any]
+    ) -> list[Any]:
+        """Extract on the event loop up to ``inline_max_chars`` of text, else in the thread."""
         if self.processor.text_size(slots) <= self.settings.inline_max_chars:
-            slots = self.processor.extract(slots)
-        else:
-            loop = asyncio.get_running_loop()
-            slots = await loop.run_in_executor(self.executor, self.processor.extract, slots)
-        return self.processor.outgoing(slots, fetched.generations)
+            return extract(slots)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, extract, slots)
 
     async def wait_delivered(self) -> None:
         if self.delivering is not None:
@@ -497,7 +507,7 @@ class ExtractorLoop:
     async def restore_fingerprints(self, partitions: Sequence[int]) -> None:
         """Near-duplicate state read back, best effort (:func:`.fingerprints.restore_bounded`)."""
         if self.processor.dedup is not None:
-            topic = FINGERPRINTS.name(self.kafka)
+            topic = EXTRACTOR_FINGERPRINTS.name(self.kafka)
             timeout = self.settings.restore_timeout
             await restore_bounded(
                 self.make_state_reader, topic, partitions, self.processor.dedup, timeout=timeout
@@ -507,7 +517,7 @@ class ExtractorLoop:
         """Story state read back, exactly (:func:`.stories.restore_into`): raises when it cannot
         within the restore timeout; the partitions are then reset and tried again."""
         if self.processor.stories is not None:
-            topic = STORIES.name(self.kafka)
+            topic = EXTRACTOR_STORIES.name(self.kafka)
             timeout = self.settings.restore_timeout
             await restore_into(
                 self.processor.stories, self.make_state_reader, topic, partitions, timeout=timeout

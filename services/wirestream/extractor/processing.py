@@ -14,9 +14,10 @@ source offsets in one Kafka transaction.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +119,10 @@ class _Slot:
     article: Article | None = None
     result: ArticleResult | None = None
     failure: DeadLetter | None = None
+
+
+Offload = Callable[[Callable[[list[_Slot]], list[_Slot]], list[_Slot]], Awaitable[list[_Slot]]]
+"""How :meth:`BatchProcessor.prepare` has the extraction stage run: ``offload(extract, slots)``."""
 
 
 @dataclass
@@ -395,6 +400,20 @@ class BatchProcessor:
             incoming.value, error, stage, incoming.source, self.service, headers=incoming.headers
         )
 
+    async def prepare(
+        self,
+        batch: Sequence[Incoming],
+        generations: Mapping[int, int] | None = None,
+        *,
+        offload: Offload | None = None,
+    ) -> list[Processed]:
+        """The three stages in their order - decode, extract, outgoing - the one place that says
+        it. ``offload`` (default: none, extract here) runs the extraction, e.g. in the loop's
+        extraction thread."""
+        slots = self.decode(batch)
+        slots = await offload(self.extract, slots) if offload is not None else self.extract(slots)
+        return self.outgoing(slots, generations)
+
     def process(self, batch: Sequence[Incoming]) -> list[Processed]:
-        """All three stages in the calling thread (tests, benchmarks)."""
-        return self.outgoing(self.extract(self.decode(batch)))
+        """:meth:`prepare` in the calling thread (tests, benchmarks)."""
+        return asyncio.run(self.prepare(batch))

@@ -1,6 +1,6 @@
 """The topics the extractor reads and writes (declared in :mod:`wirestream_contracts.topics`).
 
-It reads :data:`READS` (the raw articles); each transaction writes to :data:`OUTPUT_TOPICS`: the
+It reads :data:`READS` (the raw articles) and, on assignment, :data:`STATE`; each transaction writes to :data:`OUTPUT_TOPICS`: the
 records, retractions, dead letters, its fingerprint and story-version state, and the fingerprints
 the copies stage reads. At start-up it creates every declared topic that is missing
 (:data:`PROVISIONED`, ``WIRESTREAM_EXTRACTOR_PROVISION_TOPICS``).
@@ -23,11 +23,9 @@ from wirestream.streaming.topics import (
     TopicSpec,
 )
 
-READS = RAW_ARTICLES
-FINGERPRINTS = EXTRACTOR_FINGERPRINTS
-"""Its near-duplicate state (read back on assignment)."""
-STORIES = EXTRACTOR_STORIES
-"""Its story-version state (read back on assignment)."""
+READS: tuple[TopicSpec, ...] = (RAW_ARTICLES,)
+STATE: tuple[TopicSpec, ...] = (EXTRACTOR_FINGERPRINTS, EXTRACTOR_STORIES)
+"""Its near-duplicate and story-version state, read back on assignment."""
 OUTPUT_TOPICS: tuple[TopicSpec, ...] = (
     ARTICLES,
     ENTITIES,
@@ -40,3 +38,13 @@ OUTPUT_TOPICS: tuple[TopicSpec, ...] = (
     COPY_FINGERPRINTS,
 )
 PROVISIONED: tuple[TopicSpec, ...] = tuple(ALL_TOPICS)
+
+__all__ = [
+    "EXTRACTOR_FINGERPRINTS",
+    "EXTRACTOR_STORIES",
+    "OUTPUT_TOPICS",
+    "PROVISIONED",
+    "RAW_ARTICLES",
+    "READS",
+    "STATE",
+]
