@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from wirestream.core.incidents import build_incident, cluster
 from wirestream_contracts.base import ReadingModel
+from wirestream_contracts.incidents import IncidentMember, MemberCount
 from wirestream_contracts.records import ArticleRecord, EntityRecord, EventRecord, QuoteRecord
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "schemas" / "examples"
@@ -95,3 +97,41 @@ def event(
         },
     )
     return checked("events", record)
+
+
+def incident(
+    tag: str,
+    *,
+    actor: str = "Russia",
+    place: tuple[str, str, float, float] = ("Odesa", "UA", 46.48, 30.72),
+    outlets: tuple[str, ...] = ("AP", "Reuters", "Local Post"),
+    killed: tuple[tuple[int, str], ...] = ((4, "at_least"), (5, "exact"), (5, "exact")),
+) -> dict[str, Any]:
+    """An incident record as the incident stage makes it: one report per outlet, grouped by the
+    pure clustering and built by its :func:`build_incident` (the last outlet a copy of the first).
+    """
+    name, country, lat, lon = place
+    members = [
+        IncidentMember(
+            op="add",
+            partition_key=f"{country}|ASSAULT",
+            article_id=f"{tag}-a{i}",
+            event_id=f"{tag}-e{i}",
+            type="ASSAULT",
+            outlet=outlet,
+            duplicate_of=f"{tag}-a0" if i == len(outlets) - 1 and i > 0 else None,
+            published_at=f"2024-07-24T1{i}:00:00+00:00",
+            event_date="2024-07-24",
+            place_name=name,
+            country=country,
+            lat=lat,
+            lon=lon,
+            feature="city",
+            actors=[actor],
+            killed=MemberCount(value=value, qualifier=qualifier),
+        )
+        for i, (outlet, (value, qualifier)) in enumerate(zip(outlets, killed, strict=True))
+    ]
+    ((incident_id, group),) = cluster(members).items()
+    dumped: dict[str, Any] = json.loads(build_incident(incident_id, group).model_dump_json())
+    return dumped

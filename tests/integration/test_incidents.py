@@ -1,7 +1,8 @@
 """The incident stage as a real worker on a real broker: three reports of one drone attack become
 one incident; a worker SIGKILLed mid-stream loses no member and duplicates no incident; a
 retraction removes its article; a replay of the same input under a new group gives the same ids;
-a broker restart mid-stream loses no member."""
+a broker restart mid-stream loses no member; a copy marking of the copies stage that arrives
+after its article's events drops the copy from the incident's independent outlets."""
 
 from __future__ import annotations
 
@@ -29,11 +30,13 @@ from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
     ARTICLES,
+    COPIES,
     EVENTS,
     INCIDENT_MEMBERS,
     INCIDENTS,
     RETRACTIONS,
 )
+from wirestream_contracts.copies import CopyRecord
 from wirestream_contracts.incidents import IncidentRecord
 from wirestream_contracts.retractions import RetractionRecord
 
@@ -90,7 +93,7 @@ def records_of(extractor: Extractor, article: Article) -> list[tuple[str, bytes,
 
 
 async def produce(kafka: KafkaSettings, batch: list[tuple[str, bytes, bytes]]) -> None:
-    topics = {"articles": ARTICLES, "events": EVENTS, "retractions": RETRACTIONS}
+    topics = {"articles": ARTICLES, "events": EVENTS, "retractions": RETRACTIONS, "copies": COPIES}
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
     await producer.start()
     try:
@@ -303,6 +306,49 @@ async def test_a_broker_restart_mid_stream_loses_no_member(
         members = [e for r in reader.active() for e in r.event_ids]
         assert len(members) == len(set(members))
         assert len(reader.wide()) == 1
+    finally:
+        await reader.consumer.stop()
+        process.terminate()
+        process.wait(60)
+
+
+@pytest.mark.integration
+async def test_a_late_copy_marking_lowers_the_independent_outlets(
+    kafka_bootstrap: str, unique_name: Callable[[str], str], tmp_path: Path, extractor: Extractor
+) -> None:
+    kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap, topic_prefix=unique_name("cop") + ".")
+    await ensure_topics(kafka, [ARTICLES, EVENTS, RETRACTIONS, COPIES, INCIDENT_MEMBERS, INCIDENTS])
+    seed, kyiv, _ = articles()
+    # Two outlets: the copy keeps its own outlet, so only the copies stage's marking can tell.
+    kyiv = kyiv.model_copy(update={"source": "Copy Desk"})
+    assert seed.source is not None and kyiv.source is not None and seed.source != kyiv.source
+    reader = Incidents(kafka)
+    await reader.consumer.start()
+    process, port, log = start_worker(kafka, tmp_path, unique_name("copies"))
+    try:
+        await asyncio.to_thread(wait_ready, process, port, log)
+        await produce(kafka, records_of(extractor, seed) + records_of(extractor, kyiv))
+        await until(lambda: len(reader.wide()) == 1, reader, process, log)
+        [incident] = reader.wide()
+        assert incident.sources.independent_outlets == sorted([seed.source, kyiv.source])
+        assert incident.sources.independent_articles == 2
+        # The copies stage, which sees every worker's articles, marks kyiv a copy of seed, after
+        # the incident stage routed both articles' members.
+        mark = CopyRecord(
+            article_id=kyiv.id, duplicate_of=seed.id, similarity=0.97, fingerprint="0", timestamp=1
+        )
+        await produce(kafka, [("copies", kyiv.id.encode(), jsonio.dumps(mark))])
+        await until(
+            lambda: reader.latest[incident.id].sources.independent_articles == 1,
+            reader,
+            process,
+            log,
+        )
+        after = reader.latest[incident.id]
+        assert after.status == "active"
+        assert after.sources.independent_outlets == [seed.source]
+        assert after.sources.outlets == sorted([seed.source, kyiv.source])
+        assert after.event_ids == incident.event_ids  # the same members, sources counted again
     finally:
         await reader.consumer.stop()
         process.terminate()

@@ -4,7 +4,9 @@ What a person at the page would see: the first paint shows what the topics alrea
 article published with ``wirestream publish`` reaches the feed within 5 s of being sent, with its
 marker on the map; a type filter hides other events, also those that arrive afterwards; the
 article view highlights the seed's entity, quote and event spans and greys its noise; an article
-whose title, body and entity names carry ``<script>`` and ``<img onerror>`` is shown as text; the
+whose title, body and entity names carry ``<script>`` and ``<img onerror>`` is shown as text; an
+incident on the incidents topic appears in the feed and on the map, obeys the filters, opens its
+record, leaves when merged, and shows its names as text; the
 page comes back by itself after the service or the broker restarts; 10,000 events do not freeze
 it; records of aborted transactions never reach it. Screenshots go to ``var/liveview/``.
 
@@ -31,7 +33,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from liveview_records import XSS_BODY, XSS_NAME, XSS_TITLE, article, entity, event
+from liveview_records import XSS_BODY, XSS_NAME, XSS_TITLE, article, entity, event, incident
 from wirestream.core import jsonio
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import BY_KEY
@@ -71,8 +73,9 @@ def wirestream(kafka: KafkaSettings, *args: str, timeout: float = 120) -> float:
 
 
 def send(kafka: KafkaSettings, topic: str, records: list[dict[str, Any]], tmp: Path) -> float:
-    """Produce ``records`` to a record topic keyed by article id, as the extractor does (no
-    transaction: read_committed readers see them as they are); the monotonic time when acked."""
+    """Produce ``records`` to a record topic keyed by article id, as the extractor does (an
+    incident by its id, as the incident stage does; no transaction: read_committed readers see
+    them as they are); the monotonic time when acked."""
 
     async def produce() -> None:
         producer = AIOKafkaProducer(**kafka.client_options(), acks="all")
@@ -80,7 +83,9 @@ def send(kafka: KafkaSettings, topic: str, records: list[dict[str, Any]], tmp: P
         try:
             name = BY_KEY[topic].name(kafka)
             batch = [
-                await producer.send(name, jsonio.dumps(r), key=r["article_id"].encode())
+                await producer.send(
+                    name, jsonio.dumps(r), key=str(r.get("article_id") or r["id"]).encode()
+                )
                 for r in records
             ]
             await asyncio.gather(*batch)
@@ -303,6 +308,67 @@ def check_xss(page: Any, kafka: KafkaSettings, tmp_path: Path) -> None:
     shot(page, "xss")
 
 
+def check_incidents(page: Any, kafka: KafkaSettings, port: int, tmp_path: Path) -> None:
+    """An incident in the feed and on the map, under the filters, its record, gone when merged;
+    an incident whose names carry markup shows them as text."""
+    record = incident("odesa-inc")
+    send(kafka, "incidents", [record], tmp_path)
+    row_of = f'#feed .row[data-kind="incident"][data-id="{record["id"]}"]'
+    page.wait_for_selector(row_of, timeout=10_000)
+    text = page.locator(row_of).inner_text()
+    for part in ("incident", "ASSAULT", "Odesa, UA", "killed 5 (5–5, 3 reports)", "Russia"):
+        assert part in text, (part, text)
+    assert "3 articles · 3 outlets · independent: AP, Reuters" in text
+    marker = f'#map circle.marker-incident[data-id="{record["id"]}"]'
+    page.wait_for_selector(marker, timeout=5000)
+    # the filters apply to incidents: another type or country hides it, its own shows it
+    page.fill("#f-country", "FR")
+    page.wait_for_selector(row_of, state="detached", timeout=10_000)
+    page.fill("#f-country", "UA")
+    page.wait_for_selector(row_of, timeout=10_000)
+    page.click("#f-clear")
+    page.wait_for_function(  # the unfiltered stream again: the Lyon events are back
+        "() => [...document.querySelectorAll('#feed .row .place')]"
+        ".some(p => p.textContent.endsWith(', FR'))",
+        timeout=10_000,
+    )
+    wait_live(page)
+    page.wait_for_selector(row_of, timeout=10_000)
+    # its record, looked up by incident id
+    page.locator(row_of).click()
+    page.wait_for_function(
+        "id => { const r = document.getElementById('record-json');"
+        " return r.dataset.kind === 'incident' && r.textContent.includes(id); }",
+        arg=record["id"],
+        timeout=10_000,
+    )
+    assert json.loads(page.inner_text("#record-json")) == record
+    shot(page, "incident")
+
+    # merged into another: it leaves the feed and the map
+    merged = {**record, "status": "merged", "merged_into": "inc_elsewhere"}
+    send(kafka, "incidents", [merged], tmp_path)
+    page.wait_for_selector(row_of, state="detached", timeout=10_000)
+    page.wait_for_selector(marker, state="detached", timeout=5000)
+
+    xss = incident(
+        "xss-inc",
+        actor=XSS_NAME,
+        place=(XSS_TITLE, "UA", 50.45, 30.52),
+        outlets=('<img src=x onerror="window.__xss=4">', "<script>window.__xss=5</script>", "C"),
+        killed=((2, "exact"), (2, "exact"), (2, "exact")),
+    )
+    send(kafka, "incidents", [xss], tmp_path)
+    xss_row = f'#feed .row[data-id="{xss["id"]}"]'
+    page.wait_for_selector(xss_row, timeout=10_000)
+    shown = page.locator(xss_row).inner_text()
+    assert XSS_NAME in shown and XSS_TITLE in shown and "<script>window.__xss=5</script>" in shown
+    page.wait_for_selector(f'#map circle.marker-incident[data-id="{xss["id"]}"]', timeout=5000)
+    assert page.evaluate("() => document.querySelectorAll('img, main script').length") == 0
+    assert page.evaluate("() => window.__xss === undefined")
+    shot(page, "incident-xss")
+
+
 def test_live_view_in_chromium(
     ws_kafka: KafkaSettings,
     workers: list[WorkerProcess],
@@ -350,6 +416,7 @@ def test_live_view_in_chromium(
     check_filters(page, kafka, web.web_port, seed["id"], before, tmp_path)
     check_article_view(page, web.web_port, seed["id"])
     check_xss(page, kafka, tmp_path)
+    check_incidents(page, kafka, web.web_port, tmp_path)
     assert not errors, errors
 
 

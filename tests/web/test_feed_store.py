@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from liveview_records import XSS_BODY, XSS_NAME, article, entity, event
+from liveview_records import XSS_BODY, XSS_NAME, article, entity, event, incident
 from wirestream.errors import InputError
-from wirestream.web.feed import event_item, quote_item
+from wirestream.web.feed import event_item, incident_item, quote_item
 from wirestream.web.filters import FeedFilter
 from wirestream.web.stats import RateMeter, dead_letters, partition_lag
 from wirestream.web.store import LiveStore, Ring
@@ -156,3 +156,64 @@ def test_a_kind_revised_in_place_replaces_its_item_and_is_sent_again() -> None:
     assert ring.add({"id": "j", "v": 1}, replace=True)
     assert ring.add({"id": "i", "v": 2}, replace=True)  # revised: newest now
     assert [(item["id"], item["v"]) for item in ring] == [("j", 1), ("i", 2)]
+
+
+def test_an_incident_item_has_the_event_shape_with_reconciled_counts_and_sources() -> None:
+    record = incident("odesa")
+    item = incident_item(record, 7)
+    assert item["kind"] == "incident" and item["id"] == record["id"] and item["time"] == 7
+    assert item["article_id"] is None and item["status"] == "active"
+    assert item["type"] == "ASSAULT"
+    assert item["place"] == {"name": "Odesa", "country": "UA", "lat": 46.48, "lon": 30.72}
+    assert item["actors"] == ["Russia"] and item["recipients"] == []
+    # at least 4, then 5 and 5: best 5, bounded 5..5
+    assert item["counts"] == [
+        {
+            "label": "killed",
+            "value": 5,
+            "qualifier": "exact",
+            "of": None,
+            "low": 5,
+            "high": 5,
+            "reports": 3,
+        }
+    ]
+    assert item["sources"] == {
+        "articles": 3,
+        "outlets": ["AP", "Local Post", "Reuters"],
+        "independent_outlets": ["AP", "Reuters"],  # Local Post's article copies AP's
+    }
+    assert item["first_reported"] < item["last_reported"]
+    only_at_least = incident("x", outlets=("AP",), killed=((4, "at_least"),))
+    (count,) = incident_item(only_at_least, 1)["counts"]
+    assert (count["value"], count["qualifier"], count["high"]) == (4, "at_least", None)
+
+
+def test_filters_apply_to_incidents() -> None:
+    item = incident_item(incident("odesa"), 1000)
+    assert FeedFilter(types=frozenset({"ASSAULT"})).matches(item)
+    assert not FeedFilter(types=frozenset({"PROTEST"})).matches(item)
+    assert FeedFilter(country="UA").matches(item)
+    assert not FeedFilter(country="FR").matches(item)
+    assert FeedFilter(entity="russ").matches(item) and FeedFilter(entity="odes").matches(item)
+    assert not FeedFilter(entity="kuleba").matches(item)
+    assert not FeedFilter(since_ms=2000).matches(item)
+
+
+def test_incidents_are_revised_in_place_and_leave_when_merged() -> None:
+    store = LiveStore(backlog=10, articles=10)
+    record = incident("odesa")
+    first = store.add("incident", record, 1)
+    assert first is not None and first["id"] == record["id"]
+    assert store.add("incident", record, 2) is None  # a replay: nothing new to send
+    revised = {**record, "last_reported": "2024-07-24T23:00:00+00:00"}
+    assert store.add("incident", revised, 3) is not None
+    assert [i["last_reported"] for i in store.snapshot(FeedFilter())] == [revised["last_reported"]]
+    # looked up by incident id (no article id)
+    assert store.record("incident", record["id"]) == revised
+    merged = {**revised, "status": "merged", "merged_into": "inc_other"}
+    gone = store.add("incident", merged, 4)
+    assert gone is not None and gone["status"] == "merged"  # sent, so pages drop it
+    assert store.snapshot(FeedFilter()) == []  # not shown to pages that open later
+    assert store.record("incident", record["id"])["merged_into"] == "inc_other"
+    assert store.record("incident", "inc_unknown") is None

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from liveview_records import XSS_BODY, XSS_NAME, article, entity, event
+from liveview_records import XSS_BODY, XSS_NAME, article, entity, event, incident
 from wirestream.web.hub import Hub
 from wirestream.web.routes import CONTENT_SECURITY_POLICY, TOKEN_COOKIE, LiveRoutes, build_live_app
 from wirestream.web.store import LiveStore
@@ -138,3 +138,13 @@ async def test_with_a_token_every_request_but_the_operational_views_needs_it(
         stream = await client.get("/api/stream")
         assert stream.status == 200
         stream.close()
+
+
+async def test_an_incident_is_looked_up_by_its_id(store: LiveStore) -> None:
+    record = incident("odesa")
+    store.add("incident", record, 5)
+    async with TestClient(TestServer(_app(store, Hub(), None))) as client:
+        found = await client.get(f"/api/records/incident/{record['id']}")
+        assert found.status == 200 and (await found.json()) == record
+        missing = await client.get("/api/records/incident/inc_000")
+        assert missing.status == 404

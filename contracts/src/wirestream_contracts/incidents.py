@@ -91,10 +91,13 @@ class IncidentSources(ReadingModel):
     articles: list[str] = Field(description="Article ids of every member, sorted.")
     outlets: list[str] = Field(description="Distinct outlets (article 'source'), sorted.")
     independent_outlets: list[str] = Field(
-        description="Outlets with at least one article that is not a syndicated copy of another "
-        "(the article record's duplicate_of), sorted."
+        description="Outlets with at least one member article that is not a copy of another "
+        "member article, sorted. Copies are as the copies stage marks them (the copies topic, "
+        "across all workers); without a marking yet, the article record's duplicate_of."
     )
-    independent_articles: int = Field(description="Member articles that are not copies.")
+    independent_articles: int = Field(
+        description="Member articles that are not copies of another member article."
+    )
 
 
 class IncidentRecord(ReadingModel):
@@ -130,12 +133,13 @@ class MemberCount(ReadingModel):
 
 
 class IncidentMember(ReadingModel):
-    """Internal: one event summarised for clustering (``op: "add"``), or one retraction
-    (``op: "retract"``), on the incident stage's repartition topic."""
+    """Internal: one event summarised for clustering (``op: "add"``), one retraction
+    (``op: "retract"``), or one article's copy marking from the copies topic (``op: "copy"``:
+    ``article_id`` and ``duplicate_of``), on the incident stage's repartition topic."""
 
     kind: Literal["incident_member"] = "incident_member"
     schema_version: Literal[1] = 1
-    op: Literal["add", "retract"]
+    op: Literal["add", "retract", "copy"]
     partition_key: str = Field(description="Coarse key: country (or 'ZZ') and event type.")
     article_id: str
     revision: str | None = None
@@ -148,7 +152,12 @@ class IncidentMember(ReadingModel):
     type: EventType | None = None
     mode: str | None = None
     outlet: str | None = None
-    duplicate_of: str | None = None
+    duplicate_of: str | None = Field(
+        default=None,
+        description="The article this one is a copy of: with op 'copy', the copies stage's "
+        "marking (null: an original); with op 'add', the marking when known, else the article "
+        "record's per-worker duplicate_of.",
+    )
     published_at: str | None = None
     event_date: str | None = Field(default=None, description="Resolved day (YYYY-MM-DD), if any.")
     place_name: str | None = None

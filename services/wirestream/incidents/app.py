@@ -5,13 +5,18 @@
    records in the ``pending`` table until complete (:class:`~wirestream.core.incidents.routing.
    Pending`), turns them into members and sends each to the members topic
    (``incidents.members``) at the partition of its coarse key (country|type), so one partition
-   owns every candidate of a key. A retraction is copied to every partition.
+   owns every candidate of a key. A retraction is copied to every partition. It also reads the
+   copies topic (the copies stage's markings across all workers, keyed by article id): each
+   marking is copied to every partition too (``op: "copy"``), like a retraction.
 2. ``cluster`` reads the members topic and keeps one :class:`~wirestream.core.incidents.KeyState`
    per key, persisted in parts: the ``members`` table (per key and event id), ``incidents`` (per
    key and incident id: the last active record), ``marks`` (per key: retracted ids) and
-   ``retracted`` (per partition and article id: the retractions seen). Each member updates its
+   ``retracted`` (per partition and article id: the retractions seen), ``copied`` (per partition
+   and article id: the latest copy marking, taken by members that arrive after it). Each member updates its
    key's state (held in memory between rebalances) and the incident records that changed go to
-   the compacted ``incidents`` topic, keyed by incident id.
+   the compacted ``incidents`` topic, keyed by incident id. A copy marking that arrives after
+   its article's members re-publishes the incidents holding them, their independent outlets
+   counted again.
 
 Both tables are changelogged (recovered on restart and rebalance). Delivery is at-least-once
 (faust commits acked offsets): a crash replays messages onto state that already holds them. The
@@ -46,7 +51,14 @@ from wirestream.streaming.faustapp import build_app, run_worker, serve_views
 from wirestream.streaming.provision import ensure_new_topics, ensure_topics
 from wirestream.streaming.readiness import group_readiness
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import ARTICLES, EVENTS, INCIDENT_MEMBERS, INCIDENTS, RETRACTIONS
+from wirestream.streaming.topics import (
+    ARTICLES,
+    COPIES,
+    EVENTS,
+    INCIDENT_MEMBERS,
+    INCIDENTS,
+    RETRACTIONS,
+)
 from wirestream_contracts import headers as wire_headers
 from wirestream_contracts.incidents import IncidentMember, IncidentRecord
 
@@ -74,6 +86,7 @@ class IncidentService:
     incidents: Any
     marks: Any
     retracted: Any
+    copied: Any
     cache: dict[str, KeyState] = field(default_factory=dict)
     """Per partition key: its state in memory, dropped at every rebalance (rebuilt from the
     tables, which the changelogs restore, when the key is next needed)."""
@@ -98,7 +111,7 @@ class IncidentService:
         )
 
     async def on_record(self, value: bytes | None) -> int:
-        """Step 1 for one article, event or retraction record; returns the members sent."""
+        """Step 1 for one article, event, retraction or copy record; returns the members sent."""
         try:
             record = orjson.loads(value or b"")
         except orjson.JSONDecodeError:
@@ -109,16 +122,18 @@ class IncidentService:
             return 0
         article_id: str = record["article_id"]
         partitions = INCIDENT_MEMBERS.partitions
-        if record.get("kind") == "retraction":
-            retraction = IncidentMember(
-                op="retract",
+        if record.get("kind") in ("retraction", "copy"):
+            dup = record.get("duplicate_of")
+            broadcast = IncidentMember(
+                op="retract" if record["kind"] == "retraction" else "copy",
                 partition_key=ALL_KEYS,
                 article_id=article_id,
                 revision=record.get("revision"),
                 record_ids=list(record.get("record_ids") or []),
+                duplicate_of=dup if isinstance(dup, str) else None,
             )
             for partition in range(partitions):
-                await self._send_member(retraction, partition)
+                await self._send_member(broadcast, partition)
             return partitions
         pending = Pending.from_dict(self.pending.get(article_id))
         pending.add(record)
@@ -136,9 +151,13 @@ class IncidentService:
         """Step 2 for one member or retraction; returns the incident records published."""
         member = IncidentMember.model_validate_json(value)
         out: list[IncidentRecord] = []
-        if member.op == "retract":
-            tag = f"{partition}{SEP}{member.article_id}"
-            self.retracted[tag] = [*(self.retracted.get(tag) or []), member.model_dump(mode="json")]
+        tag = f"{partition}{SEP}{member.article_id}"
+        if member.op in ("retract", "copy"):
+            if member.op == "retract":
+                seen = [*(self.retracted.get(tag) or []), member.model_dump(mode="json")]
+                self.retracted[tag] = seen
+            else:
+                self.copied[tag] = member.model_dump(mode="json")
             for key in self._keys_of(partition):
                 state = self._state(key)
                 if any(m.article_id == member.article_id for m in state.members.values()):
@@ -146,8 +165,11 @@ class IncidentService:
         else:
             key = member.partition_key
             state = self._state(key)
-            for earlier in self.retracted.get(f"{partition}{SEP}{member.article_id}") or []:
+            for earlier in self.retracted.get(tag) or []:
                 state.remember(IncidentMember.model_validate(earlier))
+            marking = self.copied.get(tag)
+            if marking is not None:
+                state.note_copy(IncidentMember.model_validate(marking))
             out.extend(self._apply(key, state, member))
         for record in out:
             self.published += 1
@@ -203,6 +225,7 @@ TABLES = {
     "incidents": (INCIDENT_MEMBERS.partitions, "Per key and incident id: the last active record."),
     "marks": (INCIDENT_MEMBERS.partitions, "Per key: the retracted event ids and revisions."),
     "retracted": (INCIDENT_MEMBERS.partitions, "Per partition and article: retractions seen."),
+    "copied": (INCIDENT_MEMBERS.partitions, "Per partition and article: its latest copy marking."),
 }
 """The changelogged tables: name -> (partitions, what they hold)."""
 
@@ -223,6 +246,7 @@ def create_service(settings: IncidentSettings, kafka: KafkaSettings) -> Incident
         ARTICLES.name(kafka),
         EVENTS.name(kafka),
         RETRACTIONS.name(kafka),
+        COPIES.name(kafka),
         value_serializer="raw",
         key_serializer="raw",
     )
@@ -276,7 +300,7 @@ def internal_topics(svc: IncidentService, kafka: KafkaSettings) -> list[NewTopic
     """The tables' changelogs as faust would declare them, created up front (see the alerter's
     :func:`wirestream.alerter.app.internal_topics` for why)."""
     out = []
-    for table in (svc.pending, svc.members, svc.incidents, svc.marks, svc.retracted):
+    for table in (svc.pending, svc.members, svc.incidents, svc.marks, svc.retracted, svc.copied):
         topic = table.changelog_topic
         out.append(
             NewTopic(
@@ -304,7 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         "starting the incident stage",
         extra={"settings": str(settings), "kafka": kafka.describe()},
     )
-    asyncio.run(ensure_topics(kafka, [ARTICLES, EVENTS, RETRACTIONS, INCIDENT_MEMBERS, INCIDENTS]))
+    asyncio.run(
+        ensure_topics(kafka, [ARTICLES, EVENTS, RETRACTIONS, COPIES, INCIDENT_MEMBERS, INCIDENTS])
+    )
     svc = create_service(settings, kafka)
     asyncio.run(ensure_new_topics(kafka, internal_topics(svc, kafka)))
     return run_worker(svc.app, log_level=args.log_level)

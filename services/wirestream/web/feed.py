@@ -1,13 +1,14 @@
 """What the page is sent: each record kind's feed item, made from the record's JSON (pure).
 
 A feed item is a small dict the browser renders as it is (always as text): an event's type,
-place, counts with their qualifiers, actors and recipients; a quote's speaker and text; an
-article's title and source. Full records stay on the server (:mod:`wirestream.web.store`) and
+place, counts with their qualifiers, actors and recipients; an incident's, in the same shape,
+with its reconciled counts (best, low, high), sources (articles, outlets, independent outlets),
+first and last reported, and status; a quote's speaker and text; an article's title and source. Full records stay on the server (:mod:`wirestream.web.store`) and
 are fetched for the article view or a record's JSON.
 
 Record kinds are data: :data:`FORMATTERS` maps a kind to its formatter, and
 :mod:`wirestream.web.topics` maps it to its topic. A new kind (incidents) is one formatter here,
-one topic entry there, and a renderer in ``static/feed.js``. Records are read as plain JSON
+one topic entry there, and a renderer in ``static/feed.js`` (as :func:`incident_item` is). Records are read as plain JSON
 objects, not validated models: the service only shows them, and a reader of a newer minor
 version must not drop fields it does not know.
 """
@@ -138,10 +139,87 @@ def article_item(record: Record, time_ms: int) -> Item:
     }
 
 
+def _reconciled(label: str, count: Any) -> dict[str, Any] | None:
+    """A reconciled count as a feed count: ``value`` is the best figure; ``qualifier`` says how
+    the reports bound it (exact when they pin it, at_least when none bounds it from above,
+    about otherwise); ``low``, ``high`` and ``reports`` as the record gives them."""
+    if not isinstance(count, Mapping):
+        return None
+    best, low, high = count.get("best"), count.get("low"), count.get("high")
+    if high is not None and low == high == best:
+        qualifier = "exact"
+    elif high is None and low == best:
+        qualifier = "at_least"
+    else:
+        qualifier = "about"
+    reports = count.get("reports")
+    return {
+        "label": label,
+        "value": best,
+        "qualifier": qualifier,
+        "of": None,
+        "low": low,
+        "high": high,
+        "reports": len(reports) if isinstance(reports, list) else 0,
+    }
+
+
+def incident_item(record: Record, time_ms: int) -> Item:
+    """An incident as a feed row, in the event row's shape (``article_id`` is None: an incident
+    has many articles; ``sources`` counts them). A merged or dissolved incident's item carries
+    its ``status`` (and ``merged_into``): the page drops it from the feed and the map."""
+    place = record.get("place") if isinstance(record.get("place"), Mapping) else None
+    casualties = record.get("casualties")
+    counts = [
+        c
+        for label in ("killed", "injured")
+        if isinstance(casualties, Mapping)
+        and (c := _reconciled(label, casualties.get(label))) is not None
+    ]
+    given = record.get("sources")
+    sources: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
+    date = record.get("date") if isinstance(record.get("date"), Mapping) else None
+    return {
+        "kind": "incident",
+        "id": record.get("id"),
+        "article_id": None,
+        "time": time_ms,
+        "status": record.get("status"),
+        "merged_into": record.get("merged_into"),
+        "type": record.get("type"),
+        "mode": record.get("mode"),
+        "place": {
+            "name": place.get("name"),
+            "country": place.get("country"),
+            "lat": place.get("lat"),
+            "lon": place.get("lon"),
+        }
+        if place
+        else None,
+        "places": [],
+        "counts": counts,
+        "actors": [str(a) for a in record.get("actors") or []],
+        "recipients": [str(r) for r in record.get("recipients") or []],
+        "date": {"start": date.get("start"), "end": date.get("end")} if date else None,
+        "sources": {
+            "articles": len(sources.get("articles") or []),
+            "outlets": [str(o) for o in sources.get("outlets") or []],
+            "independent_outlets": [str(o) for o in sources.get("independent_outlets") or []],
+        },
+        "article_ids": [str(a) for a in sources.get("articles") or []],
+        "first_reported": record.get("first_reported"),
+        "last_reported": record.get("last_reported"),
+    }
+
+
 FORMATTERS: dict[str, Callable[[Record, int], Item]] = {
     "article": article_item,
     "quote": quote_item,
     "event": event_item,
+    "incident": incident_item,
 }
 """Kinds streamed to the page, each with its formatter. Entities are kept for the article view
-(and its highlights) but not streamed. Incidents: add ``"incident": incident_item``."""
+(and its highlights) but not streamed."""
+
+GONE_STATUSES = frozenset({"merged", "dissolved"})
+"""Incident statuses of a last record: the item is sent (pages drop the incident) but not kept."""

@@ -24,12 +24,13 @@ class WebSettings(BaseSettings):
       as ``/?token=...`` (the service sets an HttpOnly cookie and drops it from the address), or
       send ``Authorization: Bearer ...``. A secret: never logged.
     - ``backlog`` — ``WIRESTREAM_WEB_BACKLOG``; default 500: records of each kind (event, quote,
-      article, ...) kept in memory and sent to a page when it connects. On start the service reads
-      the last ``backlog`` records of every record topic's partitions (ten times as many
+      article, incident) kept in memory and sent to a page when it connects. On start the service reads
+      the last ``backlog`` records of every record topic's and the incidents topic's
+      partitions (ten times as many
       entities, for the article view), so the first paint is never empty.
     - ``articles`` — ``WIRESTREAM_WEB_ARTICLES``; default 200: articles (with their entities,
       quotes and events) kept for the article view, the oldest dropped first.
-    - ``page_limit`` — ``WIRESTREAM_WEB_PAGE_LIMIT``; default 10000: events a page keeps (the feed
+    - ``page_limit`` — ``WIRESTREAM_WEB_PAGE_LIMIT``; default 10000: events and incidents a page keeps (the feed
       is virtualised; older rows fall off the end).
     - ``group_id`` — ``WIRESTREAM_WEB_GROUP_ID``; default ``wirestream-web`` (after
       ``WIRESTREAM_KAFKA_TOPIC_PREFIX``): the client's group. The service assigns itself every

@@ -3,7 +3,10 @@
 - :class:`Ring` — the newest ``backlog`` feed items of one kind, by record id: a record seen
   again (an idempotent replay, a re-read after a restart) is neither kept twice nor sent again.
 - :class:`LiveStore` — one ring per streamed kind, plus the last ``articles`` articles with all
-  their records (entities included) for the article view and for a record's JSON. An article
+  their records (entities included) for the article view and for a record's JSON, and the
+  latest record of the last ``backlog`` incidents (by incident id: an incident has no single
+  article). A merged or dissolved incident leaves its ring (its last item still goes out, so
+  pages drop it) but its record stays for look-ups. An article
   comes back to the front each time one of its records arrives; the oldest is dropped.
 
 Nothing here knows Kafka or HTTP: :mod:`wirestream.web.consumer` feeds it, the routes read it.
@@ -16,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wirestream.web.feed import FORMATTERS, UPDATED_IN_PLACE, Item
+from wirestream.web.feed import FORMATTERS, GONE_STATUSES, UPDATED_IN_PLACE, Item
 from wirestream.web.filters import FeedFilter
 
 PLURALS = {"entity": "entities"}
@@ -41,6 +44,10 @@ class Ring:
         while len(self._items) > self.size:
             self._items.popitem(last=False)
         return True
+
+    def discard(self, key: str) -> bool:
+        """Drop the item ``key``; whether it was held."""
+        return self._items.pop(key, None) is not None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -73,6 +80,8 @@ class LiveStore:
         self.rings: dict[str, Ring] = {kind: Ring(backlog) for kind in FORMATTERS}
         self.max_articles = articles
         self.articles: OrderedDict[str, ArticleEntry] = OrderedDict()
+        self.max_incidents = backlog
+        self.incidents: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def add(self, kind: str, record: Mapping[str, Any], time_ms: int) -> Item | None:
         """Keep ``record``; the feed item to send to pages, or None (not streamed, or seen)."""
@@ -81,8 +90,25 @@ class LiveStore:
         if formatter is None:
             return None
         item = formatter(record, time_ms)
+        if kind == "incident":
+            return self._incident(record, item)
         added = self.rings[kind].add(item, replace=kind in UPDATED_IN_PLACE)
         return item if added else None
+
+    def _incident(self, record: Mapping[str, Any], item: Item) -> Item | None:
+        """Keep the incident's latest record; its item, or None when nothing changed."""
+        key = str(record.get("id"))
+        if self.incidents.get(key) == record:
+            return None
+        self.incidents[key] = dict(record)
+        self.incidents.move_to_end(key)
+        while len(self.incidents) > self.max_incidents:
+            self.incidents.popitem(last=False)
+        if item.get("status") in GONE_STATUSES:
+            self.rings["incident"].discard(key)
+            return item
+        self.rings["incident"].add(item, replace=True)
+        return item
 
     def _index(self, kind: str, record: Mapping[str, Any]) -> None:
         article_id = record.get("article_id")
@@ -117,7 +143,10 @@ class LiveStore:
         return view
 
     def record(self, kind: str, record_id: str, article_id: str | None = None) -> Any:
-        """One kept record by kind and id (the article's entry first when ``article_id``)."""
+        """One kept record by kind and id (the article's entry first when ``article_id``); an
+        incident by its id."""
+        if kind == "incident":
+            return self.incidents.get(record_id)
         entries = (
             [self.articles[article_id]]
             if article_id is not None and article_id in self.articles

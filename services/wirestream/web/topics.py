@@ -1,16 +1,22 @@
 """The topics the live view reads, from the contracts' declarations (no name is redeclared).
 
 :data:`STREAMED` maps each record kind to its topic: ``RECORD_TOPICS`` (article, entity, quote,
-event) and, where the contracts declare it, ``incident`` (add it to ``RECORD_TOPICS`` or here).
+event) and ``incident`` (the incident stage's compacted topic, keyed by incident id).
 The raw topic and its dead letters are not consumed: the stream strip reads their offsets only.
 """
 
 from __future__ import annotations
 
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import RAW_ARTICLES, RAW_DEAD_LETTERS, RECORD_TOPICS, TopicSpec
+from wirestream.streaming.topics import (
+    INCIDENTS,
+    RAW_ARTICLES,
+    RAW_DEAD_LETTERS,
+    RECORD_TOPICS,
+    TopicSpec,
+)
 
-STREAMED: dict[str, TopicSpec] = dict(RECORD_TOPICS)
+STREAMED: dict[str, TopicSpec] = {**RECORD_TOPICS, "incident": INCIDENTS}
 """Record kind -> topic, for every kind the service consumes."""
 
 LAG_TOPIC = RAW_ARTICLES

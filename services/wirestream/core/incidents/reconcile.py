@@ -114,8 +114,12 @@ def _ranked(names: Sequence[str]) -> list[str]:
 
 
 def _sources(members: Sequence[IncidentMember]) -> IncidentSources:
+    """Articles, outlets, and independent ones: an article counts as independent unless it is a
+    copy (``duplicate_of``: the copies stage's marking, else the per-worker hint) of another
+    article of the same incident."""
     articles = {m.article_id: m for m in sorted(members, key=lambda m: m.event_id or "")}
-    originals = [m for m in articles.values() if m.duplicate_of is None]
+    # A copy of an article the incident does not hold is the only report of its text here.
+    originals = [m for m in articles.values() if m.duplicate_of not in articles]
     return IncidentSources(
         articles=sorted(articles),
         outlets=sorted({m.outlet for m in articles.values() if m.outlet}),

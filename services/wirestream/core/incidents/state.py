@@ -1,7 +1,7 @@
 """The state of one partition key: its members, what was retracted, what was published.
 
-:meth:`KeyState.apply` takes one :class:`IncidentMember` (an event to add or a retraction) and
-returns the incident records to publish: every incident whose content changed, a last record
+:meth:`KeyState.apply` takes one :class:`IncidentMember` (an event to add, a retraction, or an
+article's copy marking from the copies stage) and returns the incident records to publish: every incident whose content changed, a last record
 (``status: "merged"``, ``merged_into``) for an incident another absorbed (or whose article's
 newer revision now lies in another), and a last record (``status: "dissolved"``) for one whose
 members were all retracted.
@@ -11,7 +11,9 @@ incrementally: an added member joins (and so merges) the groups of the compatibl
 the time window - looked up in a per-day index, so the cost of a member does not grow with the
 key's size - and a removal re-clusters only the group it leaves. The groups are exactly those a
 full :func:`~.cluster.cluster` of the members gives, so the state is a function of the set of
-members and retractions: adding a member twice or replaying a retraction changes nothing, and a
+members, retractions and copy markings (a member's ``duplicate_of`` is its article's marking
+when one was seen, whether before or after the member, else the article record's per-worker
+hint; a marking changes an incident's sources, never its members): adding a member twice or replaying a retraction changes nothing, and a
 retracted event or article revision never comes back. That is what makes the stage correct under
 at-least-once delivery. A newer revision of an article replaces the members of its older
 revisions (the extractor also publishes a retraction for them). Incidents whose newest member is
@@ -54,6 +56,8 @@ class KeyState:
     retracted_events: set[str] = field(default_factory=set)
     retracted_articles: set[str] = field(default_factory=set)
     """``article_id`` (every revision) or ``article_id\\x1frevision``."""
+    copies: dict[str, str | None] = field(default_factory=dict)
+    """Per article id: the copies stage's marking (``duplicate_of``; None: an original)."""
     published: dict[str, IncidentRecord] = field(default_factory=dict)
     """The last active record published per incident id (its ``event_ids`` are its members)."""
     newest: date | None = None
@@ -101,6 +105,39 @@ class KeyState:
             self.retracted_articles.add(f"{retraction.article_id}\x1f{retraction.revision}")
         self.changed.marks = True
 
+    def note_copy(self, mark: IncidentMember) -> None:
+        """Note a copy marking without publishing (one seen before a member of its article)."""
+        self.copies[mark.article_id] = mark.duplicate_of
+        self.changed.marks = True
+
+    def _marked(self, m: IncidentMember) -> IncidentMember:
+        """``m`` with its article's copy marking, when there is one."""
+        if m.article_id not in self.copies or self.copies[m.article_id] == m.duplicate_of:
+            return m
+        return m.model_copy(update={"duplicate_of": self.copies[m.article_id]})
+
+    def _copy(self, mark: IncidentMember) -> list[IncidentRecord]:
+        """Apply a copy marking: the article's members take it and the incidents holding them
+        are built again (their sources change; their members do not)."""
+        self.note_copy(mark)
+        touched: set[str] = set()
+        for event_id, m in sorted(self.members.items()):
+            if m.article_id == mark.article_id and m.duplicate_of != mark.duplicate_of:
+                self.members[event_id] = self._marked(m)
+                self.changed.members.add(event_id)
+                if event_id in self.owner:
+                    touched.add(self.owner[event_id])
+        out: list[IncidentRecord] = []
+        for iid in sorted(touched):
+            before = self.published[iid]
+            members = [self.members[e] for e in before.event_ids if e in self.members]
+            record = build_incident(iid, members, before.merged_from)
+            if record != before:
+                self.published[iid] = record
+                self.changed.incidents.add(iid)
+                out.append(record)
+        return out
+
     def _gone(self, m: IncidentMember) -> list[str]:
         """Members an add or a retraction removes."""
         if m.op == "retract":
@@ -124,8 +161,12 @@ class KeyState:
         policy: Policy = DEFAULT_POLICY,
         horizon_days: int = DEFAULT_HORIZON_DAYS,
     ) -> list[IncidentRecord]:
-        """Take one member or retraction; the records to publish, in a deterministic order."""
+        """Take one member, retraction or copy marking; the records to publish, in a
+        deterministic order."""
         self.changed = Changes()
+        if m.op == "copy":
+            return self._copy(m)
+        m = self._marked(m)
         if m.op == "add" and (m.event_id is None or self._is_retracted(m)):
             return []
         if m.op == "add" and m.event_id in self.members and self.members[m.event_id] == m:
@@ -234,6 +275,7 @@ class KeyState:
         return {
             "retracted_events": sorted(self.retracted_events),
             "retracted_articles": sorted(self.retracted_articles),
+            "copies": dict(sorted(self.copies.items())),
         }
 
     @classmethod
@@ -249,6 +291,7 @@ class KeyState:
             members={m.event_id or "": m for m in loaded},
             retracted_events=set((marks or {}).get("retracted_events", [])),
             retracted_articles=set((marks or {}).get("retracted_articles", [])),
+            copies=dict((marks or {}).get("copies", {})),
             published={r.id: r for r in (IncidentRecord.model_validate(p) for p in published)},
         )
 

@@ -32,6 +32,14 @@ export function countText(count) {
   return `${count.label} ${q}${count.value}${of}`;
 }
 
+// An incident's reconciled count: "killed 5 (4–5, 3 reports)"; "at least", "about" as reconciled.
+export function incidentCountText(count) {
+  const q = QUALIFIERS[count.qualifier] ?? `${count.qualifier} `;
+  const range = count.high === null || count.high === undefined ? `${count.low}+` : `${count.low}–${count.high}`;
+  const reports = `${count.reports} report${count.reports === 1 ? "" : "s"}`;
+  return `${count.label} ${q}${count.value} (${range}, ${reports})`;
+}
+
 export function timeText(ms) {
   if (!ms) return "";
   const d = new Date(ms);

@@ -1,6 +1,8 @@
-// The event feed: newest first, at most pageLimit events, rendered as a virtual list (only the
-// rows in view exist in the DOM), so 10,000 events scroll without freezing.
-import { countText, el, timeText } from "./dom.js";
+// The event feed: newest first, at most pageLimit events and incidents, rendered as a virtual
+// list (only the rows in view exist in the DOM), so 10,000 events scroll without freezing.
+import { countText, el, incidentCountText, timeText } from "./dom.js";
+
+const GONE = new Set(["merged", "dissolved"]); // an incident's last record: it leaves the feed
 
 export const ROW_HEIGHT = 76;
 const OVERSCAN = 6;
@@ -32,6 +34,7 @@ export class Feed {
 
   // items: oldest first; they go on top, newest first. An id already shown is a revised record
   // (the server sends an id again only for kinds revised in place, incidents): it moves to the top.
+  // A merged or dissolved incident is removed (from the feed, and so from the map).
   add(items) {
     const batch = new Map(); // id -> its latest item in this batch, in arrival order
     const revised = new Set();
@@ -41,8 +44,15 @@ export class Feed {
       batch.delete(item.id);
       batch.set(item.id, item);
     }
+    for (const [id, item] of batch) {
+      if (item.kind === "incident" && GONE.has(item.status)) {
+        batch.delete(id);
+        this.ids.delete(id);
+        revised.add(id);
+      }
+    }
     const fresh = [...batch.values()];
-    if (!fresh.length) return;
+    if (!fresh.length && !revised.size) return;
     if (revised.size) this.items = this.items.filter((item) => !revised.has(item.id));
     fresh.reverse();
     this.items = fresh.concat(this.items);
@@ -84,12 +94,14 @@ export class Feed {
   }
 
   row(item) {
-    const row = el("div", "row");
+    const row = el("div", item.kind === "incident" ? "row row-incident" : "row");
     row.dataset.id = item.id;
-    row.dataset.articleId = item.article_id;
+    row.dataset.kind = item.kind;
+    if (item.article_id) row.dataset.articleId = item.article_id;
     row.dataset.type = item.type;
     if (item.id === this.selected) row.classList.add("selected");
     const head = el("div", "row-head");
+    if (item.kind === "incident") head.append(el("span", "badge", "incident"));
     head.append(el("span", `type type-${item.type}`, item.type));
     if (item.mode) head.append(el("span", "mode", item.mode));
     const place = item.place;
@@ -98,7 +110,8 @@ export class Feed {
     }
     head.append(el("span", "time", timeText(item.time)));
     row.append(head);
-    const counts = (item.counts || []).map(countText).join(" · ");
+    const counter = item.kind === "incident" ? incidentCountText : countText;
+    const counts = (item.counts || []).map(counter).join(" · ");
     if (counts) row.append(el("div", "counts", counts));
     const who = el("div", "who");
     who.append(
@@ -107,9 +120,7 @@ export class Feed {
       el("span", "recipients", (item.recipients || []).join(", ") || "—"),
     );
     row.append(who);
-    const article = this.articles.get(item.article_id);
-    const source = article ? [article.source, article.title].filter(Boolean).join(": ") : item.article_id;
-    row.append(el("div", "source", source));
+    row.append(el("div", "source", item.kind === "incident" ? sourcesText(item) : this.source(item)));
     row.addEventListener("click", () => {
       this.selected = item.id;
       this.schedule();
@@ -117,4 +128,23 @@ export class Feed {
     });
     return row;
   }
+
+  source(item) {
+    const article = this.articles.get(item.article_id);
+    return article ? [article.source, article.title].filter(Boolean).join(": ") : item.article_id;
+  }
+}
+
+// "3 articles · 2 outlets · independent: AP, Reuters · reported 10:00Z–12:00Z"
+export function sourcesText(item) {
+  const s = item.sources || {};
+  const n = s.articles || 0;
+  const outlets = (s.outlets || []).length;
+  const parts = [`${n} article${n === 1 ? "" : "s"}`, `${outlets} outlet${outlets === 1 ? "" : "s"}`];
+  const independent = s.independent_outlets || [];
+  parts.push(`independent: ${independent.join(", ") || "—"}`);
+  const first = item.first_reported || "";
+  const last = item.last_reported || "";
+  if (first) parts.push(first === last ? `reported ${first}` : `reported ${first} – ${last}`);
+  return parts.join(" · ");
 }

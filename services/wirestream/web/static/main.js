@@ -26,12 +26,17 @@ function showRecord(kind, record) {
 }
 
 async function openRecord(kind, item) {
-  const query = new URLSearchParams({ article_id: item.article_id }).toString();
+  const query = new URLSearchParams(item.article_id ? { article_id: item.article_id } : {}).toString();
   const response = await fetch(`/api/records/${kind}/${encodeURIComponent(item.id)}?${query}`);
   showRecord(kind, response.ok ? await response.json() : item);
 }
 
+// An event opens its article; an incident (many articles) opens its record.
 function select(item) {
+  if (item.kind === "incident") {
+    openRecord("incident", item);
+    return;
+  }
   showTab("article");
   showArticle($("tab-article"), item.article_id, showRecord);
 }

@@ -1,5 +1,6 @@
 // The map: Natural Earth country outlines (world-atlas, served from /static/vendor/, decoded with
-// topojson-client) in an equirectangular SVG, and a marker per geolocated event in the feed.
+// topojson-client) in an equirectangular SVG, and a marker per geolocated event and incident in
+// the feed (an incident's marker is larger, class marker-incident).
 import { el, svg } from "./dom.js";
 
 const MAX_MARKERS = 2000;
@@ -85,11 +86,18 @@ export class EventMap {
     const fresh = [...wanted.values()].filter((item) => !this.drawn.has(item.id)).reverse();
     for (const item of fresh) {
       const [x, y] = project(item.place.lon, item.place.lat);
-      const marker = svg("circle", { cx: x.toFixed(2), cy: y.toFixed(2), r: 1.6, class: `marker type-${item.type}` });
+      const incident = item.kind === "incident";
+      const marker = svg("circle", {
+        cx: x.toFixed(2),
+        cy: y.toFixed(2),
+        r: incident ? 2.6 : 1.6,
+        class: `marker marker-${item.kind} type-${item.type}`,
+      });
       marker.dataset.id = item.id;
-      marker.dataset.articleId = item.article_id;
+      marker.dataset.kind = item.kind;
+      if (item.article_id) marker.dataset.articleId = item.article_id;
       const title = svg("title");
-      title.textContent = `${item.type} · ${item.place.name || ""}`;
+      title.textContent = `${incident ? "incident " : ""}${item.type} · ${item.place.name || ""}`;
       marker.append(title);
       marker.addEventListener("click", () => this.onSelect(item));
       this.markers.append(marker);
