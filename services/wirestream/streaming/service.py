@@ -101,7 +101,8 @@ class Started(Generic[S]):
 class Startup(Generic[S]):
     """The start-up of one service: ``wirestream worker <name>``.
 
-    ``topics`` gives the declared topics to create when missing (``provision_topics``);
+    ``topics`` gives the declared topics to create when missing (``provision_topics``; none for
+    a read-only service);
     ``add_arguments`` adds the service's own flags to the common ones."""
 
     name: str
@@ -167,8 +168,9 @@ class Startup(Generic[S]):
             },
         )
         require_connection(kafka)
-        if settings.provision_topics:
-            asyncio.run(ensure_topics(kafka, list(self.topics(settings))))
+        topics = list(self.topics(settings))
+        if settings.provision_topics and topics:
+            asyncio.run(ensure_topics(kafka, topics))
         return kafka
 
 
