@@ -17,6 +17,7 @@ from wirestream.copies.loop import CopiesLoop
 from wirestream.copies.settings import CopiesSettings
 from wirestream.copies.topics import PROVISIONED
 from wirestream.streaming.service import Startup, run_until_stopped
+from wirestream.streaming.web import build_web_app
 
 STARTUP = Startup(
     "copies",
@@ -28,13 +29,10 @@ STARTUP = Startup(
 
 async def serve(loop: CopiesLoop) -> int:
     """Serve the web views and run the loop until a signal stops it; the exit status."""
-    return await run_until_stopped(
-        loop,
-        loop.settings,
-        health=partial(web.health, loop),
-        ready=partial(web.readiness, loop),
-        metrics=loop.metrics.render,
+    views = build_web_app(
+        partial(web.health, loop), partial(web.readiness, loop), loop.metrics.render
     )
+    return await run_until_stopped(loop, loop.settings, views)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

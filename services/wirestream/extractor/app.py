@@ -35,6 +35,7 @@ from wirestream.extractor.stories import StoryBook
 from wirestream.extractor.topics import PROVISIONED
 from wirestream.streaming.service import Startup, run_until_stopped
 from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.web import build_web_app
 
 logger = logging.getLogger(__name__)
 
@@ -96,12 +97,15 @@ async def serve(service: ExtractorService) -> int:
     def on_failure(exc: BaseException) -> None:
         service.progress.set_state(LoopState.FAILED, time.monotonic(), exc)
 
+    views = build_web_app(
+        partial(web.health, service.loop),
+        partial(web.readiness, service.loop),
+        service.metrics.render,
+    )
     return await run_until_stopped(
         service.loop,
         settings,
-        health=partial(web.health, service.loop),
-        ready=partial(web.readiness, service.loop),
-        metrics=service.metrics.render,
+        views,
         on_signal=on_signal,
         on_failure=on_failure,
     )

@@ -12,32 +12,36 @@ rest and its env prefix. :class:`Startup` is the start-up every ``main`` goes th
 common flags (``--web-port``, ``--log-level``) and the service's own, read the settings (a flag
 overrides its variable), configure JSON logs, check the connection to the broker (TLS or SASL
 refused: exit now, naming the setting to fix) and create the declared topics that are missing.
-:func:`run_until_stopped` then serves the web views and runs an aiokafka loop until SIGTERM or
-SIGINT; faust services run in faust's worker (:func:`wirestream.streaming.faustapp.run_worker`).
+:func:`run_until_stopped` then serves the web views and runs an asyncio loop (the extractor's
+and copies stage's aiokafka loops, the live view's consumer) until SIGTERM or SIGINT; faust services run in faust's worker (:func:`wirestream.streaming.faustapp.run_worker`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
+from aiohttp import web
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings
 
 from wirestream.errors import ConfigurationError
 from wirestream.streaming.settings import KafkaSettings, settings_error
 from wirestream.streaming.topics import TopicSpec
-from wirestream.streaming.web import Check, WebServer, build_web_app
+from wirestream.streaming.web import WebServer
 
 logger = logging.getLogger(__name__)
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 LOG_LEVELS: tuple[str, ...] = ("DEBUG", "INFO", "WARNING", "ERROR")
+WEB_STOP_TIMEOUT = 10.0
+"""Seconds the web server may take to stop after the loop ended."""
 
 
 class ServiceSettings(BaseSettings):
@@ -184,18 +188,18 @@ class Loop(Protocol):
 async def run_until_stopped(
     loop: Loop,
     settings: ServiceSettings,
+    app: web.Application,
     *,
-    health: Check,
-    ready: Check,
-    metrics: Callable[[], bytes],
     on_signal: Callable[[int], None] | None = None,
     on_failure: Callable[[BaseException], None] | None = None,
+    cleanup: Callable[[], None] | None = None,
 ) -> int:
-    """Serve ``/health``, ``/ready``, ``/metrics`` (:func:`~wirestream.streaming.web.build_web_app`)
-    and run ``loop`` until SIGTERM/SIGINT stop it (``on_signal`` instead of ``loop.stop`` when
-    given); the exit status: 0, or 1 when the loop failed (after ``on_failure``)."""
-    app = build_web_app(health, ready, metrics)
-    web = await WebServer.start(app, settings.web_bind, settings.web_port)
+    """Serve ``app`` (its views built with :func:`~wirestream.streaming.web.build_web_app`, or a
+    service's own aiohttp app holding them) on ``web_bind:web_port`` and run ``loop`` until
+    SIGTERM/SIGINT stop it (``on_signal`` instead of ``loop.stop`` when given). Then ``cleanup``
+    and the server stops (within :data:`WEB_STOP_TIMEOUT`). The exit status: 0, or 1 when the
+    loop failed (after ``on_failure``)."""
+    server = await WebServer.start(app, settings.web_bind, settings.web_port)
     running = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         if on_signal is None:
@@ -210,5 +214,8 @@ async def run_until_stopped(
         logger.exception("the %s failed", settings.SERVICE)
         return 1
     finally:
-        await web.stop()
+        if cleanup is not None:
+            cleanup()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(server.stop(), WEB_STOP_TIMEOUT)
     return 0
