@@ -23,6 +23,7 @@ STARTUP = Startup(
     "copies",
     CopiesSettings,
     topics=lambda settings: PROVISIONED,
+    title="copies stage",
     description="Run the copies stage (settings: WIRESTREAM_COPIES_* variables).",
 )
 

@@ -113,6 +113,8 @@ class Startup(Generic[S]):
     settings_class: type[S]
     topics: Callable[[S], Iterable[TopicSpec]]
     description: str = ""
+    title: str = ""
+    """What the logs call it (default ``name``): ``starting the <title>``."""
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
     log_extra: Callable[[S], dict[str, Any]] = field(default=lambda settings: {})
 
@@ -121,7 +123,8 @@ class Startup(Generic[S]):
         default_port = self.settings_class.model_fields["web_port"].default
         parser = argparse.ArgumentParser(
             prog=f"wirestream worker {self.name}",
-            description=self.description or f"Run the {self.name} ({prefix}* variables).",
+            description=self.description
+            or f"Run the {self.title or self.name} ({prefix}* variables).",
         )
         parser.add_argument(
             "--web-port", type=int, help=f"overrides {prefix}WEB_PORT (default {default_port})"
@@ -163,7 +166,7 @@ class Startup(Generic[S]):
 
         kafka = KafkaSettings.from_env()
         logger.info(
-            f"starting the {self.name}",
+            f"starting the {self.title or self.name}",
             extra={
                 "kafka": kafka.describe(),
                 "topic_prefix": kafka.topic_prefix,
