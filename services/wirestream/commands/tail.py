@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from wirestream.core import jsonio
-from wirestream.errors import ConfigurationError, EnvironmentNotReadyError
+from wirestream.errors import ConfigurationError
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import BY_KEY
 
@@ -122,14 +122,13 @@ async def _assign(consumer: Any, topic: str, *, from_beginning: bool) -> None:
 
 async def tail(args: argparse.Namespace, kafka: KafkaSettings) -> int:
     from aiokafka import AIOKafkaConsumer
-    from aiokafka.errors import KafkaConnectionError
 
     from wirestream.streaming.isolation import ISOLATION_LEVEL
     from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
     spec = BY_KEY.get(args.topic)
     topic = spec.name(kafka) if spec is not None else args.topic
-    from wirestream.streaming.connection import check_connection
+    from wirestream.streaming.connection import check_connection, start_client
 
     await check_connection(kafka)
     consumer = AIOKafkaConsumer(
@@ -139,14 +138,7 @@ async def tail(args: argparse.Namespace, kafka: KafkaSettings) -> int:
         group_id=None,
         isolation_level=ISOLATION_LEVEL,
     )
-    try:
-        await consumer.start()
-    except KafkaConnectionError as exc:
-        await consumer.stop()
-        raise EnvironmentNotReadyError(
-            f"no broker at {kafka.bootstrap_servers} ({exc}): start one with 'wirestream kafka "
-            "start' or set WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS"
-        ) from exc
+    await start_client(consumer, kafka)
     seen = 0
     out = sys.stdout.buffer
     try:
