@@ -24,7 +24,7 @@ from wirestream.streaming.settings import KafkaSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
-WORKERS = ("extractor", "archiver", "alerter", "incidents", "web")
+WORKERS = ("extractor", "archiver", "alerter", "copies", "incidents", "web")
 _DEFAULT = re.compile(r"\$\{([A-Z0-9_]+):-([^}]*)\}")
 
 

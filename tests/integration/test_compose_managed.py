@@ -18,7 +18,7 @@ import yaml
 from wirestream.streaming.settings import KafkaSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("topics", "extractor", "archiver", "alerter", "incidents", "web")
+SERVICES = ("topics", "extractor", "archiver", "alerter", "copies", "incidents", "web")
 GIVEN = {
     "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS": "pkc-00000.eu-west-1.aws.confluent.cloud:9092",
     "WIRESTREAM_KAFKA_SASL_USERNAME": "API-KEY",

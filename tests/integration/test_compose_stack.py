@@ -38,7 +38,7 @@ from fixtures.compose import (
     run,
     start_order,
 )
-from wirestream.testkit.net import free_port
+from wirestream.testkit.net import quiet_port
 from wirestream.testkit.waiting import wait_until
 from wirestream.testkit.webhooks import WebhookReceiver
 
@@ -114,11 +114,11 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert compose_bin is not None
 
     ports = {
-        "WIRESTREAM_COMPOSE_KAFKA_PORT": free_port(),
-        "WIRESTREAM_COMPOSE_EXTRACTOR_PORT": free_port(),
-        "WIRESTREAM_COMPOSE_WEB_PORT": free_port(),
-        "WIRESTREAM_COMPOSE_MINIO_PORT": free_port(),
-        "WIRESTREAM_COMPOSE_MINIO_CONSOLE_PORT": free_port(),
+        "WIRESTREAM_COMPOSE_KAFKA_PORT": quiet_port(),
+        "WIRESTREAM_COMPOSE_EXTRACTOR_PORT": quiet_port(),
+        "WIRESTREAM_COMPOSE_WEB_PORT": quiet_port(),
+        "WIRESTREAM_COMPOSE_MINIO_PORT": quiet_port(),
+        "WIRESTREAM_COMPOSE_MINIO_CONSOLE_PORT": quiet_port(),
     }
     env = podman_env({k: str(v) for k, v in ports.items()})
     # Only the compose files' defaults and this test's settings: nothing from the caller's shell.
@@ -194,7 +194,7 @@ def test_compose_stack_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
                     stack.wait_for(name, condition, timeout=360)
         assert receiver is not None, "no alerter service in the compose file"
         with timings.step("the image's own HEALTHCHECK in each worker"):
-            for name in ("extractor", "archiver", "alerter", "incidents", "web"):
+            for name in ("extractor", "archiver", "alerter", "copies", "incidents", "web"):
                 stack.podman("exec", stack.container(name), "python", "/app/deploy/healthcheck.py")
 
         seed = json.loads(SEED.read_text("utf-8"))
