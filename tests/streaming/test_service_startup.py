@@ -11,13 +11,17 @@ from wirestream.archiver.settings import ArchiverSettings
 from wirestream.copies.settings import CopiesSettings
 from wirestream.errors import ConfigurationError
 from wirestream.extractor.settings import ExtractorSettings
+from wirestream.incidents.settings import IncidentSettings
 from wirestream.streaming.service import ServiceSettings, Startup
+from wirestream.web.settings import WebSettings
 
 SERVICES: list[type[ServiceSettings]] = [
     ExtractorSettings,
     CopiesSettings,
     ArchiverSettings,
     AlerterSettings,
+    IncidentSettings,
+    WebSettings,
 ]
 
 
