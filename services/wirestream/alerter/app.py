@@ -120,11 +120,10 @@ def create_service(
     )
     serve_views(
         app,
+        settings,
         health=partial(web.health, svc),
         ready=partial(web.ready, svc, topics.served()),
         metrics=svc.metrics.render,
-        bind=settings.web_bind,
-        port=settings.web_port,
     )
     return svc
 

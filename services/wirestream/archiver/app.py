@@ -58,11 +58,10 @@ def create_service(settings: ArchiverSettings, kafka: KafkaSettings) -> tuple[fa
     host(app, "archiver", run=archiver.run, stop=archiver.stop)
     serve_views(
         app,
+        settings,
         health=partial(web.health, archiver),
         ready=partial(web.ready, archiver),
         metrics=archiver.metrics.render,
-        bind=settings.web_bind,
-        port=settings.web_port,
     )
     return app, archiver
 

@@ -72,11 +72,10 @@ def create_service(settings: IncidentSettings, kafka: KafkaSettings) -> Incident
     svc.cluster_agent = app.agent(topics.members, name="cluster")(partial(agents.cluster, svc))
     serve_views(
         app,
+        settings,
         health=partial(web.health, svc),
         ready=partial(web.ready, svc, topics.served()),
         metrics=svc.metrics.render,
-        bind=settings.web_bind,
-        port=settings.web_port,
     )
     return svc
 

@@ -34,7 +34,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import faust
 from mode import Service
@@ -43,6 +43,9 @@ from wirestream.streaming.fausthooks import WirestreamApp
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import MAX_REQUEST_BYTES as MAX_REQUEST_BYTES
 from wirestream.streaming.web import Check, WebServer, build_web_app
+
+if TYPE_CHECKING:
+    from wirestream.streaming.service import ServiceSettings
 
 logger = logging.getLogger(__name__)
 
@@ -102,18 +105,19 @@ def build_app(
 
 def serve_views(
     app: faust.App,
+    settings: ServiceSettings,
     *,
     health: Check,
     ready: Check,
     metrics: Callable[[], bytes],
-    bind: str,
-    port: int,
 ) -> None:
-    """Serve ``/health``, ``/ready`` and ``/metrics`` on ``bind:port`` while ``app``'s worker runs.
+    """Serve ``/health``, ``/ready`` and ``/metrics`` on the service's ``web_bind:web_port``
+    while ``app``'s worker runs.
 
     The views are :func:`wirestream.streaming.web.build_web_app`'s, the extractor's too; the
     server starts with the app's services and stops with them."""
     views = build_web_app(health, ready, metrics)
+    bind, port = settings.web_bind, settings.web_port
 
     @app.service
     class WebViews(Service):
