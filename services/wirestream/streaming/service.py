@@ -2,9 +2,10 @@
 
 Each service package has the same files in the same roles - ``settings.py`` (a
 :class:`ServiceSettings`), ``topics.py`` (the declared topics it reads and writes), ``agents.py``
-(its module-level agents or loop), ``web.py`` (its ``/health`` and ``/ready`` checks, served by
-:mod:`wirestream.streaming.web`) and ``app.py`` (its factory and ``main(argv)``, built on
-:class:`Startup`).
+(module-level faust agents) or its loop, ``web.py`` (its ``/health`` and ``/ready`` checks,
+served by :func:`wirestream.streaming.web.build_web_app`), ``metrics.py`` (a
+:class:`~wirestream.streaming.metrics.ServiceMetrics`) and ``app.py`` (its factory and
+``main(argv)``, built on :class:`Startup`); README "Layout" has the table.
 
 :class:`ServiceSettings` holds the fields every service has, under the same names: ``web_port``,
 ``web_bind``, ``log_level``, ``provision_topics``; each service's own settings class adds the
@@ -13,7 +14,9 @@ common flags (``--web-port``, ``--log-level``) and the service's own, read the s
 overrides its variable), configure JSON logs, check the connection to the broker (TLS or SASL
 refused: exit now, naming the setting to fix) and create the declared topics that are missing.
 :func:`run_until_stopped` then serves the web views and runs an asyncio loop (the extractor's
-and copies stage's aiokafka loops, the live view's consumer) until SIGTERM or SIGINT; faust services run in faust's worker (:func:`wirestream.streaming.faustapp.run_worker`).
+and copies stage's aiokafka loops, the live view's consumer) until SIGTERM or SIGINT; faust
+services serve them with :func:`wirestream.streaming.faustapp.serve_views` and run in faust's
+worker (:func:`wirestream.streaming.faustapp.run_worker`).
 """
 
 from __future__ import annotations
