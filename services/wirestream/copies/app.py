@@ -17,6 +17,7 @@ from wirestream.copies.loop import CopiesLoop
 from wirestream.copies.settings import CopiesSettings
 from wirestream.copies.topics import PROVISIONED
 from wirestream.streaming.service import Startup, run_until_stopped
+from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.web import build_web_app
 
 STARTUP = Startup(
@@ -26,6 +27,11 @@ STARTUP = Startup(
     title="copies stage",
     description="Run the copies stage (settings: WIRESTREAM_COPIES_* variables).",
 )
+
+
+def create_service(settings: CopiesSettings, kafka: KafkaSettings) -> CopiesLoop:
+    """The stage's loop (nothing connects yet)."""
+    return CopiesLoop(settings, kafka)
 
 
 async def serve(loop: CopiesLoop) -> int:
@@ -42,4 +48,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = STARTUP.begin(argv).settings
     kafka = STARTUP.connect(settings)
-    return asyncio.run(serve(CopiesLoop(settings, kafka)))
+    return asyncio.run(serve(create_service(settings, kafka)))

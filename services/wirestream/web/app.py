@@ -39,7 +39,7 @@ STARTUP = Startup(
 )
 
 
-async def serve(kafka: KafkaSettings, settings: WebSettings) -> int:
+async def serve(settings: WebSettings, kafka: KafkaSettings) -> int:
     """Run the consumer and the web server until SIGTERM/SIGINT (or the consumer fails)."""
     store = LiveStore(settings.backlog, settings.articles)
     metrics = WebMetrics()
@@ -62,4 +62,4 @@ def main(argv: list[str] | None = None) -> int:
     """Build the live view from its settings (env) and run it until SIGTERM/SIGINT."""
     settings = STARTUP.begin(argv).settings
     kafka = STARTUP.connect(settings)
-    return asyncio.run(serve(kafka, settings))
+    return asyncio.run(serve(settings, kafka))
