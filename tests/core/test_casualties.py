@@ -72,9 +72,35 @@ def casualties(extractor: Extractor, body: str) -> tuple[int, int]:
             (1, 0),
         ),
         ("He was found fatally wounded in his car.", (1, 0)),
+        ("A man was mortally wounded in the shooting.", (1, 0)),
+        ("A man was shot on Sunday. The victim passed away at the hospital.", (1, 0)),
         # stated injuries stay
         ("A man was killed and a woman was wounded in the shooting.", (1, 1)),
         ("The woman walked into a hospital, suffering from a gunshot wound.", (0, 1)),
+        # a gunshot wound says no more than "shot": with as many dead, the wounded one died
+        (
+            "Deputies found Ray Dunmore with a gunshot wound. He was pronounced dead at the scene.",
+            (1, 0),
+        ),
+        (
+            "Officers found a man with multiple gunshot wounds on Pine Street. He died later.",
+            (1, 0),
+        ),
+        # ... unless the wound is said to be minor, or the wounded one is someone else
+        (
+            "A clerk was found with a minor gunshot wound. The robber was found dead nearby.",
+            (1, 1),
+        ),
+        ("A man was found dead and a woman was found with a gunshot wound to the arm.", (1, 1)),
+        ("One man was killed. Another man was found with a gunshot wound to the leg.", (1, 1)),
+        # wounded, then died: one death, no injury
+        ("An officer fired once, wounding Dale Ortiz, who later died at a hospital.", (1, 0)),
+        ("Reports say a man was injured and killed in the crossfire.", (1, 0)),
+        # what is denied is the severity, not the injury; a part of a group is people
+        ("The shooting victim's injuries are not considered life-threatening.", (0, 1)),
+        ("One of the deputies received a minor injury during the shooting.", (0, 1)),
+        ("Deputies found Tomsk Varrow suffering from a gunshot wound in the shooting.", (0, 1)),
+        ("A man was found bleeding from an apparent gunshot wound after the shooting.", (0, 1)),
     ],
 )
 def test_casualty_patterns(extractor: Extractor, body: str, expected: tuple[int, int]) -> None:
@@ -96,6 +122,8 @@ def test_casualty_patterns(extractor: Extractor, body: str, expected: tuple[int,
         ("During a fight one teen hit another in the head with a bat.", (0, 0)),
         # no one hit
         ("Nobody was hurt when shots were fired at the house.", (0, 0)),
+        ("No injuries were reported after shots were fired at the house.", (0, 0)),
+        ("One of the houses received damage when shots were fired.", (0, 0)),
     ],
 )
 def test_casualty_false_positives(

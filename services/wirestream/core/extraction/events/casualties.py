@@ -24,9 +24,11 @@ from wirestream.core.extraction.events.quantities import (
 from wirestream.core.extraction.events.shots import (
     conjoined_kill,
     counts_attackers,
+    died_later,
     fatal_adverb,
     has_own_subject,
     is_shot,
+    passed_away,
 )
 from wirestream.core.extraction.events.triggers import irrealis, negated
 from wirestream.core.extraction.events.victims import (
@@ -273,6 +275,28 @@ def _wound_counts(draft: Draft, numbers: list[NumberMention], ctx: EventContext)
             draft.killed = count
         elif not fatal and draft.injured is None:
             draft.injured = count  # an injury stated as such
+            if _gunshot_wound(noun, lex) and not _second_clause(victim):
+                draft.unstated_survival.add((count.span.start, count.span.end))
+
+
+def _gunshot_wound(noun: Token, lex: EventLexicon) -> bool:
+    """ "found with a gunshot wound", "suffering from gunshot wounds": a wound that, like "shot",
+    does not say whether its victim lived (unlike "injuries", "wounded", "a non-fatal wound")."""
+    if noun.lemma_.lower() not in ("wound", "gunshot"):
+        return False
+    modifiers = {c.lemma_.lower() for c in noun.subtree if c.i < noun.i}
+    if modifiers & lex.words.survived_wound_modifiers:
+        return False
+    return noun.lemma_.lower() == "gunshot" or bool(modifiers & lex.firearm_nouns)
+
+
+def _second_clause(victim: Token) -> bool:
+    """ "a man was found dead and a woman was found with a gunshot wound": the victim is the
+    subject of a clause conjoined to another one with its own subject (someone else)."""
+    verb = victim.head
+    return (
+        victim.dep_ in ("nsubj", "nsubjpass") and verb.dep_ == "conj" and has_own_subject(verb.head)
+    )
 
 
 def _verb_victims(
@@ -305,7 +329,7 @@ def _verb_casualty(
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     if lemma in lex.killed_verbs or lemma in lex.injured_verbs or shot:
         deps: tuple[str, ...] = ("nsubjpass",) if passive else ("dobj",)
-    elif lemma == "die" or (verb.pos_ == "ADJ" and verb.lower_ == "dead"):
+    elif lemma == "die" or passed_away(verb) or (verb.pos_ == "ADJ" and verb.lower_ == "dead"):
         deps = ("nsubj", "nsubjpass")
     else:
         return None
@@ -323,19 +347,27 @@ def _verb_casualty(
         kind = "killed" if fatal_adverb(verb, lex) else "injured"
         survived = any(t.lemma_.lower() == "survive" for t in draft.segment)
         unstated = kind == "injured" and not survived
-    elif lemma in lex.killed_verbs or lemma == "die" or verb.lower_ == "dead":
+    elif lemma in lex.killed_verbs or lemma == "die" or passed_away(verb) or verb.lower_ == "dead":
         kind = "killed"
     elif fatal_adverb(verb, lex):
         kind = "killed"  # "fatally wounded"
+    elif conjoined_kill(verb, lex):
+        return None  # "was injured and killed": the same victims, counted by "killed"
+    elif died_later(head, lex):
+        kind = "killed"  # "wounding Smith, who later died"
     else:
         kind = "injured"
     return kind, value, head, unstated
 
 
-def _counts_others(count: Count, body: str) -> bool:
-    """ "four others were shot", "three more people": victims besides those already counted."""
+def counts_others(count: Count, body: str) -> bool:
+    """ "four others were shot", "three more people", "another man": victims besides those
+    already counted."""
     words = body[count.span.start : count.span.end + 24].lower().split()
-    return bool({w.strip(",.;") for w in words[:4]} & {"other", "others", "more", "additional"})
+    return bool({w.strip(",.;") for w in words[:4]} & OTHERS)
+
+
+OTHERS = frozenset({"other", "others", "more", "additional", "another", "second"})
 
 
 def shot_victims_who_died(drafts: list[Draft], body: str) -> None:
@@ -348,9 +380,9 @@ def shot_victims_who_died(drafts: list[Draft], body: str) -> None:
         injured = draft.injured
         if injured is None or (injured.span.start, injured.span.end) not in draft.unstated_survival:
             continue
-        if injured.value <= killed:
+        if injured.value <= killed and not counts_others(injured, body):
             draft.injured = None
-        elif killed and not _counts_others(injured, body):
+        elif killed and not counts_others(injured, body):
             # "three people were shot, one fatally": the dead are among those shot
             draft.injured = injured.model_copy(update={"value": injured.value - killed})
             draft.unstated_survival.discard((injured.span.start, injured.span.end))

@@ -114,6 +114,14 @@ class EventWords:
     """Projectiles counted as launched and intercepted."""
     age_cues: frozenset[str]
     """Words before a number that make it an age ("aged 25")."""
+    non_actor_entities: frozenset[str]
+    """spaCy entity labels of heads that never act ("Rose Garden", "the Boston Marathon")."""
+    contact_channels: frozenset[str]
+    """Means of contact that are no party ("spoke by phone")."""
+    patient_nouns: frozenset[str]
+    """Event nouns whose possessor is the one it happens to ("his arrest"), not the actor."""
+    survived_wound_modifiers: frozenset[str]
+    """Modifiers by which a wound says its victim lived ("a minor gunshot wound")."""
 
 
 @dataclass(frozen=True)

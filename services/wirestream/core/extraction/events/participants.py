@@ -86,6 +86,10 @@ def _verb_arguments(
         for c in trig.children
     ):
         recipients.append(trig.head)
+    elif trig.dep_ == "relcl" and any(
+        c.lower_ in words.relative_pronouns and c.dep_ == "nsubj" for c in trig.children
+    ):
+        (recipients if undergoer else actors).append(trig.head)  # "the man who killed them"
     if not actors and trig.dep_ in ("xcomp", "conj"):
         actors += _argument_heads(trig.head, ("nsubj",), words)
     if draft.type in _CONSULT_WITH:
@@ -103,7 +107,11 @@ def _noun_arguments(
     actors: list[Token] = []
     recipients: list[Token] = []
     for child in trig.children:
-        if child.dep_ == "poss" or (
+        if syntax.city_modifier(child, ctx):
+            continue  # "the Dallas shooting": the place (records.py), not an actor
+        if child.dep_ == "poss" and trig.lemma_.lower() in words.patient_nouns:
+            recipients.append(child)  # "his arrest", "the general's assassination"
+        elif child.dep_ == "poss" or (
             child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG")
         ):
             actors.append(child)
@@ -111,11 +119,14 @@ def _noun_arguments(
             actors += _prepositional_objects(child, frozenset({"by"}))
     actors += _prepositional_objects(trig, frozenset({"by"}))
     actors += arguments.support_actors(trig, ctx.lex)  # "gunmen launched an attack"
-    actors += arguments.modifier_actors(trig, ctx.lex)  # "police shootings"
+    actors += [  # "police shootings"
+        a for a in arguments.modifier_actors(trig, ctx.lex) if not syntax.city_modifier(a, ctx)
+    ]
     if draft.type in _CONSULT_WITH:
         actors += _prepositional_objects(trig, frozenset({"with", "between"}))
         recipients += _prepositional_objects(trig, frozenset({"to"}))
     elif draft.type == "ASSAULT":
+        actors += _prepositional_objects(trig, frozenset({"between"}))  # "clashes between A and B"
         recipients += _prepositional_objects(trig, words.recipient_prepositions)
         if trig.lemma_.lower() in words.of_recipient_nouns:
             recipients += _prepositional_objects(trig, frozenset({"of"}))
@@ -137,6 +148,12 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
             )
         ):
             draft.anaphoric = True  # "the drones were attacking": picks up an earlier event
+        words = ctx.lex.words
+        if (
+            head.ent_type_ in words.non_actor_entities
+            or head.lemma_.lower() in words.contact_channels
+        ):
+            continue  # "in the Rose Garden", "by phone": where or how, not who
         weapon = head.lemma_.lower() in ctx.lex.mode_cues
         if head.i in trigger_ids or (weapon and head.lemma_.lower() not in ctx.lex.person_nouns):
             continue  # "Russian attacks have killed", "the drones were attacking": no actor

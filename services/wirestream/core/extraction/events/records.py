@@ -6,21 +6,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
 from wirestream.core.contracts import Casualties, EventLocation, EventRecord, QuoteRecord
 from wirestream.core.extraction.events import arguments, syntax
+from wirestream.core.extraction.events.casualties import counts_others
 from wirestream.core.extraction.events.context import Draft, EventContext, PlacePhrase
 from wirestream.core.extraction.spans import body_span
 from wirestream.core.ids import record_id
 
+_CLAUSE_LINKS = frozenset({"xcomp", "advcl", "conj"})
+"""Dependencies by which a trigger verb belongs to its governing verb's clause ("went to Kabul
+to meet", "was killed ... after attacking"): that clause's place phrases are the event's too.
+Not ``ccomp``: "said in Washington that ..." places the saying, not the event."""
+
+
+def _clause_prepositions(trig: Token) -> set[int]:
+    """Token indices whose place phrases are said of ``trig``: its own phrase, the prepositions of
+    the verb it is an argument of (a noun, or a noun in a prepositional phrase: "killed in an
+    attack in X"), of the clause a verb trigger is linked to, and the noun of "X, where ..."."""
+    allowed = {t.i for t in trig.subtree}
+    verb = trig.head
+    if trig.pos_ != "VERB" and trig.dep_ == "pobj" and verb.head.pos_ == "VERB":
+        verb = verb.head
+    linked = trig.pos_ == "VERB" and trig.dep_ in _CLAUSE_LINKS and verb.pos_ == "VERB"
+    if (trig.pos_ != "VERB" and verb.pos_ == "VERB") or linked:
+        allowed.update(c.i for c in verb.children if c.dep_ == "prep")
+    if trig.dep_ == "relcl" and any(c.lower_ == "where" for c in trig.children):
+        allowed.add(trig.head.i)  # "in Kampala, where he was arrested"
+    return allowed
+
 
 def clause_places(draft: Draft, ctx: EventContext) -> list[PlacePhrase]:
-    """Places said of this event: "in/at/near ..." inside a trigger's phrase or its verb's."""
+    """Places said of this event: "in/at/near ..." inside a trigger's phrase or its clause's
+    (:func:`_clause_prepositions`), and a city naming a noun trigger ("the Dallas shooting")."""
     allowed: set[int] = set()
     for trig in draft.triggers:
-        allowed.update(t.i for t in trig.subtree)
-        if trig.pos_ != "VERB" and trig.head.pos_ == "VERB":
-            allowed.update(c.i for c in trig.head.children if c.dep_ == "prep")
+        allowed.update(_clause_prepositions(trig))
     phrases = syntax.place_phrases(draft.segment, ctx)
     doc = ctx.doc
     out = []
@@ -32,11 +54,34 @@ def clause_places(draft: Draft, ctx: EventContext) -> list[PlacePhrase]:
         prep = token.root.head if token.root.dep_ == "pobj" else token.root
         if prep.i in allowed or token.root.i in allowed:
             out.append(phrase)
+    out += _modifier_places(draft.triggers, ctx)
     if not out:  # no named place: a site the trigger governs ("killed at the hospital")
         for start, end, name in arguments.site_phrases(draft.triggers, ctx.body, ctx.lex):
             span = body_span(ctx.body, start, end)
             where = EventLocation(entity_id=None, name=name, country=None, geo=None, span=span)
             out.append(PlacePhrase(location=where, rank=arguments.SITE_RANK))
+    return out
+
+
+def _modifier_places(triggers: list[Token], ctx: EventContext) -> list[PlacePhrase]:
+    """ "the Dallas shooting": a city compounded with a noun trigger is its place."""
+    out: list[PlacePhrase] = []
+    for trig in triggers:
+        if trig.pos_ == "VERB":
+            continue
+        for child in trig.children:
+            entity = syntax.entity_at(ctx.entities, child)
+            if entity is None or not syntax.city_modifier(child, ctx):
+                continue
+            span = body_span(ctx.body, child.idx, child.idx + len(child.text))
+            where = EventLocation(
+                entity_id=entity.id,
+                name=entity.name,
+                country=entity.country,
+                geo=entity.geo,
+                span=span,
+            )
+            out.append(PlacePhrase(location=where, rank=0))
     return out
 
 
@@ -68,6 +113,7 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
         and draft.injured is not None
         and (draft.injured.span.start, draft.injured.span.end) in draft.unstated_survival
         and draft.injured.value <= draft.killed.value
+        and not counts_others(draft.injured, ctx.body)
     ):
         draft.injured = None  # "a man was shot ... he died": the one shot is the one killed
     seg = draft.segment

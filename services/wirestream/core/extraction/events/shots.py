@@ -55,6 +55,23 @@ def conjoined_kill(verb: Token, lex: EventLexicon) -> bool:
     )
 
 
+def passed_away(verb: Token) -> bool:
+    """ "passed away": a death, like "died"."""
+    return verb.lemma_.lower() == "pass" and any(
+        c.dep_ in ("prt", "advmod") and c.lower_ == "away" for c in verb.children
+    )
+
+
+def died_later(victim: Token, lex: EventLexicon) -> bool:
+    """ "wounding Smith, who later died": a relative clause on the victim says they died."""
+    return any(
+        c.dep_ == "relcl"
+        and (c.lemma_.lower() in lex.fatal_wound_verbs or c.lemma_.lower() in lex.killed_verbs)
+        and not any(g.dep_ == "neg" for g in c.children)
+        for c in victim.children
+    )
+
+
 def in_small_clause(verb: Token, lex: EventLexicon) -> bool:
     """ "found two men shot", "left him wounded": the verb's subject is the one it happened to."""
     return (

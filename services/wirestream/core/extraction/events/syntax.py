@@ -126,6 +126,10 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         return Participant(entity_id=entity.id, name=entity.name, span=span)
     if not (head.pos_ in ("NOUN", "PROPN", "NUM") or head.ent_type_):
         return None
+    if not head.is_alpha and not any(c.isalpha() for c in head.text):
+        return None  # punctuation inside a name ("-" of "anti-Mubarak")
+    if head.i + 1 < len(head.doc) and not head.whitespace_ and head.doc[head.i + 1].text == "-":
+        return None  # a prefix ("anti" of "anti-government"), no participant
     start, end = np_bounds(head)
     # "Ukraine's Air Force" -> the Air Force, not Ukraine: only the head names the entity.
     entity = entity_at(entities, head)
@@ -139,6 +143,20 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         if name.startswith(det):
             name = name[len(det) :]
     return Participant(entity_id=None, name=name, span=span)
+
+
+def city_modifier(child: Token, ctx: EventContext) -> bool:
+    """ "the Dallas shooting", "the Paris attacks": a compound or possessive of an event noun
+    that names a city or smaller place, which says where, not who ("U.S. airstrikes")."""
+    if child.dep_ not in ("compound", "poss") or child.ent_type_ not in ("GPE", "LOC", "FAC"):
+        return False
+    entity = entity_at(ctx.entities, child)
+    return (
+        entity is not None
+        and entity.type == "LOCATION"
+        and entity.geo is not None
+        and entity.geo.feature in ("place", "city")
+    )
 
 
 def with_conjuncts(head: Token) -> list[Token]:

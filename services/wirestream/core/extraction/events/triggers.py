@@ -15,6 +15,7 @@ from wirestream.core.extraction.events import syntax
 from wirestream.core.extraction.events.context import Draft, EventContext
 from wirestream.core.extraction.events.lexicon import EventLexicon
 from wirestream.core.extraction.events.quantities import is_projectile, particles
+from wirestream.core.extraction.events.shots import passed_away
 from wirestream.core.extraction.events.victims import person_victim, subject_is_nobody, wound_victim
 from wirestream_contracts.records import EventType
 
@@ -24,6 +25,8 @@ _QUOTE_CHARS = frozenset({"'", '"'})
 def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool] | None:
     """(type, mode, casualty_only) when ``token`` is a trigger candidate."""
     lemma = token.lemma_.lower()
+    if token.ent_type_ in ("DATE", "TIME"):
+        return None  # "in March", "a strike on May 9" is not "strike May"
     if token.pos_ == "VERB":
         entry = lex.triggers.get((lemma, "VERB"))
         if entry is not None:
@@ -33,6 +36,7 @@ def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool
             or lemma in lex.injured_verbs
             or lemma in lex.shot_verbs
             or lemma == "die"
+            or passed_away(token)
         ):
             return "ASSAULT", None, True
         return None
@@ -127,9 +131,20 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
     return bool(lemma in ("sign", "support") and not objects)
 
 
+def _predicate_of(verb: Token) -> bool:
+    """ "the injuries are not (considered) life-threatening": a verb with a predicate complement,
+    whose negation denies what is said of its subject, not that the subject happened."""
+    return any(
+        c.dep_ in ("acomp", "oprd", "attr") or (c.dep_ == "xcomp" and c.pos_ == "ADJ")
+        for c in verb.children
+    )
+
+
 def negated(token: Token) -> bool:
-    """ "did not attack", "never met", "no talks"."""
+    """ "did not attack", "never met", "no talks" (not "the injuries were not serious")."""
     for t in (token, token.head) if token.pos_ != "VERB" else (token,):
+        if t is not token and token.dep_ in ("nsubj", "nsubjpass") and _predicate_of(t):
+            continue
         for child in t.children:
             if child.dep_ == "neg" or child.lower_ in ("never", "no"):
                 return True
@@ -152,7 +167,13 @@ def irrealis(token: Token, lex: EventLexicon) -> bool:
                 return True
             if child.dep_ == "mark" and child.lower_ in lex.words.conditional_marks:
                 return True
-        if current is not token and _irrealis_head(current, lex):
+        # "the injuries are considered minor": what is said of the subject, not irrealis
+        said_of = current.i == token.head.i and token.dep_ in ("nsubj", "nsubjpass")
+        if (
+            current is not token
+            and _irrealis_head(current, lex)
+            and not (said_of and _predicate_of(current))
+        ):
             return True
         if current.dep_ in ("relcl", "ROOT") or current.head is current:
             return False

@@ -17,11 +17,22 @@ from wirestream.core.extraction.spans import body_span
 
 
 def is_person(head: Token, lex: EventLexicon) -> bool:
-    """A person noun, a PERSON entity, or a personal pronoun."""
+    """A person noun, a PERSON entity, a personal pronoun, or a part of people ("one of the
+    officers")."""
     return (
         head.lemma_.lower() in lex.person_nouns
         or head.ent_type_ == "PERSON"
         or (head.pos_ == "PRON" and head.lower_ in ("he", "she", "him", "her", "they", "them"))
+        or (head.pos_ == "NUM" and _of_people(head, lex))
+    )
+
+
+def _of_people(head: Token, lex: EventLexicon) -> bool:
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "of"
+        and any(o.dep_ == "pobj" and o.lemma_.lower() in lex.person_nouns for o in c.children)
+        for c in head.children
     )
 
 
@@ -51,8 +62,12 @@ def wound_victim(noun: Token, lex: EventLexicon) -> Token | None:
         return None
     if verb.dep_ in ("acl", "relcl") and is_person(verb.head, lex):
         return verb.head  # "a man who had suffered critical injuries"
+    # only people get gunshot wounds: a name spaCy does not know suffers one too
+    gunshot = any(c.lemma_.lower() in lex.firearm_nouns for c in noun.children)
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and is_person(child, lex):
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+            is_person(child, lex) or (gunshot and child.pos_ == "PROPN")
+        ):
             return child
     if verb.dep_ in ("xcomp", "advcl", "conj"):
         # "appeared to suffer injuries", "arrived at a hospital suffering from a gunshot wound"

@@ -1,0 +1,149 @@
+"""Who, whom and where from the syntax of the trigger (issue 15, second pass): relative clauses,
+possessors of patient nouns, "between" sides, clause places, city modifiers, nominal triggers.
+Texts written for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from wirestream.core.contracts import Article, EventRecord
+from wirestream.core.extraction import Extractor
+
+PUBLISHED = datetime(2024, 7, 24, 12, 0, tzinfo=UTC)
+
+
+def events_of(extractor: Extractor, body: str) -> list[EventRecord]:
+    article = Article(id="a", body=body, published_at=PUBLISHED, language="en")
+    return extractor.extract(article).events
+
+
+def one(extractor: Extractor, body: str, etype: str) -> EventRecord:
+    found = [e for e in events_of(extractor, body) if e.type == etype]
+    assert len(found) == 1, [(e.type, e.trigger.text) for e in events_of(extractor, body)]
+    return found[0]
+
+
+def actor_texts(event: EventRecord) -> set[str]:
+    return {p.span.text for p in event.actors}
+
+
+def test_relative_clause_subject_is_the_actor(extractor: Extractor) -> None:
+    event = one(extractor, "Police are looking for the gunman who attacked two guards.", "ASSAULT")
+    assert any("gunman" in a for a in actor_texts(event))
+
+
+def test_relative_clause_subject_of_a_death_is_no_actor(extractor: Extractor) -> None:
+    event = one(extractor, "Relatives mourned the soldiers who died in the ambush.", "ASSAULT")
+    assert not any("soldiers" in a for a in actor_texts(event))
+
+
+def test_possessor_of_an_arrest_is_the_one_arrested(extractor: Extractor) -> None:
+    event = one(extractor, "Marta Oyelaran lost her job after her arrest in Lagos.", "COERCE")
+    assert not event.actors
+    assert [p.span.text for p in event.recipients] == ["her"]
+
+
+def test_possessor_of_an_attack_stays_the_actor(extractor: Extractor) -> None:
+    event = one(extractor, "Russia's attack on Kharkiv killed three people.", "ASSAULT")
+    assert "Russia" in {p.name for p in event.actors}
+    assert "Kharkiv" in {p.name for p in event.recipients}
+
+
+def test_both_sides_of_a_clash(extractor: Extractor) -> None:
+    event = one(
+        extractor, "Two soldiers were hurt in clashes between troops and rebels.", "ASSAULT"
+    )
+    assert {"troops", "rebels"} <= actor_texts(event)
+
+
+def test_no_prefix_or_punctuation_as_actor(extractor: Extractor) -> None:
+    for event in events_of(extractor, "Anti-government protesters marched through Caracas."):
+        assert all(a.span.text.lower() not in ("anti", "-") for a in event.actors)
+
+
+def test_place_of_the_clause_a_noun_trigger_sits_in(extractor: Extractor) -> None:
+    event = one(extractor, "Four people were killed in a bombing in Peshawar on Friday.", "ASSAULT")
+    assert event.location is not None and event.location.span.text == "Peshawar"
+
+
+def test_place_of_a_relative_where_clause(extractor: Extractor) -> None:
+    event = one(
+        extractor, "He asked why he was not charged in Kampala, where he was arrested.", "COERCE"
+    )
+    assert event.location is not None and event.location.name == "Kampala"
+
+
+def test_place_said_of_the_speaking_is_not_the_events(extractor: Extractor) -> None:
+    # "in Washington" places the saying; the attack's clause names no place
+    events = events_of(
+        extractor, "Speaking in Washington, the minister said rebels had attacked the convoy."
+    )
+    assault = [e for e in events if e.type == "ASSAULT"]
+    assert assault and all(e.location is None or e.location.name != "Washington" for e in assault)
+
+
+def test_city_modifier_is_the_place_not_the_actor(extractor: Extractor) -> None:
+    event = one(extractor, "Mourners gathered a year after the Dallas shooting.", "ASSAULT")
+    assert event.location is not None and event.location.name == "Dallas"
+    assert "Dallas" not in {p.name for p in event.actors}
+
+
+@pytest.mark.parametrize(
+    ("body", "etype", "trigger"),
+    [
+        ("Officers took the driver into custody after the chase.", "COERCE", "custody"),
+        ("Thousands joined a march to the parliament building.", "PROTEST", "march"),
+        ("His detention by border guards drew protests from Ankara.", "COERCE", "detention"),
+    ],
+)
+def test_nominal_triggers(extractor: Extractor, body: str, etype: str, trigger: str) -> None:
+    assert trigger in {e.trigger.text for e in events_of(extractor, body) if e.type == etype}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The files stayed in the custody of the court clerk.",  # custody, no one taken into it
+        "The new detention centre opened near the border.",  # a building
+        "Sales rose sharply in March, the company said.",  # the month
+    ],
+)
+def test_no_nominal_false_triggers(extractor: Extractor, body: str) -> None:
+    assert not [e for e in events_of(extractor, body) if e.type in ("COERCE", "PROTEST")]
+
+
+def test_weapon_and_place_are_no_actors(extractor: Extractor) -> None:
+    event = one(extractor, "A soldier was killed by an improvised explosive device.", "ASSAULT")
+    assert not event.actors
+    assert event.mode == "explosives"
+
+
+def test_channel_is_no_party(extractor: Extractor) -> None:
+    event = one(extractor, "Olaf Brenner spoke with Ines Laval by phone on Monday.", "CONSULT")
+    names = {p.span.text for p in (*event.actors, *event.recipients)}
+    assert "phone" not in names
+    assert "Olaf Brenner" in names
+
+
+@pytest.mark.parametrize(
+    ("body", "trigger"),
+    [
+        ("The killing of the two aid workers shocked the town.", "killing"),
+        ("Two soldiers died in a skirmish near the dam.", "skirmish"),
+    ],
+)
+def test_nominal_assault_triggers(extractor: Extractor, body: str, trigger: str) -> None:
+    assert trigger in {e.trigger.text for e in events_of(extractor, body) if e.type == "ASSAULT"}
+
+
+def test_speaking_without_a_partner_is_no_meeting(extractor: Extractor) -> None:
+    assert not [
+        e for e in events_of(extractor, "The mayor spoke about the budget.") if e.type == "CONSULT"
+    ]
+
+
+def test_an_armed_role_killed_is_a_person_victim(extractor: Extractor) -> None:
+    event = one(extractor, "A rebel commander was killed in the village.", "ASSAULT")
+    assert event.casualties.killed is not None and event.casualties.killed.value == 1
