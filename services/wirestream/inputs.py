@@ -62,7 +62,19 @@ def parse_article(data: Any, location: str) -> Article:
 
 
 def decode_article(raw: bytes, location: str) -> Article:
-    """Bytes (UTF-8 JSON) to an article; raises InputError with stage 'decode' or 'validate'."""
+    """Bytes (UTF-8 JSON) to an article; raises InputError with stage 'decode' or 'validate'.
+
+    The bytes are parsed as they are (orjson checks the UTF-8 itself); only bytes that fail are
+    decoded step by step, to say whether the UTF-8 or the JSON is wrong."""
+    try:
+        data = jsonio.loads(raw)
+    except ValueError:
+        data = _decode_failure(raw, location)
+    return parse_article(data, location)
+
+
+def _decode_failure(raw: bytes, location: str) -> Any:
+    """Why ``raw`` is not a JSON value: InputError (stage ``decode``) naming the bad UTF-8 or JSON."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -72,10 +84,9 @@ def decode_article(raw: bytes, location: str) -> Article:
             location=location,
         ) from exc
     try:
-        data = jsonio.loads(text)
+        return jsonio.loads(text)
     except ValueError as exc:
         raise InputError(f"not JSON: {exc}", stage="decode", location=location) from exc
-    return parse_article(data, location)
 
 
 def _from_text(text: str, location: str, stem: str) -> Article:

@@ -304,6 +304,41 @@ def example_messages() -> dict[str, Any]:
         "event": result.events[0] if result.events else None,
     }
     raw = jsonio.dumps(EXAMPLE_ARTICLE)
+    dead = _dead_letter_example()
+    record_ids = [r.id for r in result.events[:1]] or [result.article.id]
+    alert = AlertRecord(
+        id="alr_example",
+        rule="casualties-in-ukraine",
+        severity="high",
+        summary="ASSAULT in Ukraine: at least 2 injured (Ukraine's Air Force)",
+        record_ids=record_ids,
+        article_ids=[article.id],
+        fired_at="2024-03-04T09:31:02Z",
+    )
+    out: dict[str, Any] = {
+        **_incident_examples(result.article, result.events),
+        "raw": jsonio.loads(raw),
+        **_state_examples(article, result),
+        "raw_dlq": dead.model_dump(mode="json"),
+        "alerts": alert.model_dump(mode="json"),
+        "alerts_dlq": dead.model_copy(
+            update={"stage": "deliver", "service": "alerter", "error_type": "DeliveryError"}
+        ).model_dump(mode="json"),
+    }
+    for kind, topic_key in (
+        ("article", "articles"),
+        ("entity", "entities"),
+        ("quote", "quotes"),
+        ("event", "events"),
+    ):
+        record = first[kind]
+        if record is not None:
+            out[topic_key] = record.model_dump(mode="json")
+    return out
+
+
+def _dead_letter_example() -> DeadLetter:
+    """The dead letter of a raw message without a body."""
     bad = b'{"title": "no body"}'
     dead = DeadLetter(
         stage="validate",
@@ -316,16 +351,11 @@ def example_messages() -> dict[str, Any]:
         failed_at="2024-03-04T09:31:00Z",
         service="extractor",
     )
-    record_ids = [r.id for r in result.events[:1]] or [result.article.id]
-    alert = AlertRecord(
-        id="alr_example",
-        rule="casualties-in-ukraine",
-        severity="high",
-        summary="ASSAULT in Ukraine: at least 2 injured (Ukraine's Air Force)",
-        record_ids=record_ids,
-        article_ids=[article.id],
-        fired_at="2024-03-04T09:31:02Z",
-    )
+    return dead
+
+
+def _state_examples(article: Article, result: Any) -> dict[str, Any]:
+    """The retraction, fingerprint, story-version and copy examples of the example article."""
     fingerprint = FingerprintEntry(
         article_id=article.id, fingerprint=result.article.fingerprint, timestamp=1709544600.0
     )
@@ -355,30 +385,13 @@ def example_messages() -> dict[str, Any]:
         fingerprint=result.article.fingerprint,
         timestamp=1709544660.0,
     )
-    out: dict[str, Any] = {
-        **_incident_examples(result.article, result.events),
-        "raw": jsonio.loads(raw),
+    return {
         "retractions": retraction.model_dump(mode="json"),
         "fingerprints": fingerprint.model_dump(mode="json"),
         "stories": story.model_dump(mode="json"),
         "copy_fingerprints": fingerprint.model_dump(mode="json"),
         "copies": copy.model_dump(mode="json"),
-        "raw_dlq": dead.model_dump(mode="json"),
-        "alerts": alert.model_dump(mode="json"),
-        "alerts_dlq": dead.model_copy(
-            update={"stage": "deliver", "service": "alerter", "error_type": "DeliveryError"}
-        ).model_dump(mode="json"),
     }
-    for kind, topic_key in (
-        ("article", "articles"),
-        ("entity", "entities"),
-        ("quote", "quotes"),
-        ("event", "events"),
-    ):
-        record = first[kind]
-        if record is not None:
-            out[topic_key] = record.model_dump(mode="json")
-    return out
 
 
 def _incident_examples(article: Any, events: Any) -> dict[str, Any]:

@@ -18,7 +18,8 @@ import pytest
 
 import wirestream
 from alerter.conftest import event
-from wirestream.alerter.app import AlerterService, create_service
+from wirestream.alerter.agents import AlerterService
+from wirestream.alerter.app import create_service
 from wirestream.alerter.rules import parse_rules
 from wirestream.alerter.settings import AlerterSettings
 from wirestream.core import jsonio

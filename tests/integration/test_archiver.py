@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,14 +56,6 @@ def ws_kafka(kafka_bootstrap: str, unique_name: Callable[[str], str]) -> KafkaSe
     )
     asyncio.run(ensure_topics(settings, list(RECORD_TOPICS.values())))
     return settings
-
-
-@pytest.fixture
-def workers() -> Iterator[list[WorkerProcess]]:
-    started: list[WorkerProcess] = []
-    yield started
-    for worker in started:
-        worker.stop()
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ import pytest
 from integration.test_extractor_stream import make_article
 from wirestream.core import jsonio
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.testkit.records import RecordCollector, publish
+from wirestream.testkit.records import RecordCollector, collect_complete, publish
 from wirestream.testkit.waiting import wait_until
 from wirestream.testkit.workers import WorkerProcess, start_workers
 
@@ -55,19 +55,6 @@ def deep_article_bytes() -> bytes:
 def status(worker: WorkerProcess, path: str) -> tuple[int, dict[str, Any]]:
     code, body = worker.get(path)
     return code, (json.loads(body) if body else {})
-
-
-async def collect_all(
-    kafka: KafkaSettings, ids: list[str], dead: int, timeout: float
-) -> RecordCollector:
-    collector = RecordCollector(kafka)
-    await collector.start()
-    try:
-        missing = await collector.until_complete(ids, timeout=timeout, dead_letters=dead)
-    finally:
-        await collector.stop()
-    assert not missing, f"{len(missing)} articles never came out, e.g. {missing[:5]}"
-    return collector
 
 
 def visible_twice(collector: RecordCollector) -> dict[str, int]:
@@ -110,7 +97,9 @@ def test_poison_is_dead_lettered_and_neighbours_are_untouched(
         messages.insert(position, (key.encode(), value))
     asyncio.run(publish(kafka, messages))
     ids = [str(a["id"]) for a in articles]
-    collector = asyncio.run(collect_all(kafka, ids + list(poison), len(poison), 180.0))
+    collector = asyncio.run(
+        collect_complete(kafka, ids + list(poison), dead_letters=len(poison), timeout=180.0)
+    )
 
     assert all(collector.articles[i].dead_letters == [] for i in ids)
     stages = {key: collector.articles[key].dead_letters[0] for key in poison}
@@ -176,7 +165,7 @@ def test_sigkill_of_one_of_two_workers_is_taken_over_within_45s(
 
     took = asyncio.run(kill_mid_stream())
     assert took <= TAKEOVER_BOUND, f"takeover took {took:.1f}s"
-    collector = asyncio.run(collect_all(kafka, ids, 0, 180.0))
+    collector = asyncio.run(collect_complete(kafka, ids, timeout=180.0))
     assert visible_twice(collector) == {}
     assert collector.raw_values["raw_dlq"] == []
     assert status(survivor, "/health")[0] == 200
@@ -234,7 +223,7 @@ def test_a_stuck_partition_turns_health_red_and_the_others_go_on(
     stuck_partition = stalled[0]["partition"]
     same = [a for a in others if _partition_of(kafka, str(a["id"])) == stuck_partition]
     ids = [str(a["id"]) for a in others if a not in same]
-    asyncio.run(collect_all(kafka, ids, 0, 60.0))
+    asyncio.run(collect_complete(kafka, ids, timeout=60.0))
 
 
 def _partition_of(kafka: KafkaSettings, key: str) -> int:

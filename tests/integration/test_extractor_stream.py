@@ -20,7 +20,7 @@ import pytest
 from wirestream.core import jsonio
 from wirestream.core.contracts import Article
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.testkit.records import RecordCollector, publish
+from wirestream.testkit.records import RecordCollector, collect_complete, publish
 from wirestream.testkit.workers import WorkerProcess, start_workers
 
 pytestmark = pytest.mark.integration
@@ -134,19 +134,6 @@ def without_duplicate_marks(value: bytes) -> dict[str, object]:
     return dict(data)
 
 
-async def collect(
-    kafka: KafkaSettings, ids: list[str], dead: int, timeout: float
-) -> RecordCollector:
-    collector = RecordCollector(kafka)
-    await collector.start()
-    try:
-        missing = await collector.until_complete(ids, timeout=timeout, dead_letters=dead)
-    finally:
-        await collector.stop()
-    assert not missing, f"{len(missing)} articles never completed, e.g. {missing[:5]}"
-    return collector
-
-
 def test_two_workers_200_articles_and_bad_input(
     ws_kafka: KafkaSettings,
     workers: list[WorkerProcess],
@@ -163,7 +150,9 @@ def test_two_workers_200_articles_and_bad_input(
         messages.insert(position, (key.encode(), value))
     asyncio.run(publish(kafka, messages))
     ids = [str(a["id"]) for a in articles]
-    collector = asyncio.run(collect(kafka, ids + list(BAD_INPUTS), len(BAD_INPUTS), 240.0))
+    collector = asyncio.run(
+        collect_complete(kafka, ids + list(BAD_INPUTS), dead_letters=len(BAD_INPUTS), timeout=240.0)
+    )
 
     assert collector.conflicting_ids() == {}
     for key, stage in EXPECTED_STAGE.items():
@@ -232,7 +221,7 @@ def test_sigterm_then_sigkill_mid_stream_lose_nothing_and_replay_identically(
     asyncio.run(interrupt_mid_stream(start("a"), 25, "sigterm"))
     asyncio.run(interrupt_mid_stream(start("b"), 70, "sigkill"))
     start("c")
-    collector = asyncio.run(collect(kafka, ids, 0, 240.0))
+    collector = asyncio.run(collect_complete(kafka, ids, timeout=240.0))
     assert collector.conflicting_ids() == {}
     assert collector.raw_values["raw_dlq"] == []
 
@@ -271,7 +260,7 @@ def test_broker_restart_mid_stream_recovers_by_itself(
         await broker.astart()  # type: ignore[attr-defined]
 
     asyncio.run(restart_mid_stream())
-    collector = asyncio.run(collect(kafka, ids, 0, 240.0))
+    collector = asyncio.run(collect_complete(kafka, ids, timeout=240.0))
     assert collector.conflicting_ids() == {}
     assert workers[0].alive()
 

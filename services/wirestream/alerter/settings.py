@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
-from wirestream.errors import ConfigurationError
-from wirestream.streaming.settings import settings_error
+from wirestream.streaming.service import ServiceSettings
 
 ENV_PREFIX = "WIRESTREAM_ALERTER_"
 
@@ -23,7 +22,7 @@ def _split(value: Any) -> Any:
     return value
 
 
-class AlerterSettings(BaseSettings):
+class AlerterSettings(ServiceSettings):
     """The rules, the webhooks' limits, and the worker's identity.
 
     - ``rules_file`` — ``WIRESTREAM_ALERTER_RULES_FILE``; default ``deploy/alerter/rules.yaml``.
@@ -47,9 +46,13 @@ class AlerterSettings(BaseSettings):
     - ``web_port`` — ``WIRESTREAM_ALERTER_WEB_PORT``; default 6068 (``/health``, ``/ready``,
       ``/metrics``; nothing else is served). ``web_bind`` — ``WIRESTREAM_ALERTER_WEB_BIND``;
       default ``127.0.0.1`` (loopback only; ``0.0.0.0`` in a container whose port is scraped).
+    - ``log_level`` — ``WIRESTREAM_ALERTER_LOG_LEVEL``; default ``INFO`` (``--log-level`` overrides it).
+    - ``provision_topics`` — ``WIRESTREAM_ALERTER_PROVISION_TOPICS``; default true: create the
+      declared topics that are missing before starting.
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    SERVICE: ClassVar[str] = "alerter"
 
     rules_file: Path = Path("deploy/alerter/rules.yaml")
     webhook_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -62,7 +65,6 @@ class AlerterSettings(BaseSettings):
     group_id: str = Field(default="wirestream-alerter", min_length=1)
     data_dir: Path = Path("var/alerter")
     web_port: int = Field(default=6068, ge=1, le=65535)
-    web_bind: str = Field(default="127.0.0.1", min_length=1)
 
     @field_validator("webhook_allowlist", "webhook_allow_networks", mode="before")
     @classmethod
@@ -73,16 +75,6 @@ class AlerterSettings(BaseSettings):
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
         return [v.lower().rstrip(".") for v in value]
-
-    @classmethod
-    def from_env(cls) -> AlerterSettings:
-        """Read the environment; a bad value raises ConfigurationError naming the variable."""
-        try:
-            return cls()
-        except ValidationError as exc:
-            raise ConfigurationError(
-                f"invalid alerter settings: {settings_error(exc, ENV_PREFIX)}"
-            ) from exc
 
     def __str__(self) -> str:
         return (

@@ -27,9 +27,9 @@ from wirestream.archiver.metrics import ArchiverMetrics
 from wirestream.archiver.parquet import Message, safe
 from wirestream.archiver.settings import ArchiverSettings
 from wirestream.archiver.store import ArchiveStore
+from wirestream.archiver.topics import ARCHIVED_TOPICS
 from wirestream.streaming.isolation import ISOLATION_LEVEL
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import ARCHIVED_TOPICS
 
 logger = logging.getLogger(__name__)
 

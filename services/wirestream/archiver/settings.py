@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
 
-from wirestream.errors import ConfigurationError
-from wirestream.streaming.settings import settings_error
+from wirestream.streaming.service import ServiceSettings
 
 ENV_PREFIX = "WIRESTREAM_ARCHIVER_"
 
 
-class ArchiverSettings(BaseSettings):
+class ArchiverSettings(ServiceSettings):
     """Where the archive lives and when the archiver writes a file.
 
     - ``archive_url`` — ``WIRESTREAM_ARCHIVER_ARCHIVE_URL``; default ``./var/archive`` (a local
@@ -40,6 +40,7 @@ class ArchiverSettings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    SERVICE: ClassVar[str] = "archiver"
 
     archive_url: str = "./var/archive"
     s3_endpoint: str | None = None
@@ -51,7 +52,6 @@ class ArchiverSettings(BaseSettings):
     group_id: str = Field(default="wirestream-archiver", min_length=1)
     data_dir: Path = Path("var/archiver")
     web_port: int = Field(default=6067, ge=1, le=65535)
-    web_bind: str = Field(default="127.0.0.1", min_length=1)
     exit_after_write: bool = False
 
     @field_validator("archive_url")
@@ -62,16 +62,6 @@ class ArchiverSettings(BaseSettings):
         if not value.strip():
             raise ValueError("must not be empty")
         return value
-
-    @classmethod
-    def from_env(cls) -> ArchiverSettings:
-        """Read the environment; a bad value raises ConfigurationError naming the variable."""
-        try:
-            return cls()
-        except ValidationError as exc:
-            raise ConfigurationError(
-                f"invalid archiver settings: {settings_error(exc, ENV_PREFIX)}"
-            ) from exc
 
     def __str__(self) -> str:
         return (

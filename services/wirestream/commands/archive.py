@@ -54,6 +54,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _archive_option(query)
     query.set_defaults(run=run_query)
 
+    _add_compact(actions)
+
+
+def _add_compact(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     compact = actions.add_parser(
         "compact",
         help="merge the small files of each kind/date folder into one (idempotent, crash-safe)",

@@ -131,27 +131,13 @@ def run(args: argparse.Namespace) -> int:
         rate = len(articles) / seconds if seconds else 0.0
         print(f"round {round_no + 1} {variant}: {seconds:.1f} s, {rate:.1f} articles/s", file=sys.stderr)  # fmt: skip
 
-    results = bench.run_offline(
-        articles, rounds=args.rounds, batch_size=DEFAULT_BATCH_SIZE, on_round=progress
-    )
-    offline = {v: r.as_dict(len(articles), n_words) for v, r in results.items()}
+    offline = _run_offline(articles, n_words, args.rounds)
     spacy_rate = offline["spacy"]["articles_per_second"]
     ratio = offline["extractor"]["articles_per_second"] / spacy_rate if spacy_rate else 0.0
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    charts = ["bench-throughput.png"]
-    report.panels(
-        out / "bench-throughput.png",
-        f"Offline: {len(articles)} articles x {args.rounds} rounds, batch size {DEFAULT_BATCH_SIZE}",
-        {
-            "articles/s": {
-                bench.LABELS[v]: offline[v]["articles_per_second"] for v in bench.VARIANTS
-            },
-            "words/s": {bench.LABELS[v]: offline[v]["words_per_second"] for v in bench.VARIANTS},
-            "peak RSS (MiB)": {bench.LABELS[v]: offline[v]["peak_rss_mib"] for v in bench.VARIANTS},
-        },
-    )
+    charts = [_offline_chart(out, offline, len(articles), args.rounds)]
 
     kafka: dict[str, Any] | None = None
     if args.kafka:
@@ -178,6 +164,56 @@ def run(args: argparse.Namespace) -> int:
     }
     report.write_json(out / "bench.json", payload)
 
+    _print_summary(offline, ratio, kafka, len(articles), n_words, args.rounds)
+    print(f"\nWrote {out / 'bench.json'} and {len(charts)} chart(s) in {out}/.")
+    return 0
+
+
+def _run_offline(articles: list[Any], n_words: int, rounds: int) -> dict[str, Any]:
+    """Every variant ``rounds`` times over ``articles`` (progress on standard error)."""
+    from wirestream.core.extraction.pipeline import DEFAULT_BATCH_SIZE
+    from wirestream.evaluation import bench
+
+    def progress(round_no: int, variant: str, seconds: float) -> None:
+        rate = len(articles) / seconds if seconds else 0.0
+        print(f"round {round_no + 1} {variant}: {seconds:.1f} s, {rate:.1f} articles/s", file=sys.stderr)  # fmt: skip
+
+    results = bench.run_offline(
+        articles, rounds=rounds, batch_size=DEFAULT_BATCH_SIZE, on_round=progress
+    )
+    return {v: r.as_dict(len(articles), n_words) for v, r in results.items()}
+
+
+def _offline_chart(out: Path, offline: dict[str, Any], n_articles: int, rounds: int) -> str:
+    """Draw the offline throughput and memory chart in ``out``; its file name."""
+    from wirestream.core.extraction.pipeline import DEFAULT_BATCH_SIZE
+    from wirestream.evaluation import bench, report
+
+    report.panels(
+        out / "bench-throughput.png",
+        f"Offline: {n_articles} articles x {rounds} rounds, batch size {DEFAULT_BATCH_SIZE}",
+        {
+            "articles/s": {
+                bench.LABELS[v]: offline[v]["articles_per_second"] for v in bench.VARIANTS
+            },
+            "words/s": {bench.LABELS[v]: offline[v]["words_per_second"] for v in bench.VARIANTS},
+            "peak RSS (MiB)": {bench.LABELS[v]: offline[v]["peak_rss_mib"] for v in bench.VARIANTS},
+        },
+    )
+    return "bench-throughput.png"
+
+
+def _print_summary(
+    offline: dict[str, Any],
+    ratio: float,
+    kafka: dict[str, Any] | None,
+    n_articles: int,
+    n_words: int,
+    rounds: int,
+) -> None:
+    """The offline table, the ratio and the Kafka table on standard output."""
+    from wirestream.evaluation import bench, report
+
     header = ["offline", "articles/s", "words/s", "peak RSS (MiB)", "RSS after load (MiB)"]
     rows = [
         [
@@ -191,14 +227,12 @@ def run(args: argparse.Namespace) -> int:
     ]
     print(report.markdown_table(header, rows))
     print(
-        f"\nratio extract/spaCy: {ratio:.2f} ({len(articles)} articles, {n_words} words, "
-        f"{args.rounds} alternating rounds each)"
+        f"\nratio extract/spaCy: {ratio:.2f} ({n_articles} articles, {n_words} words, "
+        f"{rounds} alternating rounds each)"
     )
     if kafka is not None:
         print()
         print(report.markdown_table(kafka["header"], kafka["rows"]))
-    print(f"\nWrote {out / 'bench.json'} and {len(charts)} chart(s) in {out}/.")
-    return 0
 
 
 def _model_version(name: str) -> str | None:

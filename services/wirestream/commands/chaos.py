@@ -14,7 +14,9 @@ import random
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from wirestream.chaos import plan as defaults
 
@@ -40,7 +42,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "KAFKA_BOOTSTRAP_SERVERS is given; broker faults need the own broker."
         ),
     )
-    add = parser.add_argument
+    _add_run_options(parser.add_argument)
+    _add_check_options(parser.add_argument)
+    parser.set_defaults(run=run)
+
+
+def _add_run_options(add: Callable[..., Any]) -> None:
+    """What one run does: how many workers, articles, faults of which kinds."""
     add(
         "--runs", type=int, default=DEFAULT_RUNS, metavar="K", help=f"runs (default {DEFAULT_RUNS})"
     )
@@ -91,6 +99,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=defaults.DEFAULT_BURST,
         help=f"poison messages per poison burst (default {defaults.DEFAULT_BURST})",
     )
+
+
+def _add_check_options(add: Callable[..., Any]) -> None:
+    """How a run is checked and reported, its data and its broker."""
     add(
         "--timeout",
         type=float,
@@ -138,7 +150,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add("--work-dir", metavar="DIR", help=f"worker logs per run (default {DEFAULT_WORK_DIR})")
     add("--json", metavar="PATH", help="also write the report as JSON")
-    parser.set_defaults(run=run)
 
 
 def config_from(args: argparse.Namespace, external: bool) -> defaults.ChaosConfig:

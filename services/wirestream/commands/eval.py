@@ -6,7 +6,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wirestream.evaluation.data import Task
 
 DEFAULT_OUT = "var/eval"
 
@@ -51,25 +54,9 @@ def run(args: argparse.Namespace) -> int:
     from wirestream.core.extraction import Extractor
     from wirestream.core.extraction.pipeline import DEFAULT_MODEL
     from wirestream.evaluation import data, report, tasks
-    from wirestream.evaluation.data import DataNotFoundError
 
     root = data.resolve_data_dir(args.data)
-    wanted: tuple[data.Task, ...] = (args.only,) if args.only else data.TASKS
-    found: dict[data.Task, dict[str, Path]] = {}
-    missing: list[str] = []
-    for task in wanted:
-        files = data.find_files(root, task, direct=args.only is not None)
-        if files:
-            found[task] = files
-        else:
-            missing.append(f"{task} (expected {data.expected_files(task)})")
-    if not found:
-        raise DataNotFoundError(
-            f"no labelled data under {root}: looked for {'; '.join(missing)}; "
-            "pass --data DIR pointing at a folder with that layout"
-        )
-    for line in missing:
-        print(f"skipping {line}: not found under {root}", file=sys.stderr)
+    found = _find_data(root, args.only)
 
     options = tasks.Options(limit=args.limit, progress=sys.stderr.isatty() and not args.no_progress)
     extractor = Extractor.load()
@@ -93,12 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    charts: list[str] = []
-    for result in results:
-        for i, chart in enumerate(result.charts):
-            name = f"eval-{result.task}{'' if i == 0 else f'-{i}'}.png"
-            report.bar_chart(out / name, chart.title, chart.categories, chart.series, chart.ylabel)
-            charts.append(name)
+    charts = _draw_charts(out, results)
 
     files_used = sorted({Path(p) for r in results for p in r.datasets.values()})
     payload: dict[str, Any] = {
@@ -115,6 +97,44 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"\nWrote {out / 'eval.json'} and {len(charts)} chart(s) in {out}/.")
     return 0
+
+
+def _find_data(root: Path, only: Task | None) -> dict[Task, dict[str, Path]]:
+    """The labelled files of each task wanted (every task, or ``only``) found under ``root``;
+    those not found are named on standard error (none found: DataNotFoundError)."""
+    from wirestream.evaluation import data
+    from wirestream.evaluation.data import DataNotFoundError
+
+    wanted: tuple[data.Task, ...] = (only,) if only else data.TASKS
+    found: dict[data.Task, dict[str, Path]] = {}
+    missing: list[str] = []
+    for task in wanted:
+        files = data.find_files(root, task, direct=only is not None)
+        if files:
+            found[task] = files
+        else:
+            missing.append(f"{task} (expected {data.expected_files(task)})")
+    if not found:
+        raise DataNotFoundError(
+            f"no labelled data under {root}: looked for {'; '.join(missing)}; "
+            "pass --data DIR pointing at a folder with that layout"
+        )
+    for line in missing:
+        print(f"skipping {line}: not found under {root}", file=sys.stderr)
+    return found
+
+
+def _draw_charts(out: Path, results: list[Any]) -> list[str]:
+    """Every result's charts as PNG files in ``out``; their names."""
+    from wirestream.evaluation import report
+
+    charts: list[str] = []
+    for result in results:
+        for i, chart in enumerate(result.charts):
+            name = f"eval-{result.task}{'' if i == 0 else f'-{i}'}.png"
+            report.bar_chart(out / name, chart.title, chart.categories, chart.series, chart.ylabel)
+            charts.append(name)
+    return charts
 
 
 def _print_result(result: Any) -> None:

@@ -152,9 +152,8 @@ class Publisher:
 
     async def start(self) -> None:
         from aiokafka import AIOKafkaProducer
-        from aiokafka.errors import KafkaConnectionError
 
-        from wirestream.streaming.connection import check_connection
+        from wirestream.streaming.connection import check_connection, start_client
         from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
         await check_connection(self.kafka)
@@ -165,14 +164,7 @@ class Publisher:
             max_request_size=MAX_REQUEST_BYTES,
             linger_ms=5,
         )
-        try:
-            await producer.start()
-        except KafkaConnectionError as exc:
-            await producer.stop()
-            raise EnvironmentNotReadyError(
-                f"no broker at {self.kafka.bootstrap_servers} ({exc}): start one with 'wirestream "
-                "kafka start' or set WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS"
-            ) from exc
+        await start_client(producer, self.kafka)
         self._producer = producer
         self._broken = False
 

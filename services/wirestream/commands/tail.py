@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from wirestream.core import jsonio
-from wirestream.errors import ConfigurationError, EnvironmentNotReadyError
+from wirestream.errors import ConfigurationError
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import BY_KEY
 
@@ -99,16 +99,36 @@ def summary(value: bytes) -> str:
     return f"{kind or 'message'}  {_short(value.decode('utf-8', 'replace'), 90)}"
 
 
+async def _assign(consumer: Any, topic: str, *, from_beginning: bool) -> None:
+    """Assign every partition of ``topic`` to ``consumer``, at the beginning or the end."""
+    from aiokafka import TopicPartition
+
+    partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        await consumer._client.force_metadata_update()
+        partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        raise ConfigurationError(
+            f"topic {topic!r} does not exist: start the worker (it creates the topics) or "
+            "check WIRESTREAM_KAFKA_TOPIC_PREFIX"
+        )
+    tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+    consumer.assign(tps)
+    if from_beginning:
+        await consumer.seek_to_beginning(*tps)
+    else:
+        await consumer.seek_to_end(*tps)
+
+
 async def tail(args: argparse.Namespace, kafka: KafkaSettings) -> int:
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-    from aiokafka.errors import KafkaConnectionError
+    from aiokafka import AIOKafkaConsumer
 
     from wirestream.streaming.isolation import ISOLATION_LEVEL
     from wirestream.streaming.topics import MAX_REQUEST_BYTES
 
     spec = BY_KEY.get(args.topic)
     topic = spec.name(kafka) if spec is not None else args.topic
-    from wirestream.streaming.connection import check_connection
+    from wirestream.streaming.connection import check_connection, start_client
 
     await check_connection(kafka)
     consumer = AIOKafkaConsumer(
@@ -118,32 +138,11 @@ async def tail(args: argparse.Namespace, kafka: KafkaSettings) -> int:
         group_id=None,
         isolation_level=ISOLATION_LEVEL,
     )
-    try:
-        await consumer.start()
-    except KafkaConnectionError as exc:
-        await consumer.stop()
-        raise EnvironmentNotReadyError(
-            f"no broker at {kafka.bootstrap_servers} ({exc}): start one with 'wirestream kafka "
-            "start' or set WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS"
-        ) from exc
+    await start_client(consumer, kafka)
     seen = 0
     out = sys.stdout.buffer
     try:
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            await consumer._client.force_metadata_update()
-            partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            raise ConfigurationError(
-                f"topic {topic!r} does not exist: start the worker (it creates the topics) or "
-                "check WIRESTREAM_KAFKA_TOPIC_PREFIX"
-            )
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-        consumer.assign(tps)
-        if args.from_beginning:
-            await consumer.seek_to_beginning(*tps)
-        else:
-            await consumer.seek_to_end(*tps)
+        await _assign(consumer, topic, from_beginning=args.from_beginning)
         while args.max is None or seen < args.max:
             timeout_ms = int(args.timeout * 1000) if args.timeout is not None else 1000
             batches = await consumer.getmany(timeout_ms=timeout_ms, max_records=100)

@@ -21,25 +21,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
-from prometheus_client import Counter, Gauge, generate_latest
 from pydantic import ValidationError
 
 import wirestream
 from wirestream.copies.marking import CopyIndex, Mark
+from wirestream.copies.metrics import CopiesMetrics
 from wirestream.copies.settings import CopiesSettings
+from wirestream.copies.topics import COPIES, COPY_FINGERPRINTS
 from wirestream.core import jsonio
 from wirestream.extractor.processing import Outgoing
 from wirestream.extractor.transactions import PartitionWriter
-from wirestream.streaming.metrics import service_registry
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import COPIES, COPY_FINGERPRINTS, MAX_REQUEST_BYTES
+from wirestream.streaming.transactional import group_consumer, transactional_producer
 from wirestream_contracts import headers as wire_headers
 from wirestream_contracts.copies import CopyRecord
 from wirestream_contracts.state import FingerprintEntry
@@ -48,38 +46,6 @@ logger = logging.getLogger(__name__)
 
 RETRY_DELAY = 2.0
 """Seconds before the loop goes on after a failure (the partition is rebuilt first)."""
-
-
-class CopiesMetrics:
-    """The stage's Prometheus metrics."""
-
-    def __init__(self) -> None:
-        self.registry = service_registry()
-        self.fingerprints = Counter(
-            "wirestream_copies_fingerprints",
-            "Fingerprints taken in, by phase (rebuild: before the committed offset; live).",
-            ["phase"],
-            registry=self.registry,
-        )
-        self.marks = Counter(
-            "wirestream_copies_marks",
-            "Copy markings published, by result (copy, original).",
-            ["result"],
-            registry=self.registry,
-        )
-        self.failures = Counter(
-            "wirestream_copies_failures",
-            "Failures that made the stage rebuild its index.",
-            registry=self.registry,
-        )
-        self.active = Gauge(
-            "wirestream_copies_active",
-            "1 while this instance owns the fingerprint partition.",
-            registry=self.registry,
-        )
-
-    def render(self) -> bytes:
-        return bytes(generate_latest(self.registry))
 
 
 def encode(mark: Mark) -> Outgoing:
@@ -122,7 +88,7 @@ class CopiesLoop:
 
     @property
     def group_id(self) -> str:
-        return self.kafka.topic_prefix + self.settings.app_id
+        return self.kafka.topic_prefix + self.settings.group_id
 
     @property
     def tp(self) -> TopicPartition:
@@ -132,29 +98,13 @@ class CopiesLoop:
         return CopyIndex(threshold=self.settings.threshold, window=self.settings.window)
 
     def make_producer(self, transactional_id: str) -> AIOKafkaProducer:
-        return AIOKafkaProducer(
-            **self.kafka.client_options(),
-            client_id=transactional_id,
-            transactional_id=transactional_id,
-            transaction_timeout_ms=int(self.settings.transaction_timeout * 1000),
-            max_request_size=MAX_REQUEST_BYTES,
-            linger_ms=10,
+        return transactional_producer(
+            self.kafka, transactional_id, self.settings.transaction_timeout
         )
 
     async def run(self) -> None:
         """Consume until :meth:`stop`."""
-        session_ms = int(self.settings.session_timeout * 1000)
-        self.consumer = AIOKafkaConsumer(
-            **self.kafka.client_options(),
-            group_id=self.group_id,
-            client_id=f"{self.group_id}-consumer",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-            session_timeout_ms=session_ms,
-            heartbeat_interval_ms=max(1000, session_ms // 10),
-            max_partition_fetch_bytes=MAX_REQUEST_BYTES,
-        )
+        self.consumer = group_consumer(self.kafka, self.group_id, self.settings.session_timeout)
         self.consumer.subscribe([self.tp.topic], listener=_Listener(self))
         await self.consumer.start()
         try:
@@ -272,19 +222,6 @@ class CopiesLoop:
 
     def stop(self) -> None:
         self.stopping.set()
-
-    def health(self) -> tuple[bool, dict[str, Any]]:
-        return True, {"status": "ok", "active": self.owning}
-
-    def readiness(self) -> tuple[bool, dict[str, Any]]:
-        ready = self.consumer is not None
-        return ready, {
-            "ready": ready,
-            "active": self.owning,
-            "position": self.position,
-            "articles": len(self.index.entries),
-            "at": time.time(),
-        }
 
 
 class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 
-from wirestream.errors import ConfigurationError
-from wirestream.streaming.settings import settings_error
+from wirestream.streaming.service import ServiceSettings, group_id_field
 
 ENV_PREFIX = "WIRESTREAM_COPIES_"
 
 
-class CopiesSettings(BaseSettings):
+class CopiesSettings(ServiceSettings):
     """Everything the copies stage can be told, each by one environment variable.
 
-    - ``app_id`` — ``WIRESTREAM_COPIES_APP_ID``; default ``copies``. The consumer group and the
-      transactional id's prefix are ``WIRESTREAM_KAFKA_TOPIC_PREFIX`` + this.
+    - ``group_id`` — ``WIRESTREAM_COPIES_GROUP_ID`` (or, as before, ``..._APP_ID``); default
+      ``copies``. The consumer group and the transactional id's prefix are
+      ``WIRESTREAM_KAFKA_TOPIC_PREFIX`` + this.
     - ``threshold`` — ``WIRESTREAM_COPIES_THRESHOLD``; default 0.95 (SimHash similarity, as the
       extractor's ``WIRESTREAM_EXTRACTOR_DEDUP_THRESHOLD``).
     - ``window`` — ``WIRESTREAM_COPIES_WINDOW``; default 172800 s (2 days): an article is a copy
@@ -31,25 +31,15 @@ class CopiesSettings(BaseSettings):
     - ``provision_topics`` — ``WIRESTREAM_COPIES_PROVISION_TOPICS``; default true.
     """
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="ignore", populate_by_name=True
+    )
+    SERVICE: ClassVar[str] = "copies"
 
-    app_id: str = Field(default="copies", min_length=1)
+    group_id: str = group_id_field("copies", ENV_PREFIX, old_name="APP_ID")
     threshold: float = Field(default=0.95, gt=0.5, le=1.0)
     window: float = Field(default=172_800.0, gt=0)
     batch_size: int = Field(default=500, ge=1, le=100_000)
     web_port: int = Field(default=6070, ge=1, le=65535)
-    web_bind: str = Field(default="127.0.0.1", min_length=1)
     session_timeout: float = Field(default=20.0, ge=6.0, le=300.0)
     transaction_timeout: float = Field(default=60.0, ge=5.0, le=900.0)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    provision_topics: bool = True
-
-    @classmethod
-    def from_env(cls, **overrides: object) -> CopiesSettings:
-        """Read the environment once; a bad value raises ConfigurationError naming the variable."""
-        try:
-            return cls(**overrides)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            raise ConfigurationError(
-                f"invalid copies settings: {settings_error(exc, ENV_PREFIX)}"
-            ) from exc

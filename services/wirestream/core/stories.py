@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from wirestream_contracts.ids import content_id
 from wirestream_contracts.retractions import RetractionReason, RetractionRecord
@@ -109,15 +110,7 @@ def decide(standing: StoryState | None, message: Message) -> Decision:
         return _kill(standing, message)
     if standing is not None and message.order < order_of(standing):
         return Decision("stale")
-    state = StoryState(
-        story_id=message.story_id,
-        article_id=message.article_id,
-        revision=message.revision,
-        version=message.version,
-        published=message.published,
-        timestamp=message.timestamp,
-        record_ids=list(message.record_ids),
-    )
+    state = _state_of(message, record_ids=list(message.record_ids))
     if standing is None:
         return Decision("publish", state=state)
     dropped = [rid for rid in standing.record_ids if rid not in set(message.record_ids)]
@@ -135,6 +128,19 @@ def decide(standing: StoryState | None, message: Message) -> Decision:
     )
 
 
+def _state_of(message: Message, **fields: Any) -> StoryState:
+    """The story's state once ``message`` stands (``fields``: its record ids, or killed)."""
+    return StoryState(
+        story_id=message.story_id,
+        article_id=message.article_id,
+        revision=message.revision,
+        version=message.version,
+        published=message.published,
+        timestamp=message.timestamp,
+        **fields,
+    )
+
+
 def _kill(standing: StoryState | None, message: Message) -> Decision:
     if standing is None:
         # Nothing of the story seen here: retract every record of the article id the notice names.
@@ -145,15 +151,7 @@ def _kill(standing: StoryState | None, message: Message) -> Decision:
     else:
         retractions = [retraction(standing, "killed", message, list(standing.record_ids))]
         tombstones = sorted({standing.article_id, message.article_id})
-    state = StoryState(
-        story_id=message.story_id,
-        article_id=message.article_id,
-        revision=message.revision,
-        version=message.version,
-        published=message.published,
-        timestamp=message.timestamp,
-        killed=True,
-    )
+    state = _state_of(message, killed=True)
     return Decision("kill", retractions=retractions, tombstones=tombstones, state=state)
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -334,6 +335,47 @@ def _wikievents_token_offsets(obj: dict[str, Any]) -> list[Interval]:
     return offsets
 
 
+def _span(item: dict[str, Any]) -> Interval:
+    """A ``start``/``end`` pair given in characters."""
+    return (int(item["start"]), int(item["end"]))
+
+
+def _token_span(tokens: list[Interval], item: dict[str, Any]) -> Interval:
+    """A ``start``/``end`` pair given in tokens, in characters."""
+    return (tokens[item["start"]][0], tokens[item["end"] - 1][1])
+
+
+def _entity_span(entities: dict[str, Interval], arg: dict[str, Any]) -> Interval | None:
+    """The character span of the entity mention an argument names, if it has one."""
+    return entities.get(arg.get("entity_id"))  # type: ignore[arg-type]
+
+
+def _gold_events(
+    obj: dict[str, Any],
+    mapping: EventMapping,
+    *,
+    trigger: Callable[[dict[str, Any]], Interval],
+    argument: Callable[[dict[str, Any]], Interval | None],
+) -> tuple[list[EventItem], int]:
+    """The mapped events of a document's ``event_mentions`` (``trigger`` and ``argument`` give
+    the character spans) and how many mentions had a type the mapping leaves out."""
+    gold: list[EventItem] = []
+    unmapped = 0
+    for ev in obj.get("event_mentions") or []:
+        etype = mapping.map_type(ev["event_type"])
+        if etype is None:
+            unmapped += 1
+            continue
+        args: dict[str, list[Interval]] = {}
+        for arg in ev.get("arguments") or []:
+            cls = mapping.role_class(arg["role"])
+            span = argument(arg) if cls is not None else None
+            if cls is not None and span is not None:
+                args.setdefault(cls, []).append(span)
+        gold.append(EventItem(etype, trigger(ev["trigger"]), args))
+    return gold, unmapped
+
+
 def read_wikievents(path: Path, mapping: EventMapping) -> Iterator[EventDoc]:
     """WikiEvents (KAIROS): token offsets, converted to characters via the ``sentences`` table."""
     for number, obj in read_jsonl(path):
@@ -348,22 +390,12 @@ def read_wikievents(path: Path, mapping: EventMapping) -> Iterator[EventDoc]:
             m["id"]: (tokens[m["start"]][0], tokens[m["end"] - 1][1])
             for m in obj.get("entity_mentions") or []
         }
-        gold: list[EventItem] = []
-        unmapped = 0
-        for ev in obj.get("event_mentions") or []:
-            etype = mapping.map_type(ev["event_type"])
-            if etype is None:
-                unmapped += 1
-                continue
-            trig = ev["trigger"]
-            args: dict[str, list[Interval]] = {}
-            for arg in ev.get("arguments") or []:
-                cls = mapping.role_class(arg["role"])
-                span = entities.get(arg.get("entity_id"))
-                if cls is not None and span is not None:
-                    args.setdefault(cls, []).append(span)
-            trigger = (tokens[trig["start"]][0], tokens[trig["end"] - 1][1])
-            gold.append(EventItem(etype, trigger, args))
+        gold, unmapped = _gold_events(
+            obj,
+            mapping,
+            trigger=partial(_token_span, tokens),
+            argument=partial(_entity_span, entities),
+        )
         yield EventDoc(
             id=doc_id,
             text=text,
@@ -379,20 +411,7 @@ def read_m2e2(path: Path, mapping: EventMapping) -> Iterator[EventDoc]:
     for number, obj in read_jsonl(path):
         doc_id = _id(obj, number, "doc_id", "id")
         text = _text(obj, "text")
-        gold: list[EventItem] = []
-        unmapped = 0
-        for ev in obj.get("event_mentions") or []:
-            etype = mapping.map_type(ev["event_type"])
-            if etype is None:
-                unmapped += 1
-                continue
-            args: dict[str, list[Interval]] = {}
-            for arg in ev.get("arguments") or []:
-                cls = mapping.role_class(arg["role"])
-                if cls is not None:
-                    args.setdefault(cls, []).append((int(arg["start"]), int(arg["end"])))
-            trig = ev["trigger"]
-            gold.append(EventItem(etype, (int(trig["start"]), int(trig["end"])), args))
+        gold, unmapped = _gold_events(obj, mapping, trigger=_span, argument=_span)
         reason = None
         if not text.strip():
             reason = "empty text"

@@ -168,6 +168,27 @@ def run(
             round(rate / r["workers"] / spacy_rate, 3) if spacy_rate else None
         )
         r["ratio_to_one_worker"] = round(rate / one_worker, 3) if one_worker else None
+    header, rows = _table(runs, ceiling, spacy_rate, fraction, most)
+    _charts(out, runs, len(articles), fraction)
+    return {
+        "runs": runs,
+        "bare_spacy_articles_per_second": spacy_rate,
+        "concurrent_bare_spacy": ceiling,
+        "articles": len(articles),
+        "header": header,
+        "rows": rows,
+        "charts": ["bench-kafka-throughput.png", "bench-kafka-latency.png"],
+    }
+
+
+def _table(
+    runs: list[dict[str, Any]],
+    ceiling: dict[str, Any],
+    spacy_rate: float,
+    fraction: float,
+    most: int,
+) -> tuple[list[str], list[list[str]]]:
+    """The Markdown table's header and rows: each worker count, then the bare-spaCy ceiling."""
     header = [
         "Kafka end to end",
         "max articles/s",
@@ -200,9 +221,14 @@ def run(
             "",
         ]
     )
+    return header, rows
+
+
+def _charts(out: Path, runs: list[dict[str, Any]], n_articles: int, fraction: float) -> None:
+    """The throughput and latency charts in ``out``."""
     report.panels(
         out / "bench-kafka-throughput.png",
-        f"Kafka end to end ({len(articles)} articles)",
+        f"Kafka end to end ({n_articles} articles)",
         {
             "max articles/s": {
                 f"{r['workers']} worker(s)": r["max_rate_articles_per_second"] for r in runs
@@ -222,12 +248,3 @@ def run(
         {f"{r['workers']} worker(s)": r["latency_samples"] for r in runs},
         "seconds",
     )
-    return {
-        "runs": runs,
-        "bare_spacy_articles_per_second": spacy_rate,
-        "concurrent_bare_spacy": ceiling,
-        "articles": len(articles),
-        "header": header,
-        "rows": rows,
-        "charts": ["bench-kafka-throughput.png", "bench-kafka-latency.png"],
-    }

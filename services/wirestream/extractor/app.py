@@ -4,27 +4,26 @@
   produce with Kafka transactions), the near-duplicate index, the metrics and the progress
   bookkeeping (:mod:`.progress`) - nothing starts yet;
 - :func:`serve` runs the web views and the loop until SIGTERM/SIGINT, within the shutdown bound;
-- :func:`main` is ``wirestream worker extractor``.
+- :func:`main` is ``wirestream worker extractor`` (flags ``--web-port``, ``--log-level``; the
+  shared start-up :class:`~wirestream.streaming.service.Startup`).
 
 Web views on ``WIRESTREAM_EXTRACTOR_WEB_PORT`` (default 6066), bound to
-``WIRESTREAM_EXTRACTOR_WEB_BIND``: ``/health`` (200 while the loop runs and no partition with lag
-has gone ``WIRESTREAM_EXTRACTOR_STALL_TIMEOUT`` seconds without progress, else 503 with the
-reasons), ``/ready`` (partitions held, no rebalance, loop running; per partition its committed
-offset, lag and seconds since progress) and ``/metrics`` (Prometheus).
+``WIRESTREAM_EXTRACTOR_WEB_BIND``: ``/health`` and ``/ready`` (:mod:`.web`) and ``/metrics``
+(Prometheus).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
-import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from wirestream.core.extraction import Extractor
+from wirestream.extractor import web
 from wirestream.extractor.dedup import DuplicateIndex
 from wirestream.extractor.faults import FaultInjector
 from wirestream.extractor.loop import ExtractorLoop
@@ -33,8 +32,10 @@ from wirestream.extractor.processing import BatchProcessor
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.extractor.stories import StoryBook
+from wirestream.extractor.topics import PROVISIONED
+from wirestream.streaming.service import Startup, run_until_stopped
 from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.web import WebServer, build_web_app
+from wirestream.streaming.web import build_web_app
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,6 @@ def create_service(
 async def serve(service: ExtractorService) -> int:
     """Serve the web views and run the loop until a signal stops it; the exit status."""
     settings = service.settings
-    app = build_web_app(service.loop.health, service.loop.readiness, service.metrics.render)
-    web = await WebServer.start(app, settings.web_bind, settings.web_port)
     running = asyncio.get_running_loop()
 
     def on_signal(signum: int) -> None:
@@ -95,17 +94,21 @@ async def serve(service: ExtractorService) -> int:
         service.loop.stop()
         running.call_later(settings.shutdown_timeout + EXIT_GRACE, _give_up, settings)
 
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        running.add_signal_handler(signum, on_signal, signum)
-    try:
-        await service.loop.run()
-    except Exception as exc:
+    def on_failure(exc: BaseException) -> None:
         service.progress.set_state(LoopState.FAILED, time.monotonic(), exc)
-        logger.exception("the extractor failed")
-        return 1
-    finally:
-        await web.stop()
-    return 0
+
+    views = build_web_app(
+        partial(web.health, service.loop),
+        partial(web.readiness, service.loop),
+        service.metrics.render,
+    )
+    return await run_until_stopped(
+        service.loop,
+        settings,
+        views,
+        on_signal=on_signal,
+        on_failure=on_failure,
+    )
 
 
 def _give_up(settings: ExtractorSettings) -> None:
@@ -118,41 +121,18 @@ def _give_up(settings: ExtractorSettings) -> None:
     os._exit(1)
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="wirestream worker extractor",
-        description="Run the extractor worker (settings: WIRESTREAM_EXTRACTOR_* variables).",
-    )
-    parser.add_argument(
-        "--web-port", type=int, help="overrides WIRESTREAM_EXTRACTOR_WEB_PORT (default 6066)"
-    )
-    return parser.parse_args(argv)
+STARTUP = Startup(
+    "extractor",
+    ExtractorSettings,
+    topics=lambda settings: PROVISIONED,
+    description="Run the extractor worker (settings: WIRESTREAM_EXTRACTOR_* variables).",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``wirestream worker extractor``: settings, logging, topics, model, loop."""
-    from wirestream import logs
-    from wirestream.streaming.connection import require_connection
-    from wirestream.streaming.provision import ensure_topics
-
-    args = parse_args(argv)
-    overrides: dict[str, object] = {}
-    if args.web_port is not None:
-        overrides["web_port"] = args.web_port
-    settings = ExtractorSettings.from_env(**overrides)
-    kafka = KafkaSettings.from_env()
-    logs.configure(settings.log_level, json=True)
-    logger.info(
-        "starting extractor",
-        extra={
-            "kafka": kafka.describe(),
-            "topic_prefix": kafka.topic_prefix,
-            "web": f"{settings.web_bind}:{settings.web_port}",
-        },
-    )
-    require_connection(kafka)  # TLS or SASL refused: exit now, naming the setting to fix
-    if settings.provision_topics:
-        asyncio.run(ensure_topics(kafka))
+    settings = STARTUP.begin(argv).settings
+    kafka = STARTUP.connect(settings)
     extractor = Extractor.load(settings.model, batch_size=settings.batch_size)
     started = time.perf_counter()
     extractor.warm_up()

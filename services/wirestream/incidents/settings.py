@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 
-from wirestream.errors import ConfigurationError
-from wirestream.streaming.settings import settings_error
+from wirestream.streaming.service import ServiceSettings
 
 ENV_PREFIX = "WIRESTREAM_INCIDENTS_"
 
 
-class IncidentSettings(BaseSettings):
+class IncidentSettings(ServiceSettings):
     """The clustering's windows and the worker's identity.
 
     - ``event_days`` — ``WIRESTREAM_INCIDENTS_EVENT_DAYS``; default 1: two events whose texts
@@ -29,9 +29,14 @@ class IncidentSettings(BaseSettings):
     - ``data_dir`` — ``WIRESTREAM_INCIDENTS_DATA_DIR``; default ``var/incidents``.
     - ``web_port`` — ``WIRESTREAM_INCIDENTS_WEB_PORT``; default 6071 (``/health``, ``/ready``,
       ``/metrics``). ``web_bind`` — ``WIRESTREAM_INCIDENTS_WEB_BIND``; default ``127.0.0.1``.
+    - ``log_level`` — ``WIRESTREAM_INCIDENTS_LOG_LEVEL``; default ``INFO`` (``--log-level``
+      overrides it).
+    - ``provision_topics`` — ``WIRESTREAM_INCIDENTS_PROVISION_TOPICS``; default true: create the
+      declared topics that are missing before starting.
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    SERVICE: ClassVar[str] = "incident"
 
     event_days: int = Field(default=1, ge=0, le=30)
     report_days: int = Field(default=2, ge=0, le=30)
@@ -40,17 +45,6 @@ class IncidentSettings(BaseSettings):
     group_id: str = Field(default="wirestream-incidents", min_length=1)
     data_dir: Path = Path("var/incidents")
     web_port: int = Field(default=6071, ge=1, le=65535)
-    web_bind: str = Field(default="127.0.0.1", min_length=1)
-
-    @classmethod
-    def from_env(cls) -> IncidentSettings:
-        """Read the environment; a bad value raises ConfigurationError naming the variable."""
-        try:
-            return cls()
-        except ValidationError as exc:
-            raise ConfigurationError(
-                f"invalid incident settings: {settings_error(exc, ENV_PREFIX)}"
-            ) from exc
 
     def __str__(self) -> str:
         return (

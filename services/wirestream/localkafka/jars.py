@@ -73,6 +73,19 @@ def resolve_jars(settings: LocalKafkaSettings, *, timeout: float = 900.0) -> Pat
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="libs-", dir=target.parent))
+    log.info("resolving Apache Kafka %s jars with Maven into %s", settings.kafka_version, target)
+    _run_maven(mvn, pom, settings.kafka_version, staging, timeout)
+    (staging / MARKER).write_text(_fingerprint(pom, settings.kafka_version), "utf-8")
+    _move_into_place(staging, target)
+    if not is_resolved(settings):
+        raise EnvironmentNotReadyError(
+            f"the jar cache {target} is incomplete after resolving: remove it and retry"
+        )
+    return target
+
+
+def _run_maven(mvn: str, pom: Path, kafka_version: str, staging: Path, timeout: float) -> None:
+    """Copy the runtime dependencies of ``pom`` into ``staging`` (removed again on failure)."""
     command = [
         mvn,
         "-q",
@@ -81,12 +94,11 @@ def resolve_jars(settings: LocalKafkaSettings, *, timeout: float = 900.0) -> Pat
         "-Dstyle.color=never",
         "-f",
         str(pom),
-        f"-Dkafka.version={settings.kafka_version}",
+        f"-Dkafka.version={kafka_version}",
         "dependency:copy-dependencies",
         "-DincludeScope=runtime",
         f"-DoutputDirectory={staging}",
     ]
-    log.info("resolving Apache Kafka %s jars with Maven into %s", settings.kafka_version, target)
     try:
         done = subprocess.run(
             command,
@@ -107,12 +119,15 @@ def resolve_jars(settings: LocalKafkaSettings, *, timeout: float = 900.0) -> Pat
         output = _ANSI.sub("", (done.stdout + done.stderr)).strip().splitlines()
         tail = "\n".join(output[-25:])
         raise EnvironmentNotReadyError(
-            f"Maven could not resolve org.apache.kafka:kafka_2.13:{settings.kafka_version} "
+            f"Maven could not resolve org.apache.kafka:kafka_2.13:{kafka_version} "
             f"(exit status {done.returncode}; command: {' '.join(command)}). Check access to "
             "Maven Central (or a mirror in ~/.m2/settings.xml) and that the version exists "
             f"({ENV_PREFIX}KAFKA_VERSION). Maven said:\n{tail}"
         )
-    (staging / MARKER).write_text(_fingerprint(pom, settings.kafka_version), "utf-8")
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Rename the complete ``staging`` folder to ``target`` (replacing a stale one)."""
     if target.exists():
         # Stale (other pom) or filled meanwhile by a concurrent caller: replace it.
         old = target.with_name(f"{target.name}.old-{os.getpid()}")
@@ -126,8 +141,3 @@ def resolve_jars(settings: LocalKafkaSettings, *, timeout: float = 900.0) -> Pat
     except OSError:
         # A concurrent caller renamed its own complete folder into place first.
         shutil.rmtree(staging, ignore_errors=True)
-    if not is_resolved(settings):
-        raise EnvironmentNotReadyError(
-            f"the jar cache {target} is incomplete after resolving: remove it and retry"
-        )
-    return target

@@ -31,7 +31,7 @@ from aiokafka import errors as kafka_errors
 from aiokafka.conn import create_conn
 from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_delay, wait_fixed
 
-from wirestream.errors import ConfigurationError
+from wirestream.errors import ConfigurationError, EnvironmentNotReadyError
 from wirestream.streaming.settings import ENV_PREFIX, KafkaSettings
 
 logger = logging.getLogger(__name__)
@@ -181,3 +181,16 @@ async def check_connection(kafka: KafkaSettings, *, timeout: float | None = None
 def require_connection(kafka: KafkaSettings, *, timeout: float | None = None) -> bool:
     """:func:`check_connection` from synchronous code (service and command entry points)."""
     return asyncio.run(check_connection(kafka, timeout=timeout))
+
+
+async def start_client(client: Any, kafka: KafkaSettings) -> None:
+    """Start an aiokafka producer or consumer of a command; no broker: it is stopped again and
+    :class:`~wirestream.errors.EnvironmentNotReadyError` says how to start one."""
+    try:
+        await client.start()
+    except kafka_errors.KafkaConnectionError as exc:
+        await client.stop()
+        raise EnvironmentNotReadyError(
+            f"no broker at {kafka.bootstrap_servers} ({exc}): start one with 'wirestream kafka "
+            "start' or set WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS"
+        ) from exc

@@ -55,14 +55,19 @@ def source_position(
     offset: int,
     key: bytes | None = None,
     timestamp: float | None = None,
+    *,
+    timestamp_ms: int | None = None,
 ) -> SourcePosition:
-    """Where a message came from; ``timestamp`` in seconds (faust's ``message.timestamp``)."""
+    """Where a message came from; ``timestamp`` in seconds (faust's ``message.timestamp``), or
+    ``timestamp_ms`` as Kafka gives it (aiokafka's ``record.timestamp``, taken as is)."""
+    if timestamp_ms is None and timestamp is not None:
+        timestamp_ms = int(timestamp * 1000)
     return SourcePosition(
         topic=topic,
         partition=partition,
         offset=offset,
         key_b64=base64.b64encode(key).decode("ascii") if key is not None else None,
-        timestamp_ms=int(timestamp * 1000) if timestamp is not None else None,
+        timestamp_ms=timestamp_ms,
     )
 
 

@@ -23,17 +23,18 @@ What every service gets, whatever it does:
 - ``autodiscover`` off and no faust-managed logging (entry points call
   :func:`wirestream.logs.configure`).
 
-:class:`TopicSink` sends bytes to a topic through the app's producer; :func:`run_worker` runs a
+:func:`host` runs a coroutine (a consumer of its own) for the worker's lifetime; :class:`TopicSink` sends bytes to a topic through the app's producer; :func:`run_worker` runs a
 built app until SIGTERM/SIGINT, with faust's own worker.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import faust
 from mode import Service
@@ -42,6 +43,9 @@ from wirestream.streaming.fausthooks import WirestreamApp
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import MAX_REQUEST_BYTES as MAX_REQUEST_BYTES
 from wirestream.streaming.web import Check, WebServer, build_web_app
+
+if TYPE_CHECKING:
+    from wirestream.streaming.service import ServiceSettings
 
 logger = logging.getLogger(__name__)
 
@@ -101,18 +105,19 @@ def build_app(
 
 def serve_views(
     app: faust.App,
+    settings: ServiceSettings,
     *,
     health: Check,
     ready: Check,
     metrics: Callable[[], bytes],
-    bind: str,
-    port: int,
 ) -> None:
-    """Serve ``/health``, ``/ready`` and ``/metrics`` on ``bind:port`` while ``app``'s worker runs.
+    """Serve ``/health``, ``/ready`` and ``/metrics`` on the service's ``web_bind:web_port``
+    while ``app``'s worker runs.
 
     The views are :func:`wirestream.streaming.web.build_web_app`'s, the extractor's too; the
     server starts with the app's services and stops with them."""
     views = build_web_app(health, ready, metrics)
+    bind, port = settings.web_bind, settings.web_port
 
     @app.service
     class WebViews(Service):
@@ -128,6 +133,43 @@ def serve_views(
             if self.server is not None:
                 await self.server.stop()
                 self.server = None
+
+
+def host(
+    app: faust.App,
+    name: str,
+    *,
+    run: Callable[[], Awaitable[None]],
+    stop: Callable[[], None],
+    stop_timeout: float = 30.0,
+) -> None:
+    """Run ``run()`` for as long as ``app``'s worker runs (a consumer the worker hosts, e.g. the
+    archiver's): started with the app's services; on stop, ``stop()`` and wait for ``run`` to
+    end (at most ``stop_timeout`` seconds). If ``run`` fails, the worker is stopped (crashed)."""
+
+    @app.service
+    class Hosted(Service):
+        """Runs ``run()`` for as long as the worker runs."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._task: asyncio.Task[None] | None = None
+
+        async def on_started(self) -> None:
+            self._task = asyncio.ensure_future(self._run())
+
+        async def _run(self) -> None:
+            try:
+                await run()
+            except Exception:
+                logger.exception("the %s stopped on an error; stopping the worker", name)
+                await app.crash(RuntimeError(f"{name} failed"))
+                raise
+
+        async def on_stop(self) -> None:
+            stop()
+            if self._task is not None:
+                await asyncio.wait_for(self._task, timeout=stop_timeout)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
@@ -98,3 +99,32 @@ async def ensure_new_topics(
             "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS"
         ) from exc
     raise AssertionError("AsyncRetrying neither returned nor raised")  # not reached
+
+
+def faust_new_topics(app: Any, kafka: KafkaSettings, topics: Iterable[Any]) -> list[NewTopic]:
+    """faust topics (an internal topic, a table's ``changelog_topic``) of ``app`` as faust would
+    declare them: their config, cleanup policy (``compact``/``delete``) and retention.
+
+    faust declares its own topics only while its consumer joins the group, so on a fresh broker
+    the first assignment could miss them and nothing was read from them until the next metadata
+    refresh, 5 minutes later (seen in the compose stack); created up front with
+    :func:`ensure_new_topics`, they are there for the first assignment."""
+    out = []
+    for topic in topics:
+        config = {k: str(v) for k, v in (topic.config or {}).items()}
+        policy = [
+            flag for flag, on in (("compact", topic.compacting), ("delete", topic.deleting)) if on
+        ]
+        if policy:
+            config.setdefault("cleanup.policy", ",".join(policy))
+        if topic.retention:
+            config.setdefault("retention.ms", str(int(topic.retention * 1000)))
+        out.append(
+            NewTopic(
+                name=topic.get_topic_name(),
+                num_partitions=topic.partitions or app.conf.topic_partitions,
+                replication_factor=topic.replicas or kafka.replication_factor,
+                topic_configs=config,
+            )
+        )
+    return out

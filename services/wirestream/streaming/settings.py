@@ -234,5 +234,6 @@ def settings_error(exc: ValidationError, prefix: str = ENV_PREFIX) -> str:
     for err in exc.errors():
         name = ".".join(str(p) for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"set {prefix}{name.upper()}: {msg}" if name else msg)
+        variable = name.upper() if name.upper().startswith(prefix) else prefix + name.upper()
+        parts.append(f"set {variable}: {msg}" if name else msg)
     return "; ".join(parts)

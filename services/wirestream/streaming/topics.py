@@ -34,7 +34,6 @@ __all__ = [
     "ALERTS",
     "ALERT_DEAD_LETTERS",
     "ALL_TOPICS",
-    "ARCHIVED_TOPICS",
     "ARTICLES",
     "BY_KEY",
     "COPIES",
@@ -57,12 +56,3 @@ __all__ = [
     "RETRACTIONS",
     "TopicSpec",
 ]
-
-ARCHIVED_TOPICS: dict[str, TopicSpec] = {
-    **RECORD_TOPICS,
-    "retraction": RETRACTIONS,
-    "copy": COPIES,
-    "incident": INCIDENTS,
-}
-"""What the archiver keeps, by record kind: the records, retractions, copy markings and every
-published state of every incident (the archive keeps their history)."""

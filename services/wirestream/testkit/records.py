@@ -6,6 +6,7 @@
   consumer group) and knows when an article is *complete*: its article record arrived with every
   entity, quote and event record its counts announce, or a dead letter carries its key. Arrival
   times are kept per article, so latency = completion time - publish time.
+- :func:`collect_complete` — a collector read until the given articles are complete.
 """
 
 from __future__ import annotations
@@ -210,6 +211,23 @@ class RecordCollector:
     def conflicting_ids(self) -> dict[str, set[bytes]]:
         """Record ids seen with more than one distinct value (must be empty)."""
         return {rid: values for rid, values in self.by_id.items() if len(values) > 1}
+
+
+async def collect_complete(
+    kafka: KafkaSettings, article_ids: list[str], *, dead_letters: int = 0, timeout: float
+) -> RecordCollector:
+    """A collector that read until every article was complete and ``dead_letters`` dead letters
+    came (AssertionError naming the missing articles after ``timeout`` seconds)."""
+    collector = RecordCollector(kafka)
+    await collector.start()
+    try:
+        missing = await collector.until_complete(
+            article_ids, timeout=timeout, dead_letters=dead_letters
+        )
+    finally:
+        await collector.stop()
+    assert not missing, f"{len(missing)} articles never completed, e.g. {missing[:5]}"
+    return collector
 
 
 def load_messages(path: Path, limit: int | None = None) -> list[tuple[bytes, bytes]]:

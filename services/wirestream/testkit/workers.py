@@ -147,14 +147,13 @@ def worker_env(
     extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment of a worker for ``kafka`` (every ``WIRESTREAM_KAFKA_*``), bound to
-    127.0.0.1, in consumer group ``app_id`` when given (the extractor's ``APP_ID`` setting, the
-    other services' ``GROUP_ID``)."""
+    127.0.0.1, in consumer group ``app_id`` when given (every service's ``GROUP_ID`` setting)."""
     env = dict(os.environ)
     env.update(kafka.environment())
     prefix = f"WIRESTREAM_{service.upper()}_"
     env.update({prefix + "WEB_BIND": "127.0.0.1", "PYTHONUNBUFFERED": "1"})
     if app_id is not None:
-        env[prefix + ("APP_ID" if service == "extractor" else "GROUP_ID")] = app_id
+        env[prefix + "GROUP_ID"] = app_id
     env.update(extra or {})
     return env
 

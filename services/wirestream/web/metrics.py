@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client import CollectorRegistry
 
-from wirestream.streaming.metrics import service_registry
+from wirestream.streaming.metrics import ServiceMetrics
 
 
-class WebMetrics:
+class WebMetrics(ServiceMetrics):
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        self.registry = registry or service_registry()
-        self.records = Counter(
+        super().__init__(registry)
+        self.records = self.counter(
             "wirestream_web_records",
             "Records read from the record topics, by kind.",
             ["kind"],
-            registry=self.registry,
         )
-        self.skipped = Counter(
+        self.skipped = self.counter(
             "wirestream_web_skipped",
             "Messages that were not JSON objects (not shown).",
-            registry=self.registry,
         )
-        self.pages = Gauge(
+        self.pages = self.gauge(
             "wirestream_web_pages",
             "Pages connected to the stream now.",
-            registry=self.registry,
         )
-        self.dropped = Counter(
+        self.dropped = self.counter(
             "wirestream_web_dropped_pages",
             "Streams closed because the page read too slowly (it reconnects and starts over).",
-            registry=self.registry,
         )
-
-    def render(self) -> bytes:
-        return bytes(generate_latest(self.registry))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import ClassVar
 
-from wirestream.errors import ConfigurationError
-from wirestream.streaming.settings import settings_error
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from wirestream.streaming.service import ServiceSettings
 
 ENV_PREFIX = "WIRESTREAM_WEB_"
 
 
-class WebSettings(BaseSettings):
+class WebSettings(ServiceSettings):
     """Where the live view listens, how much it keeps, and who may see it.
 
     - ``web_bind`` — ``WIRESTREAM_WEB_WEB_BIND``; default ``127.0.0.1`` (loopback only; compose
@@ -38,13 +39,15 @@ class WebSettings(BaseSettings):
     - ``extractor_group`` — ``WIRESTREAM_WEB_EXTRACTOR_GROUP``; default ``extractor`` (after the
       topic prefix; the extractor's ``WIRESTREAM_EXTRACTOR_APP_ID``): whose lag on the raw topic
       the stream strip shows.
+    - ``log_level`` — ``WIRESTREAM_WEB_LOG_LEVEL``; default ``INFO`` (``--log-level`` overrides it).
+    - ``provision_topics`` — ``WIRESTREAM_WEB_PROVISION_TOPICS``: read-only, it creates no topic.
     - ``stats_interval`` — ``WIRESTREAM_WEB_STATS_INTERVAL``; default 2 s between two readings of
       the lag and dead-letter counts (and two stream-strip updates).
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    SERVICE: ClassVar[str] = "live view"
 
-    web_bind: str = Field(default="127.0.0.1", min_length=1)
     web_port: int = Field(default=6069, ge=1, le=65535)
     token: SecretStr | None = None
     backlog: int = Field(default=500, ge=1, le=100_000)
@@ -59,16 +62,6 @@ class WebSettings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         """``WIRESTREAM_WEB_TOKEN=`` (compose's ``${VAR:-}``) means no token."""
         return None if isinstance(value, str) and not value.strip() else value
-
-    @classmethod
-    def from_env(cls) -> WebSettings:
-        """Read the environment; a bad value raises ConfigurationError naming the variable."""
-        try:
-            return cls()
-        except ValidationError as exc:
-            raise ConfigurationError(
-                f"invalid live view settings: {settings_error(exc, ENV_PREFIX)}"
-            ) from exc
 
     def __str__(self) -> str:
         return (

@@ -33,3 +33,7 @@ times as many entities as events, and the article view of a backlog article need
 def topic_kinds(kafka: KafkaSettings) -> dict[str, str]:
     """Deployed topic name -> record kind."""
     return {spec.name(kafka): kind for kind, spec in STREAMED.items()}
+
+
+PROVISIONED: tuple[TopicSpec, ...] = ()
+"""Read-only: the live view creates no topic at start-up."""
