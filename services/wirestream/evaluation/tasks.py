@@ -24,6 +24,7 @@ from wirestream.core.contracts import Article, EventRecord
 from wirestream.core.extraction import ArticleResult, Extractor
 from wirestream.evaluation import baselines, data
 from wirestream.evaluation.scoring import (
+    CountScores,
     EventItem,
     Interval,
     PredictedQuote,
@@ -234,6 +235,38 @@ def predicted_quotes(output: ArticleResult) -> list[PredictedQuote]:
     return quotes
 
 
+def _report_quotes(
+    result: TaskResult, ours: dict[float, QuoteCounts], base: dict[float, QuoteCounts]
+) -> None:
+    """The quotes table rows and chart: Wirestream and textacy per coverage threshold."""
+    result.header = ["quotes (GGT rule)", "threshold", "Wirestream P/R/F1", "speaker acc", "textacy P/R/F1", "speaker acc"]  # fmt: skip
+    for t in QUOTE_THRESHOLDS:
+        result.rows.append(
+            [
+                "quote span",
+                f"> {t}",
+                _prf(ours[t].prf),
+                _pct(ours[t].speaker_accuracy),
+                _prf(base[t].prf),
+                _pct(base[t].speaker_accuracy),
+            ]
+        )
+    cats = [f"F1 > {t}" for t in QUOTE_THRESHOLDS] + [f"speaker > {t}" for t in QUOTE_THRESHOLDS]
+    result.charts.append(
+        Chart(
+            "Quotes: Gender Gap Tracker rule",
+            cats,
+            {
+                "Wirestream": [ours[t].prf.f1 for t in QUOTE_THRESHOLDS]
+                + [ours[t].speaker_accuracy for t in QUOTE_THRESHOLDS],
+                "textacy": [base[t].prf.f1 for t in QUOTE_THRESHOLDS]
+                + [base[t].speaker_accuracy for t in QUOTE_THRESHOLDS],
+            },
+            ylabel="F1 / accuracy",
+        )
+    )
+
+
 def run_quotes(extractor: Extractor, path: Path, options: Options) -> TaskResult:
     """The Gender Gap Tracker rule at coverage thresholds 0.3 and 0.8, against textacy."""
     from wirestream.evaluation.scoring import match_quotes
@@ -268,32 +301,7 @@ def run_quotes(extractor: Extractor, path: Path, options: Options) -> TaskResult
         f"textacy raised on an odd number of quote marks in {gave_up} of {len(scored)} documents "
         "(counted as no prediction); textacy finds direct quotes only, the gold has indirect ones"
     )
-    result.header = ["quotes (GGT rule)", "threshold", "Wirestream P/R/F1", "speaker acc", "textacy P/R/F1", "speaker acc"]  # fmt: skip
-    for t in QUOTE_THRESHOLDS:
-        result.rows.append(
-            [
-                "quote span",
-                f"> {t}",
-                _prf(ours[t].prf),
-                _pct(ours[t].speaker_accuracy),
-                _prf(base[t].prf),
-                _pct(base[t].speaker_accuracy),
-            ]
-        )
-    cats = [f"F1 > {t}" for t in QUOTE_THRESHOLDS] + [f"speaker > {t}" for t in QUOTE_THRESHOLDS]
-    result.charts.append(
-        Chart(
-            "Quotes: Gender Gap Tracker rule",
-            cats,
-            {
-                "Wirestream": [ours[t].prf.f1 for t in QUOTE_THRESHOLDS]
-                + [ours[t].speaker_accuracy for t in QUOTE_THRESHOLDS],
-                "textacy": [base[t].prf.f1 for t in QUOTE_THRESHOLDS]
-                + [base[t].speaker_accuracy for t in QUOTE_THRESHOLDS],
-            },
-            ylabel="F1 / accuracy",
-        )
-    )
+    _report_quotes(result, ours, base)
     return result
 
 
@@ -322,6 +330,47 @@ def article_casualties(events: Iterable[EventRecord]) -> tuple[int, int]:
         if event.casualties.injured is not None:
             injured = max(injured, event.casualties.injured.value)
     return killed, injured
+
+
+def _report_casualties(
+    result: TaskResult,
+    ours: tuple[CountScores, CountScores, int],
+    zero: tuple[CountScores, CountScores, int],
+) -> None:
+    """The casualties table rows and chart: (killed, injured, both exact) for Wirestream and the
+    always-0 baseline."""
+    ours_k, ours_i, both = ours
+    zero_k, zero_i, zero_both = zero
+    n = result.scored
+    result.header = ["casualties (clean subset)", "Wirestream acc", "MAE", "always-0 acc", "MAE"]
+    result.rows = [
+        [
+            "killed",
+            _pct(ours_k.accuracy),
+            f"{ours_k.mae:.2f}",
+            _pct(zero_k.accuracy),
+            f"{zero_k.mae:.2f}",
+        ],
+        [
+            "injured",
+            _pct(ours_i.accuracy),
+            f"{ours_i.mae:.2f}",
+            _pct(zero_i.accuracy),
+            f"{zero_i.mae:.2f}",
+        ],
+        ["both", _pct(both / n if n else 0.0), "", _pct(zero_both / n if n else 0.0), ""],
+    ]
+    result.charts.append(
+        Chart(
+            "Casualties: exact-match accuracy (GVA, clean subset)",
+            ["killed", "injured", "both"],
+            {
+                "Wirestream": [ours_k.accuracy, ours_i.accuracy, both / n if n else 0.0],
+                "always 0": [zero_k.accuracy, zero_i.accuracy, zero_both / n if n else 0.0],
+            },
+            ylabel="accuracy",
+        )
+    )
 
 
 def run_casualties(extractor: Extractor, path: Path, options: Options) -> TaskResult:
@@ -357,35 +406,7 @@ def run_casualties(extractor: Extractor, path: Path, options: Options) -> TaskRe
         "rule": "max over current ASSAULT and DISASTER events' casualties.killed/injured.value, "
         "0 when none",
     }
-    result.header = ["casualties (clean subset)", "Wirestream acc", "MAE", "always-0 acc", "MAE"]
-    result.rows = [
-        [
-            "killed",
-            _pct(ours_k.accuracy),
-            f"{ours_k.mae:.2f}",
-            _pct(zero_k.accuracy),
-            f"{zero_k.mae:.2f}",
-        ],
-        [
-            "injured",
-            _pct(ours_i.accuracy),
-            f"{ours_i.mae:.2f}",
-            _pct(zero_i.accuracy),
-            f"{zero_i.mae:.2f}",
-        ],
-        ["both", _pct(both / n if n else 0.0), "", _pct(zero_both / n if n else 0.0), ""],
-    ]
-    result.charts.append(
-        Chart(
-            "Casualties: exact-match accuracy (GVA, clean subset)",
-            ["killed", "injured", "both"],
-            {
-                "Wirestream": [ours_k.accuracy, ours_i.accuracy, both / n if n else 0.0],
-                "always 0": [zero_k.accuracy, zero_i.accuracy, zero_both / n if n else 0.0],
-            },
-            ylabel="accuracy",
-        )
-    )
+    _report_casualties(result, (ours_k, ours_i, both), (zero_k, zero_i, zero_both))
     return result
 
 
