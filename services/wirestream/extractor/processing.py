@@ -14,7 +14,6 @@ source offsets in one Kafka transaction.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -415,5 +414,14 @@ class BatchProcessor:
         return self.outgoing(slots, generations)
 
     def process(self, batch: Sequence[Incoming]) -> list[Processed]:
-        """:meth:`prepare` in the calling thread (tests, benchmarks)."""
-        return asyncio.run(self.prepare(batch))
+        """:meth:`prepare` in the calling thread (tests, benchmarks), with or without a running
+        event loop: without an ``offload`` it never waits, so its coroutine is driven to the end
+        in one step here instead of through ``asyncio.run`` (which a running loop refuses)."""
+        steps = self.prepare(batch)
+        try:
+            steps.send(None)
+        except StopIteration as done:
+            result: list[Processed] = done.value
+            return result
+        steps.close()
+        raise RuntimeError("BatchProcessor.prepare waited without an offload")
