@@ -36,6 +36,8 @@ from wirestream.streaming.topics import (
     INCIDENTS,
     RETRACTIONS,
 )
+from wirestream.testkit.net import free_port
+from wirestream.testkit.workers import log_excerpt
 from wirestream_contracts.copies import CopyRecord
 from wirestream_contracts.incidents import IncidentRecord
 from wirestream_contracts.retractions import RetractionRecord
@@ -47,11 +49,6 @@ SEED = ROOT / "tests" / "data" / "seed_article.json"
 
 STARTUP_TIMEOUT = 240.0
 """Seconds the worker gets to answer ``/ready`` (room for faust's 90 s request timeouts)."""
-
-
-def log_excerpt(path: Path) -> str:
-    text = path.read_text(errors="replace")
-    return text if len(text) <= 9000 else f"{text[:3000]}\n[...]\n{text[-6000:]}"
 
 
 def wait_ready(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
@@ -67,14 +64,6 @@ def wait_ready(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
         except OSError:  # not listening yet, or 503
             pass
         time.sleep(0.3)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def articles() -> list[Article]:
@@ -133,7 +122,7 @@ class Incidents:
 def start_worker(
     kafka: KafkaSettings, tmp_path: Path, group: str
 ) -> tuple[subprocess.Popen[bytes], int, Path]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / f"{group}.log"
     env = {
         **os.environ,
