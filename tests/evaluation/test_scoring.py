@@ -301,3 +301,20 @@ def test_pairwise_and_bcubed_counted_by_hand() -> None:
     assert b3.recall == pytest.approx(2 / 3)
     own = score_pairwise(gold, {k: k for k in gold})
     assert (own.tp, own.fp, own.fn, own.f1) == (0, 0, 3, 0.0)
+
+
+def test_every_mention_is_a_predicted_trigger() -> None:
+    # Gold: two ASSAULT triggers in one sentence ("attacked", "killing").
+    gold = [EventItem("ASSAULT", (10, 18)), EventItem("ASSAULT", (30, 37))]
+    # One record whose mentions are "attacked", "killing" and a third word no gold has.
+    record = EventItem("ASSAULT", (10, 18), mentions=[(10, 18), (30, 37), (50, 55)])
+    with_mentions = score_triggers([(gold, [record])], ["ASSAULT"])
+    assert with_mentions.micro == PRF(2, 1, 0)  # the extra mention is a false positive
+    one_per_record = score_triggers([(gold, [record])], ["ASSAULT"], mentions=False)
+    assert one_per_record.micro == PRF(1, 0, 1)
+    # A record without mentions (written before the field) is scored by its trigger.
+    old = EventItem("ASSAULT", (30, 37))
+    assert score_triggers([(gold, [old])], ["ASSAULT"]).micro == PRF(1, 0, 1)
+    # A mention matches at most one gold trigger, and a gold trigger at most one mention.
+    twice = EventItem("ASSAULT", (10, 18), mentions=[(10, 18), (12, 16)])
+    assert score_triggers([(gold[:1], [twice])], ["ASSAULT"]).micro == PRF(1, 1, 0)

@@ -37,3 +37,15 @@ test("articleSpans takes each field's spans from entities, quotes, events and no
   assert.deepEqual(body, ["entity:PERSON", "quote:QUOTE", "event:AID", "noise:boilerplate"]);
   assert.deepEqual(articleSpans(view, "title").map((s) => s.record.id), ["e"]);
 });
+
+test("articleSpans highlights every mention of an event, or its trigger when it has none", () => {
+  const trigger = { start: 2, end: 9, field: "body" };
+  const view = {
+    events: [
+      { id: "a", type: "ASSAULT", trigger, mentions: [trigger, { start: 20, end: 27, field: "body" }] },
+      { id: "b", type: "AID", trigger: { start: 30, end: 34, field: "body" }, mentions: [] },
+    ],
+  };
+  const body = articleSpans(view, "body").map((s) => `${s.record.id}:${s.start}-${s.end}`);
+  assert.deepEqual(body, ["a:2-9", "a:20-27", "b:30-34"]);
+});

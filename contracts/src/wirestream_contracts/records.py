@@ -246,6 +246,14 @@ class EventRecord(ReadingModel):
     type: EventType
     mode: str | None
     trigger: Span
+    mentions: list[Span] = Field(
+        default_factory=list,
+        description="Every word that expresses this event, in text order, the trigger "
+        "included ('attacked' and 'killing' of 'A bomber attacked the market, killing 12'): each "
+        "passed the same checks as the trigger (type, sense, negation, irrealis). Mostly in the "
+        "evidence sentence; an event continued in the next sentences (merged) also has the "
+        "words of those. Empty in records written before this field (read the trigger then).",
+    )
     evidence: Span = Field(description="The sentence the event was read from.")
     actors: list[Participant]
     recipients: list[Participant]

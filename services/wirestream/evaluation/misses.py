@@ -7,8 +7,9 @@ Run it on the event data sets (the same files, mapping and matching rule as the 
 
 For every gold trigger of a scored type that no prediction matched, its class:
 
-- ``same sentence``: an event of the same type was read from the sentence, with another trigger
-  (one record per type per sentence; "the attack killed five" is one event, two gold triggers);
+- ``same sentence``: an event of the same type was read from the sentence, and none of its
+  mentions is this word (every mention of a record is a predicted trigger, as the events task
+  scores them);
 - ``other type``: a predicted trigger overlaps it with another type;
 - ``missed``: nothing of that type in its sentence.
 
@@ -88,9 +89,16 @@ def _tally_document(
     show: int,
 ) -> None:
     types = set(mapping.targets)
-    predicted = [p for p in tasks.predicted_events(output, mapping) if p.type in types]
+    predicted = [
+        EventItem(p.type, span, p.arguments)
+        for p in tasks.predicted_events(output, mapping)
+        if p.type in types
+        for span in p.trigger_spans()
+    ]  # each mention a predicted trigger, as the scorer counts them
     evidence = {
-        (e.trigger.start, e.trigger.end): (e.evidence.start, e.evidence.end) for e in output.events
+        (m.start, m.end): (e.evidence.start, e.evidence.end)
+        for e in output.events
+        for m in (e.trigger, *e.mentions)
     }
     hit_g, hit_p = _matched(gold, predicted)
     _tally_pairs(text, gold, predicted, tally, show)

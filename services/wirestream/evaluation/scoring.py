@@ -274,11 +274,18 @@ def score_counts(pairs: Iterable[tuple[int, int]]) -> CountScores:
 @dataclass(frozen=True)
 class EventItem:
     """One event, gold or predicted, reduced to what is scored: its (mapped) type, its trigger,
-    and argument spans by role class ('place', 'actors')."""
+    argument spans by role class ('place', 'actors') and, for a prediction, its mentions (every
+    word that expresses it, the trigger included; empty: the trigger alone)."""
 
     type: str
     trigger: Interval
     arguments: Mapping[str, Sequence[Interval]] = field(default_factory=dict)
+    mentions: Sequence[Interval] = ()
+
+    def trigger_spans(self, mentions: bool = True) -> Sequence[Interval]:
+        """What is scored as this item's triggers: its mentions (when ``mentions``, the default,
+        and it has any), else its trigger alone."""
+        return self.mentions if mentions and self.mentions else (self.trigger,)
 
 
 def _match_overlapping(gold: Sequence[Interval], predicted: Sequence[Interval]) -> int:
@@ -295,17 +302,22 @@ def _match_overlapping(gold: Sequence[Interval], predicted: Sequence[Interval]) 
 
 
 def score_triggers(
-    documents: Iterable[tuple[Sequence[EventItem], Sequence[EventItem]]], types: Sequence[str]
+    documents: Iterable[tuple[Sequence[EventItem], Sequence[EventItem]]],
+    types: Sequence[str],
+    *,
+    mentions: bool = True,
 ) -> TypedScores:
     """Trigger scores per type: within a document, a predicted trigger matches a gold trigger of the
     same type when their spans share at least one character (one-to-one). ``documents`` yields
     ``(gold, predicted)`` per document; events of types outside ``types`` are ignored (the data set
-    does not annotate them)."""
+    does not annotate them). With ``mentions`` (default True) every mention of a prediction is a
+    predicted trigger, matched and counted (for precision and recall) like one; without, each
+    prediction is its one main trigger."""
     counts: dict[str, PRF] = {t: PRF() for t in types}
     for gold, predicted in documents:
         for etype in types:
             g = [e.trigger for e in gold if e.type == etype]
-            p = [e.trigger for e in predicted if e.type == etype]
+            p = [iv for e in predicted if e.type == etype for iv in e.trigger_spans(mentions)]
             tp = _match_overlapping(g, p)
             counts[etype] = counts[etype] + PRF(tp, len(p) - tp, len(g) - tp)
     return TypedScores(counts)

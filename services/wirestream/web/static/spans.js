@@ -35,7 +35,11 @@ export function articleSpans(view, field) {
     if (inField(quote.span)) spans.push({ ...quote.span, kind: "quote", label: "QUOTE", record: quote, recordKind: "quote" });
   }
   for (const event of view.events || []) {
-    if (inField(event.trigger)) spans.push({ ...event.trigger, kind: "event", label: event.type, record: event, recordKind: "event" });
+    // every word of the event (its mentions, the trigger among them); older records: the trigger
+    const words = event.mentions && event.mentions.length ? event.mentions : [event.trigger];
+    for (const word of words) {
+      if (inField(word)) spans.push({ ...word, kind: "event", label: event.type, record: event, recordKind: "event" });
+    }
   }
   for (const incident of view.incidents || []) {
     const span = incident.span || incident.trigger;

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from wirestream.core.contracts import Casualties, EventLocation, EventRecord, QuoteRecord
+from wirestream.core.contracts import (
+    Casualties,
+    EventLocation,
+    EventRecord,
+    QuoteRecord,
+    Span,
+)
 from wirestream.core.extraction.events import arguments, syntax
 from wirestream.core.extraction.events.casualties import counts_others
 from wirestream.core.extraction.events.context import Draft, EventContext, PlacePhrase
@@ -102,12 +108,7 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
     """The record of a (merged) draft; its id is derived from the article id and revision, the
     trigger span and the type."""
     article_id, revision = ctx.article_id, ctx.revision
-    trig = draft.trigger
-    trigger = body_span(ctx.body, trig.idx, trig.idx + len(trig.text))
-    particles = [c for c in trig.children if c.dep_ == "prt"]
-    if particles:
-        last = max(particles, key=lambda t: t.i)
-        trigger = body_span(ctx.body, trig.idx, last.idx + len(last.text))
+    trigger = _word_span(draft.trigger, ctx.body)
     if (
         draft.killed is not None
         and draft.injured is not None
@@ -131,6 +132,7 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
         type=draft.type,
         mode=draft.mode,
         trigger=trigger,
+        mentions=_mentions(draft, trigger, ctx.body),
         evidence=evidence,
         actors=draft.actors,
         recipients=draft.recipients,
@@ -144,6 +146,27 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
         timeframe="background" if draft.background else "current",
         confidence=_confidence(draft),
     )
+
+
+def _word_span(token: Token, body: str) -> Span:
+    """The span of a trigger word, with its particles ("shot down", "broke out")."""
+    end = token.idx + len(token.text)
+    particles = [c for c in token.children if c.dep_ == "prt"]
+    if particles:
+        last = max(particles, key=lambda t: t.i)
+        end = max(end, last.idx + len(last.text))
+    return body_span(body, token.idx, end)
+
+
+def _mentions(draft: Draft, trigger: Span, body: str) -> list[Span]:
+    """Every trigger word of the (merged) draft, the main one included, once each, in text
+    order: the words :func:`~.triggers.drafts_in` accepted as this type in its sentence(s)."""
+    spans = {(trigger.start, trigger.end): trigger}
+    for token in draft.triggers:
+        span = _word_span(token, body)
+        if not any(s < span.end and span.start < e for s, e in spans):
+            spans[(span.start, span.end)] = span
+    return [spans[key] for key in sorted(spans)]
 
 
 def _outside(start: int, end: int, parts: Sequence[tuple[int, int]]) -> tuple[int, int]:
