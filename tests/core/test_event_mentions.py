@@ -98,10 +98,44 @@ def test_a_merged_event_has_the_words_of_the_next_sentence(extractor: Extractor)
     assert event.casualties.killed is not None and event.casualties.killed.value == 3
 
 
-def test_a_particle_belongs_to_its_mention(extractor: Extractor) -> None:
-    (event,) = [
-        e
-        for e in events_of(extractor, "Clashes broke out in the capital and police arrested 40.")
-        if e.type == "COERCE"
-    ]
-    assert words(event) == ["arrested"]
+@pytest.mark.parametrize(
+    ("body", "etype", "expected"),
+    [
+        (
+            "Militants blew up a bridge and attacked a checkpoint.",
+            "ASSAULT",
+            ["blew up", "attacked"],
+        ),
+        ("Gunmen gunned down the driver of a bus.", "ASSAULT", ["gunned down"]),
+        (
+            "Police rounded up 40 protesters and detained their leader on Sunday.",
+            "COERCE",
+            ["rounded up", "detained"],
+        ),
+        ("Pirates hijacked a tanker off Somalia.", "ASSAULT", ["hijacked"]),
+        ("Obama had a phone call with Putin on Monday.", "CONSULT", ["call"]),
+        (
+            "Thousands rallied in the capital against the government on Sunday.",
+            "PROTEST",
+            ["rallied"],
+        ),
+    ],
+)
+def test_cameo_verbs_with_their_particles(
+    extractor: Extractor, body: str, etype: str, expected: list[str]
+) -> None:
+    (event,) = events_of(extractor, body)
+    assert event.type == etype
+    assert words(event) == expected  # a particle belongs to its word ("blew up")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Protesters blew whistles outside the embassy on Monday.",  # "blow" without "up"
+        "The opposition renewed its call for calm on Monday.",  # a call that is no phone call
+        "Oil prices rallied on Monday.",  # a market rally
+    ],
+)
+def test_other_senses_of_the_new_words_are_no_events(extractor: Extractor, body: str) -> None:
+    assert events_of(extractor, body) == []
