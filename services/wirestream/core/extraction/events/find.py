@@ -10,17 +10,20 @@ step a module of this package, every step reading one :class:`~.context.EventCon
    "so-called", a participle used as an adjective ("occupied areas"), a generic noun ("any
    negotiations", "strikes continue"), or in a heading (a line without final punctuation restates
    the text below it).
-2. **One draft per type per segment**; its fields are read from the parse: actors and recipients,
-   mode and weapons (:mod:`.participants`), places (:mod:`.records`), the date nearest the trigger
-   and the timeframe (:mod:`.timeframe`), quantities and casualties (:mod:`.casualties`, with
-   :mod:`.victims` and :mod:`.shots`), and the claim (:mod:`.claims`).
+2. **One draft per type per segment**, holding every trigger of that type there (the first
+   that is not a casualty word is the main one); its fields are read from the parse: actors and
+   recipients, mode and weapons (:mod:`.participants`), places (:mod:`.records`), the date
+   nearest the trigger and the timeframe (:mod:`.timeframe`), quantities and casualties
+   (:mod:`.casualties`, with :mod:`.victims` and :mod:`.shots`), and the claim (:mod:`.claims`).
 3. **Merging** (:mod:`.merge`): a draft in the next segments joins an earlier one of the same type
    when it shares a named participant, or when it picks the earlier one up with an anaphor ("the
    drones were attacking ...") and the modes agree.
 4. **Records** (:mod:`.records`): ids are ``record_id("event", article_id, revision,
-   trigger.start, trigger.end, type)``; quotes that comment on an event (overlapping its sentence,
-   or spoken by one of its actors shortly after it) point to it through
-   ``EventsFound.quote_event_ids``.
+   trigger.start, trigger.end, type)``; ``mentions`` are every trigger word of the draft and of
+   the drafts merged into it (the main trigger included, in text order: "attacked" and
+   "killing" of "attacked the market, killing 12"), each accepted by step 1; quotes that
+   comment on an event (overlapping its sentence, or spoken by one of its actors shortly after
+   it) point to it through ``EventsFound.quote_event_ids``.
 
 Timeframe is ``background`` when the trigger follows a background cue ("since", "in the run-up
 to"), or when its date ends more than ``recent_days`` (30, ``background.json``) before
