@@ -19,4 +19,4 @@ def test_span_segmentation_in_node() -> None:
         [node, "--test", str(HERE / "spans.test.mjs")], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "# pass 4" in done.stdout and "# fail 0" in done.stdout, done.stdout
+    assert "# pass 5" in done.stdout and "# fail 0" in done.stdout, done.stdout
