@@ -10,8 +10,9 @@ from spacy.tokens import Token
 
 from wirestream.core.contracts import Count, Quantity
 from wirestream.core.extraction.events import syntax
+from wirestream.core.extraction.events.aftermath import patients_in
 from wirestream.core.extraction.events.context import Draft, EventContext
-from wirestream.core.extraction.events.lexicon import EventLexicon
+from wirestream.core.extraction.events.lexicon import EventLexicon, load_lexicon
 from wirestream.core.extraction.events.quantities import (
     NumberMention,
     counted_noun,
@@ -373,16 +374,50 @@ OTHERS = frozenset({"other", "others", "more", "additional", "another", "second"
 def shot_victims_who_died(drafts: list[Draft], body: str) -> None:
     """ "A man was shot" says nothing of survival: when the article reports as many or more
     people killed in its current attacks, those shot are taken to be the dead, not injured.
-    Injuries stated as such ("wounded", "injuries", "shot but survived") are kept."""
+    Injuries stated as such ("wounded", "injuries", "shot but survived") are kept, and so are
+    those shot when another sentence says someone survived ("she is in stable condition",
+    "expected to survive": :mod:`.aftermath`). Before that, an article whose current attacks
+    count no injured takes them from its hospital and condition reports (:func:`injuries_after`).
+    """
     current = [d for d in drafts if d.type == "ASSAULT" and not d.background]
+    alive = injuries_after(drafts, body)
     killed = max((d.killed.value for d in current if d.killed is not None), default=0)
     for draft in current:
         injured = draft.injured
         if injured is None or (injured.span.start, injured.span.end) not in draft.unstated_survival:
             continue
-        if injured.value <= killed and not counts_others(injured, body):
+        key = (injured.span.start, injured.span.end)
+        if counts_others(injured, body):
+            continue
+        if injured.value <= killed and not alive:
             draft.injured = None
-        elif killed and not counts_others(injured, body):
-            # "three people were shot, one fatally": the dead are among those shot
-            draft.injured = injured.model_copy(update={"value": injured.value - killed})
-            draft.unstated_survival.discard((injured.span.start, injured.span.end))
+        elif killed:
+            # "three people were shot, one fatally": the dead are among those shot; when someone
+            # is said to have survived, at least one of those shot is not among the dead
+            value = max(injured.value - killed, 1 if alive else 0)
+            draft.injured = injured.model_copy(update={"value": value}) if value else None
+            draft.unstated_survival.discard(key)
+        elif alive:
+            draft.unstated_survival.discard(key)
+
+
+def injuries_after(drafts: list[Draft], body: str) -> bool:
+    """Whether the article says someone hurt is alive (:mod:`.aftermath`); and when its current
+    harm events count no injured, the largest number of patients one sentence reports ("the victim
+    was rushed to the hospital", "a man is in critical condition") becomes the injured count of
+    the first of them (survival unstated when they were only taken to a hospital)."""
+    current = [d for d in drafts if d.type in ("ASSAULT", "DISASTER") and not d.background]
+    if not current:
+        return False
+    lex = load_lexicon()
+    patients = [p for s in syntax.segments(current[0].segment.doc) for p in patients_in(s, lex)]
+    if not patients:
+        return False
+    if all(d.injured is None for d in current):
+        best = max(patients, key=lambda p: (p.value, p.alive))
+        count = victim_count(best.head, best.value, body)
+        target = current[0]
+        target.injured = count
+        if not best.alive:
+            target.unstated_survival.add((count.span.start, count.span.end))
+    return any(p.alive for p in patients)

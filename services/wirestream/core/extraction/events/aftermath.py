@@ -1,0 +1,209 @@
+"""After a shooting: who was taken to a hospital, who is in what condition, who will survive.
+
+Local reports often say that someone was hurt only in the sentences after the attack ("A man is
+in critical condition after a shooting", "Police transported the woman to University Hospital",
+"The victim was rushed to the hospital"), and say whether those shot lived only there ("she is
+expected to survive"). The attack sentences' drafts do not see these; this module reads them
+across the whole article, from the syntax:
+
+- **hospital transport**: a transport verb (``transport_verbs``: taken, rushed, airlifted, sent,
+  ...) with a "to" phrase naming a place of care (``care_words``: "the hospital", "Cape Fear
+  Valley Medical Center", "a trauma center") says its patient (the passive subject or the
+  object) was hurt, not whether they lived; "as a precaution", "for evaluation", "to be
+  checked" (``no_injury_reasons``) say nobody was hurt;
+- **condition**: "in stable / critical / serious condition" (``conditions``) of a person says they
+  were hurt and are alive; "stable", "fair", "good" (``alive_conditions``) and "expected to
+  survive", "is recovering" (``survival_verbs``) say they will live;
+- a sentence with a word of death (``death_words``: "where he died", "pronounced dead") is no
+  evidence: its patient may be one of the dead.
+
+The words are ``lexicons/events/aftermath.json`` (origin in its README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from wirestream.core.extraction.events.lexicon import LEXICON_DIR, EventLexicon
+from wirestream.core.extraction.events.quantities import NumberMention, find_numbers
+from wirestream.core.extraction.events.triggers import irrealis, negated
+from wirestream.core.extraction.events.victims import count_victims, is_person
+from wirestream.core.lexicon import json_words, read_json
+
+_LISTS = (
+    "transport_verbs",
+    "care_words",
+    "no_injury_reasons",
+    "conditions",
+    "alive_conditions",
+    "survival_verbs",
+    "death_words",
+)
+
+
+@dataclass(frozen=True)
+class AftermathWords:
+    """The word lists of ``aftermath.json`` (module docstring)."""
+
+    transport_verbs: frozenset[str]
+    care_words: frozenset[str]
+    no_injury_reasons: frozenset[str]
+    conditions: frozenset[str]
+    alive_conditions: frozenset[str]
+    survival_verbs: frozenset[str]
+    death_words: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def load_aftermath(directory: Path = LEXICON_DIR) -> AftermathWords:
+    """The lists of ``directory/aftermath.json`` (default the packaged ``lexicons/events``),
+    read once per directory."""
+    path = directory / "aftermath.json"
+    data = read_json(path)
+    lists = {key: frozenset(json_words(path, data, key)) for key in _LISTS}
+    return AftermathWords(**lists)
+
+
+@dataclass(frozen=True)
+class Patient:
+    """``value`` people named by the phrase of ``head`` were hurt; ``alive`` when the text says
+    they are alive or will live (a condition, "expected to survive"), not only that they were
+    taken to a hospital."""
+
+    value: int
+    head: Token
+    alive: bool
+
+
+def _subject(verb: Token) -> Token | None:
+    """The one a verb is said of: its subject, the noun of a "who" clause, the subject of the
+    clause a subjectless conjoined or infinitival verb continues ("was shot and taken to ...")."""
+    for _ in range(3):
+        found = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if found is not None:
+            if found.lower_ in ("who", "that") and verb.dep_ == "relcl":
+                return verb.head
+            return found
+        if verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def _care_place(noun: Token, words: AftermathWords) -> bool:
+    """ "the hospital", "University Hospital", "a trauma center", "the emergency room"."""
+    return noun.lower_ in words.care_words or any(
+        c.dep_ in ("compound", "amod") and c.lower_ in words.care_words for c in noun.children
+    )
+
+
+def _no_injury(verb: Token, words: AftermathWords) -> bool:
+    """ "as a precaution", "for evaluation", "to be checked out", "for a mental evaluation"."""
+    return any(
+        t.lemma_.lower() in words.no_injury_reasons
+        for c in verb.children
+        if c.dep_ in ("prep", "xcomp", "advcl")
+        for t in c.subtree
+    )
+
+
+def _transported(verb: Token, words: AftermathWords, lex: EventLexicon) -> Token | None:
+    """The patient of "was taken to the hospital", "police transported the woman to ..."."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in words.transport_verbs:
+        return None
+    to_care = any(
+        c.dep_ == "prep"
+        and c.lower_ == "to"
+        and any(o.dep_ == "pobj" and _care_place(o, words) for o in c.children)
+        for c in verb.children
+    )
+    if not to_care or negated(verb) or irrealis(verb, lex) or _no_injury(verb, words):
+        return None
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    if not passive:
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            return obj
+    return _subject(verb)
+
+
+def _in_condition(noun: Token, words: AftermathWords) -> tuple[Token, bool] | None:
+    """(patient, alive) of "in stable condition", "listed in critical but stable condition"."""
+    if noun.lemma_.lower() != "condition" or noun.dep_ != "pobj" or noun.head.lower_ != "in":
+        return None
+    grades = {t.lower_ for t in noun.subtree if t.i < noun.i and t.pos_ == "ADJ"}
+    if not grades & words.conditions:
+        return None
+    alive = bool(grades & words.alive_conditions)
+    holder = noun.head.head
+    if holder.pos_ in ("NOUN", "PROPN", "PRON"):
+        return holder, alive  # "a man in critical condition"
+    if holder.pos_ not in ("VERB", "AUX") or negated(holder):
+        return None
+    obj = next((c for c in holder.children if c.dep_ == "dobj"), None)
+    patient = obj if obj is not None else _subject(holder)
+    return (patient, alive) if patient is not None else None
+
+
+def _survives(verb: Token, words: AftermathWords, lex: EventLexicon) -> Token | None:
+    """The patient of "is expected to survive", "is recovering (from his wounds)"; not "the
+    rifles were recovered", "recovering from surgery"."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in words.survival_verbs or negated(verb):
+        return None
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return None
+    if any(
+        c.dep_ == "prep"
+        and c.lower_ == "from"
+        and not any(o.lemma_.lower() in lex.wound_nouns for o in c.children)
+        for c in verb.children
+    ):
+        return None  # "recovering from surgery", "from a cancer battle"
+    return _subject(verb)
+
+
+def _count(head: Token, numbers: list[NumberMention], lex: EventLexicon) -> int | None:
+    """How many people the phrase of ``head`` names: its number ("two men"), else one for "a
+    man", "the victim", a name or a personal pronoun."""
+    if head.pos_ == "NOUN" and head.lemma_.lower() not in lex.person_nouns:
+        return None  # "two assault rifles"
+    for c in head.children:
+        if c.dep_ == "nummod":
+            for n in numbers:
+                if n.first <= c.i <= n.last:
+                    return n.value
+    if not is_person(head, lex) and head.pos_ != "PROPN":
+        return None
+    found = count_victims(head, lex, numbers)
+    if found is not None:
+        return found[0]
+    return 1 if head.lemma_.lower() in lex.person_nouns and head.tag_ in ("NN", "NNP") else None
+
+
+def patients_in(segment: SpacySpan, lex: EventLexicon) -> list[Patient]:
+    """The people a segment says were hurt and are in care or alive (module docstring)."""
+    words = load_aftermath()
+    if any(t.lemma_.lower() in words.death_words or t.lower_ in words.death_words for t in segment):
+        return []
+    numbers: list[NumberMention] | None = None
+    out: list[Patient] = []
+    for token in segment:
+        found: tuple[Token | None, bool] = (_transported(token, words, lex), False)
+        if found[0] is None:
+            found = (_survives(token, words, lex), True)
+        if found[0] is None:
+            found = _in_condition(token, words) or (None, False)
+        head, alive = found
+        if head is None:
+            continue
+        if numbers is None:
+            numbers = find_numbers(segment, lex)
+        value = _count(head, numbers, lex)
+        if value is not None:
+            out.append(Patient(value=value, head=head, alive=alive))
+    return out
