@@ -26,17 +26,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from wirestream.core.extraction.events.lexicon import LEXICON_DIR, EventLexicon
 from wirestream.core.extraction.events.quantities import NumberMention, find_numbers
 from wirestream.core.extraction.events.triggers import irrealis, negated
-from wirestream.core.extraction.events.victims import count_victims, is_person
+from wirestream.core.extraction.events.victims import count_victims, is_person, wound_victim
 from wirestream.core.lexicon import json_words, read_json
 
 _LISTS = (
     "transport_verbs",
+    "arrival_verbs",
+    "stay_verbs",
     "care_words",
     "no_injury_reasons",
     "conditions",
@@ -51,6 +53,8 @@ class AftermathWords:
     """The word lists of ``aftermath.json`` (module docstring)."""
 
     transport_verbs: frozenset[str]
+    arrival_verbs: frozenset[str]
+    stay_verbs: frozenset[str]
     care_words: frozenset[str]
     no_injury_reasons: frozenset[str]
     conditions: frozenset[str]
@@ -78,6 +82,10 @@ class Patient:
     value: int
     head: Token
     alive: bool
+    counted: bool = False
+    """The phrase states its number ("two men", "both", "all five victims")."""
+    shot_only: bool = False
+    """Known only from a gunshot wound, which like "shot" does not say whether they lived."""
 
 
 def _subject(verb: Token) -> Token | None:
@@ -112,24 +120,36 @@ def _no_injury(verb: Token, words: AftermathWords) -> bool:
     )
 
 
-def _transported(verb: Token, words: AftermathWords, lex: EventLexicon) -> Token | None:
-    """The patient of "was taken to the hospital", "police transported the woman to ..."."""
-    if verb.pos_ != "VERB" or verb.lemma_.lower() not in words.transport_verbs:
-        return None
-    to_care = any(
+def _to_care(verb: Token, preps: tuple[str, ...], words: AftermathWords) -> bool:
+    return any(
         c.dep_ == "prep"
-        and c.lower_ == "to"
+        and c.lower_ in preps
         and any(o.dep_ == "pobj" and _care_place(o, words) for o in c.children)
         for c in verb.children
     )
-    if not to_care or negated(verb) or irrealis(verb, lex) or _no_injury(verb, words):
+
+
+def _transported(
+    verb: Token, words: AftermathWords, lex: EventLexicon
+) -> tuple[Token, bool] | None:
+    """(patient, alive) of "was taken to the hospital", "police transported the woman to ...",
+    "a man arrived at the hospital", "four people walked into the emergency room" (alive
+    unstated), "remains at Huntsville Hospital", "is recovering in a hospital" (alive)."""
+    if verb.pos_ != "VERB":
+        return None
+    lemma = verb.lemma_.lower()
+    taken = lemma in words.transport_verbs and _to_care(verb, ("to",), words)
+    arrived = lemma in words.arrival_verbs and _to_care(verb, ("to", "at", "into", "in"), words)
+    stays = lemma in words.stay_verbs and _to_care(verb, ("in", "at"), words)
+    if not (taken or arrived or stays):
+        return None
+    alive = stays
+    if negated(verb) or irrealis(verb, lex) or _no_injury(verb, words):
         return None
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-    if not passive:
-        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-        if obj is not None:
-            return obj
-    return _subject(verb)
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    patient = obj if obj is not None and not passive else _subject(verb)
+    return (patient, alive) if patient is not None else None
 
 
 def _in_condition(noun: Token, words: AftermathWords) -> tuple[Token, bool] | None:
@@ -167,22 +187,58 @@ def _survives(verb: Token, words: AftermathWords, lex: EventLexicon) -> Token | 
     return _subject(verb)
 
 
-def _count(head: Token, numbers: list[NumberMention], lex: EventLexicon) -> int | None:
-    """How many people the phrase of ``head`` names: its number ("two men"), else one for "a
-    man", "the victim", a name or a personal pronoun."""
+def _count(head: Token, numbers: list[NumberMention], lex: EventLexicon) -> tuple[int, bool] | None:
+    """(how many people the phrase of ``head`` names, whether it states the number): its number
+    ("two men", "two of the victims", "both"), else one for "a man", "the victim", a name or a
+    personal pronoun."""
+    if head.lower_ == "both":
+        return 2, True
     if head.pos_ == "NOUN" and head.lemma_.lower() not in lex.person_nouns:
         return None  # "two assault rifles"
-    for c in head.children:
-        if c.dep_ == "nummod":
-            for n in numbers:
-                if n.first <= c.i <= n.last:
-                    return n.value
+    for t in (head, *(c for c in head.children if c.dep_ == "nummod")):
+        for n in numbers:
+            if n.first <= t.i <= n.last and (t is not head or _of_people(head, lex)):
+                return n.value, True
     if not is_person(head, lex) and head.pos_ != "PROPN":
         return None
     found = count_victims(head, lex, numbers)
     if found is not None:
-        return found[0]
-    return 1 if head.lemma_.lower() in lex.person_nouns and head.tag_ in ("NN", "NNP") else None
+        return found[0], False
+    if head.lemma_.lower() in lex.person_nouns and head.tag_ in ("NN", "NNP"):
+        return 1, False
+    return None
+
+
+def _of_people(head: Token, lex: EventLexicon) -> bool:
+    """ "two of the victims", "four of the injured"."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "of"
+        and any(o.lemma_.lower() in lex.person_nouns or o.lower_ == "injured" for o in c.children)
+        for c in head.children
+    )
+
+
+def _wounded(noun: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
+    """(patient, alive) of a wound noun outside the attack sentences: "the victim suffered
+    injuries that were not life-threatening" (alive: an injury said as such), "a man arrived with
+    a gunshot wound" (alive unstated, like "shot")."""
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.wound_nouns:
+        return None
+    patient = wound_victim(noun, lex)
+    if (
+        patient is None
+        or negated(noun.head)
+        or any(c.lower_ in ("no", "any") for c in noun.children)
+    ):
+        return None  # "did not suffer any serious injuries", "with no injuries"
+    return patient, noun.lemma_.lower() == "injury"
+
+
+def mentions_death(doc: Doc) -> bool:
+    """Whether the article has a word of death anywhere ("the bodies of", "murder-suicide")."""
+    words = load_aftermath()
+    return any(t.lemma_.lower() in words.death_words or t.lower_ in words.death_words for t in doc)
 
 
 def patients_in(segment: SpacySpan, lex: EventLexicon) -> list[Patient]:
@@ -193,17 +249,20 @@ def patients_in(segment: SpacySpan, lex: EventLexicon) -> list[Patient]:
     numbers: list[NumberMention] | None = None
     out: list[Patient] = []
     for token in segment:
-        found: tuple[Token | None, bool] = (_transported(token, words, lex), False)
-        if found[0] is None:
-            found = (_survives(token, words, lex), True)
-        if found[0] is None:
-            found = _in_condition(token, words) or (None, False)
-        head, alive = found
-        if head is None:
+        survivor = _survives(token, words, lex)
+        found = (
+            _transported(token, words, lex)
+            or ((survivor, True) if survivor is not None else None)
+            or _in_condition(token, words)
+            or _wounded(token, lex)
+        )
+        if found is None:
             continue
+        head, alive = found
+        shot_only = token.pos_ == "NOUN" and not alive and token.lemma_.lower() in lex.wound_nouns
         if numbers is None:
             numbers = find_numbers(segment, lex)
-        value = _count(head, numbers, lex)
-        if value is not None:
-            out.append(Patient(value=value, head=head, alive=alive))
+        counted = _count(head, numbers, lex)
+        if counted is not None:
+            out.append(Patient(counted[0], head, alive, counted=counted[1], shot_only=shot_only))
     return out

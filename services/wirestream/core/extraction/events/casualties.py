@@ -10,7 +10,7 @@ from spacy.tokens import Token
 
 from wirestream.core.contracts import Count, Quantity
 from wirestream.core.extraction.events import syntax
-from wirestream.core.extraction.events.aftermath import patients_in
+from wirestream.core.extraction.events.aftermath import mentions_death, patients_in
 from wirestream.core.extraction.events.context import Draft, EventContext
 from wirestream.core.extraction.events.lexicon import EventLexicon, load_lexicon
 from wirestream.core.extraction.events.quantities import (
@@ -410,13 +410,20 @@ def injuries_after(drafts: list[Draft], body: str) -> bool:
     if not current:
         return False
     lex = load_lexicon()
-    patients = [p for s in syntax.segments(current[0].segment.doc) for p in patients_in(s, lex)]
+    doc = current[0].segment.doc
+    patients = [p for s in syntax.segments(doc) for p in patients_in(s, lex)]
+    if any(p.shot_only for p in patients) and mentions_death(doc):
+        # "both were found with gunshot wounds" in an article about deaths: maybe the dead
+        patients = [p for p in patients if not p.shot_only]
     if not patients:
         return False
-    if all(d.injured is None for d in current):
-        best = max(patients, key=lambda p: (p.value, p.alive))
+    best = max(patients, key=lambda p: (p.value, p.alive))
+    counted = [d for d in current if d.injured is not None]
+    most = max((d.injured.value for d in counted if d.injured is not None), default=0)
+    if not counted or (best.counted and best.value > most):
+        # "both were taken to the hospital": more than any attack sentence counted
         count = victim_count(best.head, best.value, body)
-        target = current[0]
+        target = counted[0] if counted else current[0]
         target.injured = count
         if not best.alive:
             target.unstated_survival.add((count.span.start, count.span.end))
