@@ -154,13 +154,21 @@ def _transported(
 
 def _in_condition(noun: Token, words: AftermathWords) -> tuple[Token, bool] | None:
     """(patient, alive) of "in stable condition", "listed in critical but stable condition"."""
-    if noun.lemma_.lower() != "condition" or noun.dep_ != "pobj" or noun.head.lower_ != "in":
+    if noun.lemma_.lower() != "condition":
         return None
-    grades = {t.lower_ for t in noun.subtree if t.i < noun.i and t.pos_ == "ADJ"}
-    if not grades & words.conditions:
+    grades: set[str] = set()
+    prep: Token | None = None
+    for t in reversed(noun.doc[max(0, noun.i - 6) : noun.i]):
+        if t.lower_ == "in":
+            prep = t
+            break
+        if not (t.is_punct or t.pos_ in ("ADJ", "ADV", "CCONJ")):
+            return None
+        grades.add(t.lower_)  # "in critical, but stable condition" (however it is parsed)
+    if prep is None or not grades & words.conditions:
         return None
     alive = bool(grades & words.alive_conditions)
-    holder = noun.head.head
+    holder = prep.head
     if holder.pos_ in ("NOUN", "PROPN", "PRON"):
         return holder, alive  # "a man in critical condition"
     if holder.pos_ not in ("VERB", "AUX") or negated(holder):
@@ -235,16 +243,36 @@ def _wounded(noun: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
     return patient, noun.lemma_.lower() == "injury"
 
 
+def says_alive(segment: SpacySpan) -> bool:
+    """ "still alive", "injuries not considered life-threatening", "non-life-threatening", in a
+    segment without a word of death."""
+    if _mentions_death(segment, load_aftermath()):
+        return False
+    for t in segment:
+        if t.lower_ == "alive" and not negated(t):
+            return True
+        if t.lower_ in ("life-threatening", "threatening"):
+            before = {w.lower_ for w in segment.doc[max(segment.start, t.i - 5) : t.i]}
+            if before & {"non", "not", "non-life"}:
+                return True
+    return False
+
+
+def _mentions_death(tokens: Doc | SpacySpan, words: AftermathWords) -> bool:
+    return any(
+        t.lemma_.lower() in words.death_words or t.lower_ in words.death_words for t in tokens
+    )
+
+
 def mentions_death(doc: Doc) -> bool:
-    """Whether the article has a word of death anywhere ("the bodies of", "murder-suicide")."""
-    words = load_aftermath()
-    return any(t.lemma_.lower() in words.death_words or t.lower_ in words.death_words for t in doc)
+    """Whether the article has a word of death anywhere ("died", "the deaths of")."""
+    return _mentions_death(doc, load_aftermath())
 
 
 def patients_in(segment: SpacySpan, lex: EventLexicon) -> list[Patient]:
     """The people a segment says were hurt and are in care or alive (module docstring)."""
     words = load_aftermath()
-    if any(t.lemma_.lower() in words.death_words or t.lower_ in words.death_words for t in segment):
+    if _mentions_death(segment, words):
         return []
     numbers: list[NumberMention] | None = None
     out: list[Patient] = []
@@ -265,4 +293,7 @@ def patients_in(segment: SpacySpan, lex: EventLexicon) -> list[Patient]:
         counted = _count(head, numbers, lex)
         if counted is not None:
             out.append(Patient(counted[0], head, alive, counted=counted[1], shot_only=shot_only))
+    if out and (any(p.alive for p in out) or says_alive(segment)):
+        # the segment says they lived: "taken to a hospital, where she is in stable condition"
+        out = [Patient(p.value, p.head, True, p.counted) for p in out]
     return out

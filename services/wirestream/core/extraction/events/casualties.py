@@ -10,7 +10,7 @@ from spacy.tokens import Token
 
 from wirestream.core.contracts import Count, Quantity
 from wirestream.core.extraction.events import syntax
-from wirestream.core.extraction.events.aftermath import mentions_death, patients_in
+from wirestream.core.extraction.events.aftermath import mentions_death, patients_in, says_alive
 from wirestream.core.extraction.events.context import Draft, EventContext
 from wirestream.core.extraction.events.lexicon import EventLexicon, load_lexicon
 from wirestream.core.extraction.events.quantities import (
@@ -411,12 +411,14 @@ def injuries_after(drafts: list[Draft], body: str) -> bool:
         return False
     lex = load_lexicon()
     doc = current[0].segment.doc
-    patients = [p for s in syntax.segments(doc) for p in patients_in(s, lex)]
+    segments = syntax.segments(doc)
+    patients = [p for s in segments for p in patients_in(s, lex)]
+    alive = any(p.alive for p in patients) or any(says_alive(s) for s in segments)
     if any(p.shot_only for p in patients) and mentions_death(doc):
         # "both were found with gunshot wounds" in an article about deaths: maybe the dead
         patients = [p for p in patients if not p.shot_only]
     if not patients:
-        return False
+        return alive
     best = max(patients, key=lambda p: (p.value, p.alive))
     counted = [d for d in current if d.injured is not None]
     most = max((d.injured.value for d in counted if d.injured is not None), default=0)
@@ -427,4 +429,4 @@ def injuries_after(drafts: list[Draft], body: str) -> bool:
         target.injured = count
         if not best.alive:
             target.unstated_survival.add((count.span.start, count.span.end))
-    return any(p.alive for p in patients)
+    return alive
