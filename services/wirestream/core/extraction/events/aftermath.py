@@ -297,3 +297,60 @@ def patients_in(segment: SpacySpan, lex: EventLexicon) -> list[Patient]:
         # the segment says they lived: "taken to a hospital, where she is in stable condition"
         out = [Patient(p.value, p.head, True, p.counted) for p in out]
     return out
+
+
+@dataclass(frozen=True)
+class Deaths:
+    """What the whole article says of deaths, whatever the attack sentences counted."""
+
+    someone: bool
+    """Someone died: "was pronounced dead", "found the body of a man", "charged with murder"."""
+    of_wounds: bool
+    """Someone died of their wounds or later: "died of his injuries", "she later died"."""
+
+
+def _death_verb(t: Token, lex: EventLexicon) -> bool:
+    lemma = t.lemma_.lower()
+    fatal = lemma in lex.fatal_wound_verbs or (
+        lemma == "pass" and any(c.lower_ == "away" for c in t.children)
+    )
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)  # "waiting to die"
+    return t.pos_ == "VERB" and fatal and not infinitive and not negated(t) and not irrealis(t, lex)
+
+
+def _died_later(t: Token, lex: EventLexicon) -> bool:
+    """ "died of his injuries", "succumbed to his wounds", "later died", "died days later"."""
+    return any(d.lemma_.lower() in lex.wound_nouns for d in t.subtree) or any(
+        c.dep_ == "advmod" and c.lower_ in ("later", "eventually", "subsequently")
+        for c in t.children
+    )
+
+
+def _death_word(t: Token, lex: EventLexicon) -> bool:
+    """ "found dead", "pronounced deceased", "the body of a man", "charged with murder"."""
+    lower, lemma = t.lower_, t.lemma_.lower()
+    if lower in ("dead", "deceased") and t.pos_ == "ADJ":
+        # not "no one was dead", "I would've been dead"
+        return not (
+            negated(t.head) or irrealis(t.head, lex) or any(c.dep_ == "neg" for c in t.children)
+        )
+    if lemma == "body" and t.pos_ == "NOUN":  # "the body of a man", not "their bodies"
+        return any(
+            c.lower_ == "of" and any(is_person(o, lex) for o in c.children) for c in t.children
+        )
+    if lemma in ("murder", "homicide") and t.pos_ == "NOUN" and t.dep_ != "compound":
+        return not any(c.lemma_.lower() in ("attempt", "attempted") for c in t.children)
+    return False
+
+
+def deaths_in(doc: Doc, lex: EventLexicon) -> Deaths:
+    """Whether the article says someone died, and died of their wounds or later."""
+    someone = False
+    for t in doc:
+        if _death_verb(t, lex):
+            if _died_later(t, lex):
+                return Deaths(someone=True, of_wounds=True)
+            someone = True
+        elif not someone and _death_word(t, lex):
+            someone = True
+    return Deaths(someone=someone, of_wounds=False)

@@ -10,7 +10,12 @@ from spacy.tokens import Token
 
 from wirestream.core.contracts import Count, Quantity
 from wirestream.core.extraction.events import syntax
-from wirestream.core.extraction.events.aftermath import mentions_death, patients_in, says_alive
+from wirestream.core.extraction.events.aftermath import (
+    deaths_in,
+    mentions_death,
+    patients_in,
+    says_alive,
+)
 from wirestream.core.extraction.events.context import Draft, EventContext
 from wirestream.core.extraction.events.lexicon import EventLexicon, load_lexicon
 from wirestream.core.extraction.events.quantities import (
@@ -380,13 +385,19 @@ def shot_victims_who_died(drafts: list[Draft], body: str) -> None:
     count no injured takes them from its hospital and condition reports (:func:`injuries_after`).
     """
     current = [d for d in drafts if d.type == "ASSAULT" and not d.background]
+    if not current:
+        return
     alive = injuries_after(drafts, body)
+    deaths = deaths_in(current[0].segment.doc, load_lexicon())
     killed = max((d.killed.value for d in current if d.killed is not None), default=0)
+    killed = max(killed, 1 if deaths.someone else 0)  # "he was pronounced dead": one at least
     for draft in current:
         injured = draft.injured
-        if injured is None or (injured.span.start, injured.span.end) not in draft.unstated_survival:
+        if injured is None:
             continue
         key = (injured.span.start, injured.span.end)
+        if key not in draft.unstated_survival and not (deaths.of_wounds and not alive):
+            continue  # "wounded" says they lived, unless someone "died of his wounds" later
         if counts_others(injured, body):
             continue
         if injured.value <= killed and not alive:
