@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from wirestream.core.extraction.events.lexicon import LEXICON_DIR, EventLexicon
-from wirestream.core.extraction.events.quantities import NumberMention, find_numbers
+from wirestream.core.extraction.events.quantities import NumberMention, find_numbers, parse_number
 from wirestream.core.extraction.events.triggers import irrealis, negated
 from wirestream.core.extraction.events.victims import count_victims, is_person, wound_victim
 from wirestream.core.lexicon import json_words, read_json
@@ -135,13 +135,24 @@ def _transported(
     """(patient, alive) of "was taken to the hospital", "police transported the woman to ...",
     "a man arrived at the hospital", "four people walked into the emergency room" (alive
     unstated), "remains at Huntsville Hospital", "is recovering in a hospital" (alive)."""
-    if verb.pos_ != "VERB":
+    if verb.pos_ not in ("VERB", "AUX"):
         return None
     lemma = verb.lemma_.lower()
     taken = lemma in words.transport_verbs and _to_care(verb, ("to",), words)
     arrived = lemma in words.arrival_verbs and _to_care(verb, ("to", "at", "into", "in"), words)
-    stays = lemma in words.stay_verbs and _to_care(verb, ("in", "at"), words)
-    if not (taken or arrived or stays):
+    stays = (lemma in words.stay_verbs and _to_care(verb, ("in", "at"), words)) or (
+        lemma == "be" and _to_care(verb, ("in",), words)  # "is in the hospital", not "at"
+    )
+    treated = lemma == "treat" and (
+        _to_care(verb, ("in", "at"), words)
+        or any(
+            c.dep_ == "prep"
+            and c.lower_ == "for"
+            and any(o.lemma_.lower() in lex.wound_nouns for o in c.children)
+            for c in verb.children
+        )
+    )  # "being treated for non-life-threatening injuries", "was treated at a hospital"
+    if not (taken or arrived or stays or treated):
         return None
     alive = stays
     if negated(verb) or irrealis(verb, lex) or _no_injury(verb, words):
@@ -199,8 +210,8 @@ def _count(head: Token, numbers: list[NumberMention], lex: EventLexicon) -> tupl
     """(how many people the phrase of ``head`` names, whether it states the number): its number
     ("two men", "two of the victims", "both"), else one for "a man", "the victim", a name or a
     personal pronoun."""
-    if head.lower_ == "both":
-        return 2, True
+    if head.lower_ == "both" or any(c.dep_ == "det" and c.lower_ == "both" for c in head.children):
+        return 2, True  # "both", "both victims"
     if head.pos_ == "NOUN" and head.lemma_.lower() not in lex.person_nouns:
         return None  # "two assault rifles"
     for t in (head, *(c for c in head.children if c.dep_ == "nummod")):
@@ -214,6 +225,22 @@ def _count(head: Token, numbers: list[NumberMention], lex: EventLexicon) -> tupl
         return found[0], False
     if head.lemma_.lower() in lex.person_nouns and head.tag_ in ("NN", "NNP"):
         return 1, False
+    if head.tag_ == "NNS" and head.lemma_.lower() in lex.person_nouns:
+        return _earlier_number(head, lex)
+    return None
+
+
+def _earlier_number(head: Token, lex: EventLexicon) -> tuple[int, bool] | None:
+    """ "officers found two men ... The men were taken to the hospital": the number the same
+    plural noun had before."""
+    for t in reversed(head.doc[: head.i]):
+        if t.lower_ != head.lower_:
+            continue
+        for c in t.children:
+            if c.dep_ == "nummod":
+                value = parse_number([w.text for w in c.subtree], lex)
+                if value is not None:
+                    return value, True
     return None
 
 
