@@ -62,6 +62,22 @@ class AftermathWords:
     survival_verbs: frozenset[str]
     death_words: frozenset[str]
 
+    @property
+    def cues(self) -> frozenset[str]:
+        """Lemmas a token must have to be looked at further (a fast first test)."""
+        return _cues(self)
+
+
+@lru_cache(maxsize=4)
+def _cues(words: AftermathWords) -> frozenset[str]:
+    return (
+        words.transport_verbs
+        | words.arrival_verbs
+        | words.stay_verbs
+        | words.survival_verbs
+        | {"be", "treat", "condition"}
+    )
+
 
 @lru_cache(maxsize=4)
 def load_aftermath(directory: Path = LEXICON_DIR) -> AftermathWords:
@@ -270,9 +286,14 @@ def _wounded(noun: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
     return patient, noun.lemma_.lower() == "injury"
 
 
+_ALIVE_CUES = frozenset({"alive", "life-threatening", "threatening"})
+
+
 def says_alive(segment: SpacySpan) -> bool:
     """ "still alive", "injuries not considered life-threatening", "non-life-threatening", in a
     segment without a word of death."""
+    if not any(t.lower_ in _ALIVE_CUES for t in segment):
+        return False
     if _mentions_death(segment, load_aftermath()):
         return False
     for t in segment:
@@ -299,11 +320,13 @@ def mentions_death(doc: Doc) -> bool:
 def patients_in(segment: SpacySpan, lex: EventLexicon) -> list[Patient]:
     """The people a segment says were hurt and are in care or alive (module docstring)."""
     words = load_aftermath()
-    if _mentions_death(segment, words):
+    cues, wounds = words.cues, lex.wound_nouns
+    candidates = [t for t in segment if t.lemma_ in cues or t.lemma_ in wounds]  # lower-case
+    if not candidates or _mentions_death(segment, words):
         return []
     numbers: list[NumberMention] | None = None
     out: list[Patient] = []
-    for token in segment:
+    for token in candidates:
         survivor = _survives(token, words, lex)
         found = (
             _transported(token, words, lex)
@@ -370,10 +393,17 @@ def _death_word(t: Token, lex: EventLexicon) -> bool:
     return False
 
 
+_DEATH_CUES = frozenset({"pass", "dead", "deceased", "body", "murder", "homicide"})
+"""Words of :func:`_death_verb` and :func:`_death_word` besides ``fatal_wound_verbs``."""
+
+
 def deaths_in(doc: Doc, lex: EventLexicon) -> Deaths:
     """Whether the article says someone died, and died of their wounds or later."""
     someone = False
+    cues = lex.fatal_wound_verbs | _DEATH_CUES
     for t in doc:
+        if t.lemma_ not in cues and t.lower_ not in cues:  # lemmas of these are lower-case
+            continue
         if _death_verb(t, lex):
             if _died_later(t, lex):
                 return Deaths(someone=True, of_wounds=True)
