@@ -14,8 +14,16 @@ across the whole article, from the syntax:
 - **condition**: "in stable / critical / serious condition" (``conditions``) of a person says they
   were hurt and are alive; "stable", "fair", "good" (``alive_conditions``) and "expected to
   survive", "is recovering" (``survival_verbs``) say they will live;
+- **arrival and stay**: "arrived at a hospital" (``arrival_verbs``), "remains at County
+  Hospital", "is in the hospital" (``stay_verbs``, alive), "treated for injuries";
+- **wounds** outside the attack sentences: "the victim suffered injuries" (alive: an injury said
+  as such), "a man arrived with a gunshot wound" (alive unstated);
 - a sentence with a word of death (``death_words``: "where he died", "pronounced dead") is no
   evidence: its patient may be one of the dead.
+
+:func:`deaths_in` reads the article's deaths the same way ("was pronounced dead", "the body of a
+man", "died of his injuries", "later died"), for deciding whether those shot are the dead
+(:func:`~.casualties.shot_victims_who_died`).
 
 The words are ``lexicons/events/aftermath.json`` (origin in its README).
 """
