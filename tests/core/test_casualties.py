@@ -287,3 +287,29 @@ def test_survival_and_death_across_sentences(
     extractor: Extractor, body: str, expected: tuple[int, int]
 ) -> None:
     assert casualties(extractor, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the casualty clause is what a negated verb or "no reports" says: no casualty
+        (
+            "Two men shot at a house on Friday. "
+            "Police did not believe that the victim had actually been shot.",
+            (0, 0),
+        ),
+        (
+            "Shots were fired on Elm Street on Friday. "
+            "There are no reports that either man was hurt.",
+            (0, 0),
+        ),
+        # believed, not denied
+        (
+            "Shots were fired on Elm Street on Friday. "
+            "Police believe that the victim was shot in the leg.",
+            (0, 1),
+        ),
+    ],
+)
+def test_denied_casualties(extractor: Extractor, body: str, expected: tuple[int, int]) -> None:
+    assert casualties(extractor, body) == expected

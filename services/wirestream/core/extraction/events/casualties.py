@@ -81,9 +81,20 @@ def number_role(
         if noun is not None and noun.lemma_.lower() not in lex.person_nouns:
             return None  # "3900 block", "two shootings": not a count of people
         verb = governing_verb(noun if noun is not None else seg.doc[n.last])
-        if verb is not None and (negated(verb) or irrealis(verb, lex) or subject_is_nobody(verb)):
+        if verb is not None and (
+            negated(verb) or denied(verb) or irrealis(verb, lex) or subject_is_nobody(verb)
+        ):
             return None
     return role
+
+
+def denied(verb: Token) -> bool:
+    """ "Police did not believe the victim had been shot", "no reports that anyone was hurt": the
+    clause a casualty verb heads is the content of a negated verb or of "no" reports."""
+    if verb.dep_ not in ("ccomp", "acl"):
+        return False
+    head = verb.head
+    return negated(head) or any(c.dep_ == "det" and c.lower_ == "no" for c in head.children)
 
 
 def _raw_number_role(
@@ -339,7 +350,7 @@ def _verb_casualty(
         deps = ("nsubj", "nsubjpass")
     else:
         return None
-    if negated(verb) or irrealis(verb, lex) or subject_is_nobody(verb):
+    if negated(verb) or denied(verb) or irrealis(verb, lex) or subject_is_nobody(verb):
         return None
     victims = victims_of(verb, deps, passive, shot, lex)
     found = count_victims(victims[0], lex, numbers) if victims else None
