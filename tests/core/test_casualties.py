@@ -147,3 +147,169 @@ def test_numbers_that_are_not_counts(extractor: Extractor, text: str, values: li
     lex = load_lexicon()
     doc = extractor.nlp(text)
     assert [n.value for n in find_numbers(doc[:], lex)] == values
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # hospital transport in a sentence without an attack word is an injury ...
+        (
+            "Police responded to a shooting on Elm Street on Friday. "
+            "The victim was rushed to the hospital.",
+            (0, 1),
+        ),
+        (
+            "Police are investigating a shooting on Pine Street. "
+            "Medics transported a woman to Mercy Hospital.",
+            (0, 1),
+        ),
+        (
+            "Police are investigating a shooting on Elm Street. "
+            "A man arrived at a hospital with a gunshot wound.",
+            (0, 1),
+        ),
+        (
+            "Police are investigating a shooting on Elm Street. "
+            "Two victims remain at County Hospital.",
+            (0, 2),
+        ),
+        # ... a stated condition of a person too, with its number
+        ("A man is in critical condition after a shooting on Main Street on Friday.", (0, 1)),
+        (
+            "Police investigated a shooting on Elm Street on Friday. "
+            "Two men were listed in stable condition.",
+            (0, 2),
+        ),
+        # "both were taken to the hospital" raises a smaller count of the attack sentences
+        (
+            "A man was shot on Elm Street on Friday. Another man was hurt. "
+            "Both were taken to the hospital.",
+            (0, 2),
+        ),
+        (
+            "Police are investigating a shooting on Elm Street. The victim, who was shot in "
+            "the leg, is recovering at Mercy Hospital.",
+            (0, 1),
+        ),
+    ],
+)
+def test_injuries_told_after_the_attack(
+    extractor: Extractor, body: str, expected: tuple[int, int]
+) -> None:
+    assert casualties(extractor, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # decided: a hospital visit "as a precaution" or "for evaluation" is no injury
+        (
+            "Police investigated a shooting on Elm Street on Friday. "
+            "The driver was taken to a hospital as a precaution.",
+            (0, 0),
+        ),
+        (
+            "Police investigated a shooting on Elm Street on Friday. "
+            "The suspect was taken to a hospital for evaluation.",
+            (0, 0),
+        ),
+        # not done: refused, so nobody was taken
+        (
+            "Police investigated a shooting on Elm Street on Friday. "
+            "Her husband refused to take her to the hospital.",
+            (0, 0),
+        ),
+        # a sentence with a death in it is no evidence of an injury
+        (
+            "Police investigated a shooting on Elm Street on Friday. "
+            "The victim was taken to the hospital, where he was pronounced dead.",
+            (1, 0),
+        ),
+        # a condition of a thing, not a person
+        (
+            "Police investigated a shooting on Elm Street on Friday. "
+            "The house was in good condition.",
+            (0, 0),
+        ),
+        # negated wounds outside the attack sentences
+        (
+            "A man was shot at on Friday. Police said the man did not suffer any serious injuries.",
+            (0, 0),
+        ),
+    ],
+)
+def test_no_injury_after_the_attack(
+    extractor: Extractor, body: str, expected: tuple[int, int]
+) -> None:
+    assert casualties(extractor, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # each verb its own object: the wife is not the one killed ...
+        (
+            "A man shot his wife and then killed himself on Friday, police said. "
+            "The woman is in stable condition.",
+            (1, 1),
+        ),
+        (
+            "A man shot his wife and then killed himself on Friday, police said. "
+            "She is expected to survive.",
+            (1, 1),
+        ),
+        (
+            "A man shot his wife and then killed himself on Friday, police said. "
+            "The woman was found shot but still alive.",
+            (1, 1),
+        ),
+        # ... but "shot" alone does not say she lived: with one dead reported, those shot are
+        # taken to be the dead (the rule of shot_victims_who_died)
+        ("A man shot his wife and then killed himself on Friday, police said.", (1, 0)),
+        # recovering from something else says nothing of the shooting
+        (
+            "A man shot his wife and then killed himself on Friday, police said. "
+            "He had been recovering from surgery.",
+            (1, 0),
+        ),
+        # a death told in another sentence: the one shot or wounded is the one who died
+        ("A man was shot on Elm Street on Friday. He was pronounced dead at the scene.", (1, 0)),
+        ("A woman was wounded in a shooting on Friday. She later died of her wounds.", (1, 0)),
+        ("A man was shot in the arm on Friday and taken to a hospital. He later died.", (1, 0)),
+        # not a death: what someone says might have happened, body parts
+        ('A man was shot in the leg on Friday. "I could have been dead," he said.', (0, 1)),
+        ("Two women were shot in the lower parts of their bodies on Friday.", (0, 2)),
+        # one verb, one victim: "shot and killed" is one death, no injury
+        ("Police shot and killed a man on Friday.", (1, 0)),
+    ],
+)
+def test_survival_and_death_across_sentences(
+    extractor: Extractor, body: str, expected: tuple[int, int]
+) -> None:
+    assert casualties(extractor, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the casualty clause is what a negated verb or "no reports" says: no casualty
+        (
+            "Two men shot at a house on Friday. "
+            "Police did not believe that the victim had actually been shot.",
+            (0, 0),
+        ),
+        (
+            "Shots were fired on Elm Street on Friday. "
+            "There are no reports that either man was hurt.",
+            (0, 0),
+        ),
+        # believed, not denied
+        (
+            "Shots were fired on Elm Street on Friday. "
+            "Police believe that the victim was shot in the leg.",
+            (0, 1),
+        ),
+    ],
+)
+def test_denied_casualties(extractor: Extractor, body: str, expected: tuple[int, int]) -> None:
+    assert casualties(extractor, body) == expected

@@ -10,8 +10,14 @@ from spacy.tokens import Token
 
 from wirestream.core.contracts import Count, Quantity
 from wirestream.core.extraction.events import syntax
+from wirestream.core.extraction.events.aftermath import (
+    deaths_in,
+    mentions_death,
+    patients_in,
+    says_alive,
+)
 from wirestream.core.extraction.events.context import Draft, EventContext
-from wirestream.core.extraction.events.lexicon import EventLexicon
+from wirestream.core.extraction.events.lexicon import EventLexicon, load_lexicon
 from wirestream.core.extraction.events.quantities import (
     NumberMention,
     counted_noun,
@@ -75,9 +81,20 @@ def number_role(
         if noun is not None and noun.lemma_.lower() not in lex.person_nouns:
             return None  # "3900 block", "two shootings": not a count of people
         verb = governing_verb(noun if noun is not None else seg.doc[n.last])
-        if verb is not None and (negated(verb) or irrealis(verb, lex) or subject_is_nobody(verb)):
+        if verb is not None and (
+            negated(verb) or denied(verb) or irrealis(verb, lex) or subject_is_nobody(verb)
+        ):
             return None
     return role
+
+
+def denied(verb: Token) -> bool:
+    """ "Police did not believe the victim had been shot", "no reports that anyone was hurt": the
+    clause a casualty verb heads is the content of a negated verb or of "no" reports."""
+    if verb.dep_ not in ("ccomp", "acl"):
+        return False
+    head = verb.head
+    return negated(head) or any(c.dep_ == "det" and c.lower_ == "no" for c in head.children)
 
 
 def _raw_number_role(
@@ -333,7 +350,7 @@ def _verb_casualty(
         deps = ("nsubj", "nsubjpass")
     else:
         return None
-    if negated(verb) or irrealis(verb, lex) or subject_is_nobody(verb):
+    if negated(verb) or denied(verb) or irrealis(verb, lex) or subject_is_nobody(verb):
         return None
     victims = victims_of(verb, deps, passive, shot, lex)
     found = count_victims(victims[0], lex, numbers) if victims else None
@@ -373,16 +390,65 @@ OTHERS = frozenset({"other", "others", "more", "additional", "another", "second"
 def shot_victims_who_died(drafts: list[Draft], body: str) -> None:
     """ "A man was shot" says nothing of survival: when the article reports as many or more
     people killed in its current attacks, those shot are taken to be the dead, not injured.
-    Injuries stated as such ("wounded", "injuries", "shot but survived") are kept."""
+    Injuries stated as such ("wounded", "injuries", "shot but survived") are kept, and so are
+    those shot when another sentence says someone survived ("she is in stable condition",
+    "expected to survive": :mod:`.aftermath`). Before that, an article whose current attacks
+    count no injured takes them from its hospital and condition reports (:func:`injuries_after`).
+    """
     current = [d for d in drafts if d.type == "ASSAULT" and not d.background]
+    if not current:
+        return
+    alive = injuries_after(drafts, body)
+    deaths = deaths_in(current[0].segment.doc, load_lexicon())
     killed = max((d.killed.value for d in current if d.killed is not None), default=0)
+    killed = max(killed, 1 if deaths.someone else 0)  # "he was pronounced dead": one at least
     for draft in current:
         injured = draft.injured
-        if injured is None or (injured.span.start, injured.span.end) not in draft.unstated_survival:
+        if injured is None:
             continue
-        if injured.value <= killed and not counts_others(injured, body):
+        key = (injured.span.start, injured.span.end)
+        if key not in draft.unstated_survival and not (deaths.of_wounds and not alive):
+            continue  # "wounded" says they lived, unless someone "died of his wounds" later
+        if counts_others(injured, body):
+            continue
+        if injured.value <= killed and not alive:
             draft.injured = None
-        elif killed and not counts_others(injured, body):
-            # "three people were shot, one fatally": the dead are among those shot
-            draft.injured = injured.model_copy(update={"value": injured.value - killed})
-            draft.unstated_survival.discard((injured.span.start, injured.span.end))
+        elif killed:
+            # "three people were shot, one fatally": the dead are among those shot; when someone
+            # is said to have survived, at least one of those shot is not among the dead
+            value = max(injured.value - killed, 1 if alive else 0)
+            draft.injured = injured.model_copy(update={"value": value}) if value else None
+            draft.unstated_survival.discard(key)
+        elif alive:
+            draft.unstated_survival.discard(key)
+
+
+def injuries_after(drafts: list[Draft], body: str) -> bool:
+    """Whether the article says someone hurt is alive (:mod:`.aftermath`); and when its current
+    harm events count no injured, the largest number of patients one sentence reports ("the victim
+    was rushed to the hospital", "a man is in critical condition") becomes the injured count of
+    the first of them (survival unstated when they were only taken to a hospital)."""
+    current = [d for d in drafts if d.type in ("ASSAULT", "DISASTER") and not d.background]
+    if not current:
+        return False
+    lex = load_lexicon()
+    doc = current[0].segment.doc
+    segments = syntax.segments(doc)
+    patients = [p for s in segments for p in patients_in(s, lex)]
+    alive = any(p.alive for p in patients) or any(says_alive(s) for s in segments)
+    if any(p.shot_only for p in patients) and mentions_death(doc):
+        # "both were found with gunshot wounds" in an article about deaths: maybe the dead
+        patients = [p for p in patients if not p.shot_only]
+    if not patients:
+        return alive
+    best = max(patients, key=lambda p: (p.value, p.alive))
+    counted = [d for d in current if d.injured is not None]
+    most = max((d.injured.value for d in counted if d.injured is not None), default=0)
+    if not counted or (best.counted and best.value > most):
+        # "both were taken to the hospital": more than any attack sentence counted
+        count = victim_count(best.head, best.value, body)
+        target = counted[0] if counted else current[0]
+        target.injured = count
+        if not best.alive:
+            target.unstated_survival.add((count.span.start, count.span.end))
+    return alive

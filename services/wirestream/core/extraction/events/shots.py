@@ -48,9 +48,14 @@ def has_own_subject(verb: Token) -> bool:
 
 
 def conjoined_kill(verb: Token, lex: EventLexicon) -> bool:
-    """ "was shot and killed": a conjoined killing verb that shares this verb's victims."""
+    """ "was shot and killed", "shot and killed a man": a conjoined killing verb that shares this
+    verb's victims; not "shot his wife and then killed himself" (each verb has its own object)."""
+    own = {o.lower_ for o in syntax.objects(verb)}
     return any(
-        c.dep_ == "conj" and c.lemma_.lower() in lex.killed_verbs and not has_own_subject(c)
+        c.dep_ == "conj"
+        and c.lemma_.lower() in lex.killed_verbs
+        and not has_own_subject(c)
+        and not (own and {o.lower_ for o in syntax.objects(c)} - own)
         for c in verb.children
     )
 
