@@ -92,6 +92,8 @@ def _verb_arguments(
         (recipients if undergoer else actors).append(trig.head)  # "the man who killed them"
     if not actors and trig.dep_ in ("xcomp", "conj"):
         actors += _argument_heads(trig.head, ("nsubj",), words)
+    if not actors and not undergoer:
+        actors += arguments.participle_subjects(trig)  # "cleared the site, arresting dozens"
     if draft.type in _CONSULT_WITH:
         actors += _prepositional_objects(trig, frozenset({"with"}))
     elif draft.type == "ASSAULT":
@@ -104,13 +106,18 @@ def _noun_arguments(
 ) -> tuple[list[Token], list[Token]]:
     """(actor heads, recipient heads) of a noun trigger."""
     words = ctx.lex.words
+    lemma = trig.lemma_.lower()
     actors: list[Token] = []
     recipients: list[Token] = []
     for child in trig.children:
         if syntax.city_modifier(child, ctx):
             continue  # "the Dallas shooting": the place (records.py), not an actor
-        if child.dep_ == "poss" and trig.lemma_.lower() in words.patient_nouns:
-            recipients.append(child)  # "his arrest", "the general's assassination"
+        if (
+            child.dep_ == "poss"
+            and lemma in words.patient_nouns
+            and not _prepositional_objects(trig, frozenset({"of"}))
+        ):
+            recipients.append(child)  # "his arrest" (but "Russia's arrest of X": the actor)
         elif child.dep_ == "poss" or (
             child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG")
         ):
@@ -119,6 +126,9 @@ def _noun_arguments(
             actors += _prepositional_objects(child, frozenset({"by"}))
     actors += _prepositional_objects(trig, frozenset({"by"}))
     actors += arguments.support_actors(trig, ctx.lex)  # "gunmen launched an attack"
+    actors += arguments.participation_actors(trig, draft.type, ctx.lex)  # "spoke at a rally"
+    if draft.type not in arguments.PARTICIPATORY:
+        actors += arguments.governing_agents(trig)  # "taken into custody by ICE"
     actors += [  # "police shootings"
         a for a in arguments.modifier_actors(trig, ctx.lex) if not syntax.city_modifier(a, ctx)
     ]
@@ -128,8 +138,10 @@ def _noun_arguments(
     elif draft.type == "ASSAULT":
         actors += _prepositional_objects(trig, frozenset({"between"}))  # "clashes between A and B"
         recipients += _prepositional_objects(trig, words.recipient_prepositions)
-        if trig.lemma_.lower() in words.of_recipient_nouns:
+        if lemma in words.of_recipient_nouns:
             recipients += _prepositional_objects(trig, frozenset({"of"}))
+    if lemma in words.patient_nouns and draft.type not in _CONSULT_WITH:
+        recipients += _prepositional_objects(trig, frozenset({"of"}))  # "the arrest of X"
     if trig.dep_ in ("nsubj", "nsubjpass") and trig.head.pos_ == "VERB":
         recipients += _argument_heads(trig.head, ("dobj",), words)
     return actors, recipients

@@ -9,7 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from wirestream.core.contracts import EntityRecord, EventLocation, Participant
+from wirestream.core.contracts import EntityRecord, EventLocation, Participant, Span
 from wirestream.core.extraction.entities import EntityIndex
 from wirestream.core.extraction.events.context import EventContext, PlacePhrase
 from wirestream.core.extraction.events.lexicon import EventWords
@@ -102,6 +102,17 @@ def resolve_pronoun(
     return None
 
 
+def antecedent_in_sentence(
+    pronoun: Token, entity: EntityRecord, entities: EntityIndex
+) -> Span | None:
+    """The last mention of ``entity`` before ``pronoun`` in its sentence ("Trump said he
+    would meet ..." -> "Trump"): the participant's name in the text, not the pronoun."""
+    start = pronoun.sent.start_char
+    hits = [s for s, e in entities.mentions_between(start, pronoun.idx) if e.id == entity.id]
+    hits = [s for s in hits if s.start >= start and s.end <= pronoun.idx]
+    return hits[-1] if hits else None
+
+
 def objects(token: Token) -> list[Token]:
     """The direct objects of ``token``."""
     return [c for c in token.children if c.dep_ in ("dobj", "obj")]
@@ -122,7 +133,9 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         entity = resolve_pronoun(head, entities, words)
         if entity is None:
             return None
-        span = body_span(body, head.idx, head.idx + len(head.text))
+        span = antecedent_in_sentence(head, entity, entities) or body_span(
+            body, head.idx, head.idx + len(head.text)
+        )
         return Participant(entity_id=entity.id, name=entity.name, span=span)
     if not (head.pos_ in ("NOUN", "PROPN", "NUM") or head.ent_type_):
         return None

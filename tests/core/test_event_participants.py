@@ -1,0 +1,136 @@
+"""Who took part, from the clause around the trigger (issue 15, fourth pass): the subject of the
+clause a meeting or protest noun sits in, participle adjuncts, the "by" agent of the verb an
+event noun hangs from, "X's arrest of Y", pronouns named by their antecedent in the sentence.
+Texts written for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from wirestream.core.contracts import Article, EventRecord
+from wirestream.core.extraction import Extractor
+
+PUBLISHED = datetime(2024, 7, 24, 12, 0, tzinfo=UTC)
+
+
+def events_of(extractor: Extractor, body: str) -> list[EventRecord]:
+    article = Article(id="a", body=body, published_at=PUBLISHED, language="en")
+    return extractor.extract(article).events
+
+
+def one(extractor: Extractor, body: str, etype: str) -> EventRecord:
+    found = [e for e in events_of(extractor, body) if e.type == etype]
+    assert len(found) == 1, [(e.type, e.trigger.text) for e in events_of(extractor, body)]
+    return found[0]
+
+
+def actor_texts(event: EventRecord) -> set[str]:
+    return {p.span.text for p in event.actors}
+
+
+def recipient_texts(event: EventRecord) -> set[str]:
+    return {p.span.text for p in event.recipients}
+
+
+# --- the clause a meeting or protest noun sits in -------------------------------------------
+
+
+def test_speaker_at_a_rally_takes_part(extractor: Extractor) -> None:
+    event = one(extractor, "Senator Maria Okafor spoke at a rally in Denver on Sunday.", "PROTEST")
+    assert "Maria Okafor" in {p.name for p in event.actors}
+
+
+def test_subject_of_attending_a_meeting_takes_part(extractor: Extractor) -> None:
+    event = one(extractor, "Mayor Lena Brandt attended the meeting in Bremen.", "CONSULT")
+    assert "Lena Brandt" in {p.name for p in event.actors}
+
+
+def test_who_holds_a_rally_takes_part(extractor: Extractor) -> None:
+    event = one(extractor, "Supporters of the governor held a rally in Lagos.", "PROTEST")
+    assert any("Supporters" in a for a in actor_texts(event))
+
+
+def test_passive_subject_detained_at_a_protest_took_part(extractor: Extractor) -> None:
+    body = "Opposition leader Ivan Petrov was detained at the protest in Minsk."
+    event = one(extractor, body, "PROTEST")
+    assert "Ivan Petrov" in {p.name for p in event.actors}
+
+
+def test_who_detains_at_a_rally_is_no_protester(extractor: Extractor) -> None:
+    event = one(extractor, "Police detained a protester during a rally in Denver.", "PROTEST")
+    assert "Police" not in actor_texts(event)
+    assert any("protester" in a for a in actor_texts(event))
+
+
+def test_saying_at_a_news_conference_is_no_participation(extractor: Extractor) -> None:
+    body = "Mayor Lena Brandt said at a news conference that the budget was tight."
+    for event in events_of(extractor, body):
+        assert "Lena Brandt" not in {p.name for p in event.actors}
+
+
+# --- participle adjuncts share the clause's subject -----------------------------------------
+
+
+def test_participle_adjunct_takes_the_clause_subject(extractor: Extractor) -> None:
+    body = "Riot police cleared the square on Sunday, arresting dozens of students."
+    event = one(extractor, body, "COERCE")
+    assert "Riot police" in actor_texts(event)
+
+
+def test_subordinate_participle_keeps_no_borrowed_subject(extractor: Extractor) -> None:
+    event = one(extractor, "After arresting the suspect, officers searched the house.", "COERCE")
+    assert not event.actors  # "after ...": a subordinate clause, not a participle adjunct
+
+
+def test_participle_of_a_death_does_not_make_the_dead_actors(extractor: Extractor) -> None:
+    body = "Rebels ambushed a convoy near Goma, killing four soldiers."
+    event = one(extractor, body, "ASSAULT")
+    assert "Rebels" in actor_texts(event)
+    assert "four soldiers" in recipient_texts(event)
+    assert "four soldiers" not in actor_texts(event)
+
+
+# --- the agent of the verb an event noun hangs from -----------------------------------------
+
+
+def test_agent_of_taken_into_custody(extractor: Extractor) -> None:
+    body = "More than 200 people were taken into custody by immigration agents in Texas."
+    event = one(extractor, body, "COERCE")
+    assert "immigration agents" in actor_texts(event)
+
+
+def test_no_agent_no_actor(extractor: Extractor) -> None:
+    event = one(extractor, "More than 200 people were taken into custody in Texas.", "COERCE")
+    assert not event.actors
+
+
+# --- possessor and "of" of a patient noun ---------------------------------------------------
+
+
+def test_possessor_of_an_arrest_of_someone_is_the_actor(extractor: Extractor) -> None:
+    body = "Belarus's arrest of the journalist drew condemnation."
+    event = one(extractor, body, "COERCE")
+    assert "Belarus" in {p.name for p in event.actors}
+    assert "the journalist" in recipient_texts(event)
+
+
+def test_possessor_of_a_bare_arrest_stays_the_one_arrested(extractor: Extractor) -> None:
+    event = one(extractor, "The court ordered Belarus's arrest yesterday.", "COERCE")
+    assert "Belarus" not in {p.name for p in event.actors}
+
+
+# --- pronouns named by their antecedent in the sentence ------------------------------------
+
+
+def test_pronoun_takes_the_span_of_its_antecedent_in_the_sentence(extractor: Extractor) -> None:
+    body = "President Volodymyr Zelenskyy said his meeting with the envoy in Kyiv was useful."
+    event = one(extractor, body, "CONSULT")
+    zelenskyy = next(p for p in event.actors if p.name == "Volodymyr Zelenskyy")
+    assert zelenskyy.span.text == "Volodymyr Zelenskyy"
+
+
+def test_pronoun_without_antecedent_in_the_sentence_keeps_its_span(extractor: Extractor) -> None:
+    body = "President Volodymyr Zelenskyy arrived on Monday. He said his meeting was useful."
+    event = one(extractor, body, "CONSULT")
+    zelenskyy = next(p for p in event.actors if p.name == "Volodymyr Zelenskyy")
+    assert zelenskyy.span.text == "his"
