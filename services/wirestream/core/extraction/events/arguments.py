@@ -46,6 +46,10 @@ def support_actors(trig: Token, lex: EventLexicon) -> list[Token]:
     head = trig.head
     if trig.dep_ == "dobj" and lex.support_verbs.get(head.lemma_.lower()) == "light":
         return _subjects(head)
+    if trig.dep_ == "nsubjpass" and lex.support_verbs.get(head.lemma_.lower()) == "light":
+        return [  # "the attack was carried out by militants", "protests led by students"
+            o for a in head.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"
+        ]
     if trig.dep_ == "pobj" and head.lower_ == "for":
         noun = head.head
         verb = noun.head
@@ -119,7 +123,7 @@ def participation_actors(trig: Token, etype: str, lex: EventLexicon) -> list[Tok
         return []
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in lex.claim_verbs:
         return []
-    if _acts_on_people(verb, lex):
+    if acts_on_people(verb, lex):
         undergoers = ("dobj", "nsubjpass") if etype == "PROTEST" else ()
         return [c for c in verb.children if c.dep_ in undergoers]
     out = _subjects(verb)
@@ -131,7 +135,7 @@ def participation_actors(trig: Token, etype: str, lex: EventLexicon) -> list[Tok
     return out
 
 
-def _acts_on_people(verb: Token, lex: EventLexicon) -> bool:
+def acts_on_people(verb: Token, lex: EventLexicon) -> bool:
     """Whether ``verb`` is an attack or arrest trigger or a casualty verb ("detained", "shot",
     "killed")."""
     lemma = verb.lemma_.lower()

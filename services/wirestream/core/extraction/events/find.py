@@ -11,7 +11,7 @@ step a module of this package, every step reading one :class:`~.context.EventCon
    negotiations", "strikes continue"), or in a heading (a line without final punctuation restates
    the text below it).
 2. **One draft per type per segment**; its fields are read from the parse: actors and recipients,
-   mode and weapons (:mod:`.participants`), places (:mod:`.records`), the date nearest the trigger
+   mode and weapons (:mod:`.participants`), places (:mod:`.records`, :mod:`.places`), the date nearest the trigger
    and the timeframe (:mod:`.timeframe`), quantities and casualties (:mod:`.casualties`, with
    :mod:`.victims` and :mod:`.shots`), and the claim (:mod:`.claims`).
 3. **Merging** (:mod:`.merge`): a draft in the next segments joins an earlier one of the same type
@@ -54,7 +54,8 @@ from wirestream.core.extraction.events.participants import (
     weapons_in,
     words_near,
 )
-from wirestream.core.extraction.events.records import clause_places, quote_links, to_record
+from wirestream.core.extraction.events.places import event_places
+from wirestream.core.extraction.events.records import quote_links, to_record
 from wirestream.core.extraction.events.timeframe import add_date, mark_background
 from wirestream.core.extraction.events.triggers import drafts_in
 
@@ -134,7 +135,7 @@ def _fill(draft: Draft, ctx: EventContext) -> None:
     """Participants, mode, places, date, timeframe and (for an ASSAULT) counts and weapons."""
     add_participants(draft, ctx)
     draft.mode = mode_near(draft, ctx.lex) if draft.type == "ASSAULT" else draft.mode
-    draft.places = clause_places(draft, ctx)
+    draft.places = event_places(draft, ctx)
     add_date(draft, ctx)
     mark_background(draft, ctx)
     if draft.type == "ASSAULT":

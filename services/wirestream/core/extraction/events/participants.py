@@ -124,6 +124,8 @@ def _noun_arguments(
             actors.append(child)
         elif child.dep_ == "acl":
             actors += _prepositional_objects(child, frozenset({"by"}))
+        elif child.dep_ == "nsubj":
+            actors += syntax.with_conjuncts(child)  # "a woman protests": a verb tagged as a noun
     actors += _prepositional_objects(trig, frozenset({"by"}))
     actors += arguments.support_actors(trig, ctx.lex)  # "gunmen launched an attack"
     actors += arguments.participation_actors(trig, draft.type, ctx.lex)  # "spoke at a rally"
@@ -142,7 +144,11 @@ def _noun_arguments(
             recipients += _prepositional_objects(trig, frozenset({"of"}))
     if lemma in words.patient_nouns and draft.type not in _CONSULT_WITH:
         recipients += _prepositional_objects(trig, frozenset({"of"}))  # "the arrest of X"
-    if trig.dep_ in ("nsubj", "nsubjpass") and trig.head.pos_ == "VERB":
+    if (
+        trig.dep_ in ("nsubj", "nsubjpass")
+        and trig.head.pos_ == "VERB"
+        and arguments.acts_on_people(trig.head, ctx.lex)
+    ):  # "the attack killed five" (not "the attacks focused attention on ...")
         recipients += _argument_heads(trig.head, ("dobj",), words)
     return actors, recipients
 
@@ -151,7 +157,7 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
     """Add the actors of ``heads``; an anaphoric subject marks the draft as picking up an
     earlier event."""
     trigger_ids = {t.i for t in draft.triggers}
-    for head in heads:
+    for head in [syntax.partitive_head(h, ctx.lex.words) for h in heads]:
         if head.dep_ == "nsubj" and (
             head.lower_ in ("it", "they")
             or any(

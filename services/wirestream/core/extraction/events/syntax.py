@@ -12,7 +12,7 @@ from spacy.tokens import Span as SpacySpan
 from wirestream.core.contracts import EntityRecord, EventLocation, Participant, Span
 from wirestream.core.extraction.entities import EntityIndex
 from wirestream.core.extraction.events.context import EventContext, PlacePhrase
-from wirestream.core.extraction.events.lexicon import EventWords
+from wirestream.core.extraction.events.lexicon import EventLexicon, EventWords
 from wirestream.core.extraction.spans import body_span
 
 _END_PUNCT = frozenset({".", "!", "?", '"', "'", ")", "...", ":", ";"})
@@ -118,6 +118,25 @@ def objects(token: Token) -> list[Token]:
     return [c for c in token.children if c.dep_ in ("dobj", "obj")]
 
 
+def partitive_head(head: Token, words: EventWords) -> Token:
+    """The people a quantity is of: "thousands *of protesters*", "tens of thousands of
+    *supporters*", "some *of the rebels*" (``non_participants`` and numbers); else ``head``."""
+    while (
+        head.pos_ == "NUM" or head.ent_type_ == "CARDINAL" or head.lower_ in words.non_participants
+    ):
+        objs = [
+            o
+            for prep in head.children
+            if prep.dep_ == "prep" and prep.lower_ == "of"
+            for o in prep.children
+            if o.dep_ == "pobj"
+        ]
+        if not objs:
+            break
+        head = objs[0]
+    return head
+
+
 def is_date(head: Token, words: EventWords) -> bool:
     """A date or time ("Tuesday", "last week", "March 3"): never an actor or recipient."""
     return head.ent_type_ in ("DATE", "TIME") or head.lower_ in words.calendar_words
@@ -197,19 +216,23 @@ def place_phrases(segment: SpacySpan, ctx: EventContext) -> list[PlacePhrase]:
     out: list[PlacePhrase] = []
     seen: set[int] = set()
     for prep in segment:
-        found = _place_object(prep, ctx.lex.words)
+        found = _place_object(prep, ctx.lex)
         if found is None or found[0].i in seen:
             continue
         head, direction = found
-        phrase = _place_phrase(head, prep.head, direction, segment, ctx)
+        phrase = place_phrase(head, prep.head, direction, segment, ctx)
         if phrase is not None:
             out.append(phrase)
             seen.add(head.i)
     return out
 
 
-def _place_object(prep: Token, words: EventWords) -> tuple[Token, bool] | None:
-    """(object, whether a direction governs the preposition) when ``prep`` may introduce a place."""
+def _place_object(prep: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
+    """(object, whether a direction governs the preposition) when ``prep`` may introduce a place.
+
+    "The authorities in Kyiv" (a subject noun) says where the authorities are, but an event noun
+    keeps its place ("the attacks in Paris focused attention on ...")."""
+    words = lex.words
     if prep.dep_ not in ("prep", "conj") or (
         prep.lower_ not in words.location_prepositions and prep.lower_ != "of"
     ):
@@ -232,12 +255,13 @@ def _place_object(prep: Token, words: EventWords) -> tuple[Token, bool] | None:
         and governor.lemma_.lower() not in words.place_nouns
         and governor.ent_type_ not in ("GPE", "LOC", "FAC")
         and governor.dep_ in ("nsubj", "nsubjpass")
+        and (governor.lemma_.lower(), "NOUN") not in lex.triggers
     ):
         return None  # "the authorities in Kyiv" says where the authorities are, not the event
     return head, direction
 
 
-def _place_phrase(
+def place_phrase(
     head: Token, governor: Token, direction: bool, segment: SpacySpan, ctx: EventContext
 ) -> PlacePhrase | None:
     """The place phrase of ``head`` when it names a place (a LOCATION mention, a named place,
@@ -255,13 +279,14 @@ def _place_phrase(
         return None
     if direction:
         start = governor.idx
+    own_end, end = end, _with_larger_place(head, end, ctx)
     span = body_span(body, start, end)
     head_entity = entity_at(entities, head)
     if head_entity is not None and head_entity.type != "LOCATION":
         head_entity = None
     entity = head_entity or (mentions[0][1] if mentions else None)
     name = span.text
-    if head_entity is not None and not direction and span.text.endswith(head.text):
+    if head_entity is not None and not direction and body[start:own_end].endswith(head.text):
         name = head_entity.name
     for det in ("the ", "The "):
         name = name[len(det) :] if name.startswith(det) else name
@@ -274,3 +299,25 @@ def _place_phrase(
     )
     narrowed = direction or (head_entity is None and entity is not None)
     return PlacePhrase(location, _rank(head_entity, head, narrowed, words))
+
+
+def _with_larger_place(head: Token, end: int, ctx: EventContext) -> int:
+    """The end of "Baghdad*, Iraq*", "Palm Springs*, California*": a place named right after a
+    comma, in apposition or conjoined, that is larger than ``head``'s (a region or country
+    around a city, a country around a region) belongs to the phrase's wording."""
+    inner = entity_at(ctx.entities, head)
+    if inner is None or inner.geo is None or inner.type != "LOCATION":
+        return end
+    doc = head.doc
+    for child in head.children:
+        if child.dep_ not in ("appos", "conj") or child.i < 2 or doc[child.i - 1].text != ",":
+            continue
+        outer = entity_at(ctx.entities, child)
+        if outer is None or outer.type != "LOCATION" or outer.geo is None:
+            continue
+        if _GEO_SIZE[outer.geo.feature] > _GEO_SIZE[inner.geo.feature]:
+            return max(end, np_bounds(child, with_of=False)[1])
+    return end
+
+
+_GEO_SIZE = {"place": 0, "city": 0, "region": 1, "country": 2}
