@@ -45,6 +45,7 @@ from wirestream.core.extraction.events.casualties import (
 from wirestream.core.extraction.events.claims import claim_for, claims_in, quote_claim
 from wirestream.core.extraction.events.context import Draft, EventContext, EventsFound
 from wirestream.core.extraction.events.dates import find_dates
+from wirestream.core.extraction.events.document import fill_from_document
 from wirestream.core.extraction.events.lexicon import load_lexicon
 from wirestream.core.extraction.events.merge import merge_drafts
 from wirestream.core.extraction.events.participants import (
@@ -104,7 +105,9 @@ def find_events(
     for index, segment in enumerate(syntax.segments(doc)):
         _read_segment(index, segment, ctx, reading)
     shot_victims_who_died(reading.drafts, ctx.body)
-    events = [to_record(draft, ctx) for draft in merge_drafts(reading.drafts)]
+    merged = merge_drafts(reading.drafts)
+    fill_from_document(merged, ctx)
+    events = [to_record(draft, ctx) for draft in merged]
     events.sort(key=lambda e: (e.trigger.start, e.type))
     return EventsFound(events=events, quote_event_ids=quote_links(events, quotes))
 

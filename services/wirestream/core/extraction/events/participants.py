@@ -186,8 +186,9 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
 
 def _add_recipients(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
     for head in heads:
-        if head.pos_ == "NUM":
-            continue
+        lemma = head.lemma_.lower()
+        if head.pos_ == "NUM" or (lemma in ctx.lex.mode_cues and lemma not in ctx.lex.person_nouns):
+            continue  # "fired rockets": the weapon, not whom it was fired at
         if draft.type in _CONSULT_WITH and syntax.entity_at(ctx.entities, head) is None:
             continue  # "his first visit to the country": only a named host is a recipient
         add_participant(draft.recipients, syntax.participant(head, ctx))
