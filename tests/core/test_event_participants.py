@@ -261,3 +261,26 @@ def test_the_militants_without_a_named_group_stay_unnamed(extractor: Extractor) 
 def test_a_weapon_fired_is_no_recipient(extractor: Extractor) -> None:
     event = one(extractor, "Hamas militants fired rockets at Ashkelon on Monday.", "ASSAULT")
     assert "rockets" not in recipient_texts(event)
+
+
+def test_a_noun_conjoined_to_a_meeting_verb_is_a_party(extractor: Extractor) -> None:
+    body = (
+        "Brazilian President Luiz Inacio Lula da Silva, right, meets with Chilean President "
+        "Gabriel Boric, center, and Colombian Foreign Minister Luis Gilberto Murillo, at the "
+        "palace in Brasilia."
+    )
+    event = one(extractor, body, "CONSULT")
+    names = {p.name for p in event.actors}
+    assert {"Luiz Inacio Lula da Silva", "Gabriel Boric", "Luis Gilberto Murillo"} <= names
+    assert "center" not in names  # a caption position, no party
+
+
+def test_the_right_is_a_participant_outside_a_caption(extractor: Extractor) -> None:
+    event = one(extractor, "The far right held a rally in Dresden on Saturday.", "PROTEST")
+    assert any("right" in a for a in actor_texts(event))
+
+
+def test_a_verb_conjoined_to_a_meeting_verb_is_no_party(extractor: Extractor) -> None:
+    body = "German Chancellor Olaf Scholz met French President Emmanuel Macron and flew to Rome."
+    event = one(extractor, body, "CONSULT")
+    assert {p.name for p in event.actors} == {"Olaf Scholz"}

@@ -96,6 +96,9 @@ def _verb_arguments(
         actors += arguments.participle_subjects(trig)  # "cleared the site, arresting dozens"
     if draft.type in _CONSULT_WITH:
         actors += _prepositional_objects(trig, frozenset({"with"}))
+        actors += [  # "X, right, meets with Y, center, and Z": Z is a party, not a clause
+            c for c in trig.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")
+        ]
     elif draft.type == "ASSAULT":
         recipients += _prepositional_objects(trig, words.recipient_prepositions)
     return actors, recipients

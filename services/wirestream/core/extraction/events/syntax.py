@@ -142,11 +142,22 @@ def is_date(head: Token, words: EventWords) -> bool:
     return head.ent_type_ in ("DATE", "TIME") or head.lower_ in words.calendar_words
 
 
+def _caption_position(head: Token, words: EventWords) -> bool:
+    """ "Ruto*, right,* meets ...": a caption position set off by commas or brackets."""
+    if head.lower_ not in words.caption_positions or head.i == 0 or head.i + 1 >= len(head.doc):
+        return False
+    return head.doc[head.i - 1].text in (",", "(") and head.doc[head.i + 1].text in (",", ")")
+
+
 def participant(head: Token, ctx: EventContext) -> Participant | None:
     """A participant from a noun phrase head: its entity when it names one, else the phrase;
-    None for relative pronouns and dates."""
+    None for relative pronouns, caption positions ("right") and dates."""
     body, entities, words = ctx.body, ctx.entities, ctx.lex.words
-    if head.lower_ in words.relative_pronouns or is_date(head, words):
+    if (
+        head.lower_ in words.relative_pronouns
+        or _caption_position(head, words)
+        or is_date(head, words)
+    ):
         return None
     if head.pos_ == "PRON":
         entity = resolve_pronoun(head, entities, words)
