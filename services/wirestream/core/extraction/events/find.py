@@ -11,13 +11,15 @@ step a module of this package, every step reading one :class:`~.context.EventCon
    negotiations", "strikes continue"), or in a heading (a line without final punctuation restates
    the text below it).
 2. **One draft per type per segment**; its fields are read from the parse: actors and recipients,
-   mode and weapons (:mod:`.participants`), places (:mod:`.records`, :mod:`.places`), the date nearest the trigger
-   and the timeframe (:mod:`.timeframe`), quantities and casualties (:mod:`.casualties`, with
-   :mod:`.victims` and :mod:`.shots`), and the claim (:mod:`.claims`).
+   mode and weapons (:mod:`.participants`), places (:mod:`.records`, :mod:`.places`), the date
+   nearest the trigger and the timeframe (:mod:`.timeframe`), quantities and casualties
+   (:mod:`.casualties`, with :mod:`.victims` and :mod:`.shots`), and the claim (:mod:`.claims`).
 3. **Merging** (:mod:`.merge`): a draft in the next segments joins an earlier one of the same type
    when it shares a named participant, or when it picks the earlier one up with an anaphor ("the
    drones were attacking ...") and the modes agree.
-4. **Records** (:mod:`.records`): ids are ``record_id("event", article_id, revision,
+4. **The document** (:mod:`.document`): an event that picks up an earlier one ("the attack")
+   and has no actor takes the earlier one's; "the militants" takes the group named before.
+5. **Records** (:mod:`.records`): ids are ``record_id("event", article_id, revision,
    trigger.start, trigger.end, type)``; quotes that comment on an event (overlapping its sentence,
    or spoken by one of its actors shortly after it) point to it through
    ``EventsFound.quote_event_ids``.

@@ -7,7 +7,8 @@
   trigger.
 - **Where a visit goes**: "during a visit *to* South Sudan": the named place a meeting noun goes
   to is where it happens. (Measured and left out: the named target of an attack noun, "the
-  assault *on* Aleppo", "the bombing *of* Belfast": it lowered place F1 on M2E2, docs/EVALUATION.md.)
+  assault *on* Aleppo", "the bombing *of* Belfast": it lowered place F1 on M2E2; see
+  docs/EVALUATION.md.)
 """
 
 from __future__ import annotations
