@@ -7,8 +7,15 @@
   acted it ("police shootings", "coalition airstrikes", "IS attacks").
 - **Support verbs**: an event noun that is the object of a light verb takes that verb's subject as
   its actor ("gunmen launched an attack", "rebels carried out raids", "troops opened fire"); an
-  event noun in "claimed responsibility for the bombing" takes the claimant. Verbs:
+  event noun in "claimed responsibility for the bombing" takes the claimant; the agent of a
+  passive light verb acts its subject noun ("the attack was carried out by militants"). Verbs:
   ``support_verbs.tsv`` (kind ``light`` or ``claim``).
+- **Participation** (:func:`participation_actors`): who takes part in a meeting or protest noun,
+  from the clause it sits in ("Cruz spoke at a rally").
+- **Participle adjuncts** (:func:`participle_subjects`) share their clause's subject
+  ("officials cleared the site, arresting dozens").
+- **Governing agents** (:func:`governing_agents`): the "by" agent of the verb an event noun
+  hangs from ("taken into custody by ICE").
 """
 
 from __future__ import annotations
