@@ -12,13 +12,15 @@ step a module of this package, every step reading one :class:`~.context.EventCon
    the text below it).
 2. **One draft per type per segment**, holding every trigger of that type there (the first
    that is not a casualty word is the main one); its fields are read from the parse: actors and
-   recipients, mode and weapons (:mod:`.participants`), places (:mod:`.records`), the date
+   recipients, mode and weapons (:mod:`.participants`), places (:mod:`.records`, :mod:`.places`), the date
    nearest the trigger and the timeframe (:mod:`.timeframe`), quantities and casualties
    (:mod:`.casualties`, with :mod:`.victims` and :mod:`.shots`), and the claim (:mod:`.claims`).
 3. **Merging** (:mod:`.merge`): a draft in the next segments joins an earlier one of the same type
    when it shares a named participant, or when it picks the earlier one up with an anaphor ("the
    drones were attacking ...") and the modes agree.
-4. **Records** (:mod:`.records`): ids are ``record_id("event", article_id, revision,
+4. **The document** (:mod:`.document`): an event that picks up an earlier one ("the attack")
+   and has no actor takes the earlier one's; "the militants" takes the group named before.
+5. **Records** (:mod:`.records`): ids are ``record_id("event", article_id, revision,
    trigger.start, trigger.end, type)``; ``mentions`` are every trigger word of the draft and of
    the drafts merged into it (the main trigger included, in text order: "attacked" and
    "killing" of "attacked the market, killing 12"), each accepted by step 1; quotes that
@@ -48,6 +50,7 @@ from wirestream.core.extraction.events.casualties import (
 from wirestream.core.extraction.events.claims import claim_for, claims_in, quote_claim
 from wirestream.core.extraction.events.context import Draft, EventContext, EventsFound
 from wirestream.core.extraction.events.dates import find_dates
+from wirestream.core.extraction.events.document import fill_from_document
 from wirestream.core.extraction.events.lexicon import load_lexicon
 from wirestream.core.extraction.events.merge import merge_drafts
 from wirestream.core.extraction.events.participants import (
@@ -57,7 +60,8 @@ from wirestream.core.extraction.events.participants import (
     weapons_in,
     words_near,
 )
-from wirestream.core.extraction.events.records import clause_places, quote_links, to_record
+from wirestream.core.extraction.events.places import event_places
+from wirestream.core.extraction.events.records import quote_links, to_record
 from wirestream.core.extraction.events.timeframe import add_date, mark_background
 from wirestream.core.extraction.events.triggers import drafts_in
 
@@ -106,7 +110,9 @@ def find_events(
     for index, segment in enumerate(syntax.segments(doc)):
         _read_segment(index, segment, ctx, reading)
     shot_victims_who_died(reading.drafts, ctx.body)
-    events = [to_record(draft, ctx) for draft in merge_drafts(reading.drafts)]
+    merged = merge_drafts(reading.drafts)
+    fill_from_document(merged, ctx)
+    events = [to_record(draft, ctx) for draft in merged]
     events.sort(key=lambda e: (e.trigger.start, e.type))
     return EventsFound(events=events, quote_event_ids=quote_links(events, quotes))
 
@@ -137,7 +143,7 @@ def _fill(draft: Draft, ctx: EventContext) -> None:
     """Participants, mode, places, date, timeframe and (for an ASSAULT) counts and weapons."""
     add_participants(draft, ctx)
     draft.mode = mode_near(draft, ctx.lex) if draft.type == "ASSAULT" else draft.mode
-    draft.places = clause_places(draft, ctx)
+    draft.places = event_places(draft, ctx)
     add_date(draft, ctx)
     mark_background(draft, ctx)
     if draft.type == "ASSAULT":

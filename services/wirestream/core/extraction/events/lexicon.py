@@ -122,6 +122,11 @@ class EventWords:
     """Event nouns whose possessor is the one it happens to ("his arrest"), not the actor."""
     survived_wound_modifiers: frozenset[str]
     """Modifiers by which a wound says its victim lived ("a minor gunshot wound")."""
+    caption_positions: frozenset[str]
+    """Where a person stands in a photo caption ("Ruto, right, meets ..."): never a participant."""
+    participation_prepositions: frozenset[str]
+    """Prepositions by which a clause's subject takes part in a meeting or protest noun ("spoke
+    *at* a rally")."""
 
 
 @dataclass(frozen=True)

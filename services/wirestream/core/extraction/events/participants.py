@@ -92,8 +92,13 @@ def _verb_arguments(
         (recipients if undergoer else actors).append(trig.head)  # "the man who killed them"
     if not actors and trig.dep_ in ("xcomp", "conj"):
         actors += _argument_heads(trig.head, ("nsubj",), words)
+    if not actors and not undergoer:
+        actors += arguments.participle_subjects(trig)  # "cleared the site, arresting dozens"
     if draft.type in _CONSULT_WITH:
         actors += _prepositional_objects(trig, frozenset({"with"}))
+        actors += [  # "X, right, meets with Y, center, and Z": Z is a party, not a clause
+            c for c in trig.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")
+        ]
     elif draft.type == "ASSAULT":
         recipients += _prepositional_objects(trig, words.recipient_prepositions)
     return actors, recipients
@@ -104,21 +109,31 @@ def _noun_arguments(
 ) -> tuple[list[Token], list[Token]]:
     """(actor heads, recipient heads) of a noun trigger."""
     words = ctx.lex.words
+    lemma = trig.lemma_.lower()
     actors: list[Token] = []
     recipients: list[Token] = []
     for child in trig.children:
         if syntax.city_modifier(child, ctx):
             continue  # "the Dallas shooting": the place (records.py), not an actor
-        if child.dep_ == "poss" and trig.lemma_.lower() in words.patient_nouns:
-            recipients.append(child)  # "his arrest", "the general's assassination"
+        if (
+            child.dep_ == "poss"
+            and lemma in words.patient_nouns
+            and not _prepositional_objects(trig, frozenset({"of"}))
+        ):
+            recipients.append(child)  # "his arrest" (but "Russia's arrest of X": the actor)
         elif child.dep_ == "poss" or (
             child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG")
         ):
             actors.append(child)
         elif child.dep_ == "acl":
             actors += _prepositional_objects(child, frozenset({"by"}))
+        elif child.dep_ == "nsubj":
+            actors += syntax.with_conjuncts(child)  # "a woman protests": a verb tagged as a noun
     actors += _prepositional_objects(trig, frozenset({"by"}))
     actors += arguments.support_actors(trig, ctx.lex)  # "gunmen launched an attack"
+    actors += arguments.participation_actors(trig, draft.type, ctx.lex)  # "spoke at a rally"
+    if draft.type not in arguments.PARTICIPATORY:
+        actors += arguments.governing_agents(trig)  # "taken into custody by ICE"
     actors += [  # "police shootings"
         a for a in arguments.modifier_actors(trig, ctx.lex) if not syntax.city_modifier(a, ctx)
     ]
@@ -128,9 +143,15 @@ def _noun_arguments(
     elif draft.type == "ASSAULT":
         actors += _prepositional_objects(trig, frozenset({"between"}))  # "clashes between A and B"
         recipients += _prepositional_objects(trig, words.recipient_prepositions)
-        if trig.lemma_.lower() in words.of_recipient_nouns:
+        if lemma in words.of_recipient_nouns:
             recipients += _prepositional_objects(trig, frozenset({"of"}))
-    if trig.dep_ in ("nsubj", "nsubjpass") and trig.head.pos_ == "VERB":
+    if lemma in words.patient_nouns and draft.type not in _CONSULT_WITH:
+        recipients += _prepositional_objects(trig, frozenset({"of"}))  # "the arrest of X"
+    if (
+        trig.dep_ in ("nsubj", "nsubjpass")
+        and trig.head.pos_ == "VERB"
+        and arguments.acts_on_people(trig.head, ctx.lex)
+    ):  # "the attack killed five" (not "the attacks focused attention on ...")
         recipients += _argument_heads(trig.head, ("dobj",), words)
     return actors, recipients
 
@@ -139,7 +160,7 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
     """Add the actors of ``heads``; an anaphoric subject marks the draft as picking up an
     earlier event."""
     trigger_ids = {t.i for t in draft.triggers}
-    for head in heads:
+    for head in [syntax.partitive_head(h, ctx.lex.words) for h in heads]:
         if head.dep_ == "nsubj" and (
             head.lower_ in ("it", "they")
             or any(
@@ -168,8 +189,9 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
 
 def _add_recipients(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
     for head in heads:
-        if head.pos_ == "NUM":
-            continue
+        lemma = head.lemma_.lower()
+        if head.pos_ == "NUM" or (lemma in ctx.lex.mode_cues and lemma not in ctx.lex.person_nouns):
+            continue  # "fired rockets": the weapon, not whom it was fired at
         if draft.type in _CONSULT_WITH and syntax.entity_at(ctx.entities, head) is None:
             continue  # "his first visit to the country": only a named host is a recipient
         add_participant(draft.recipients, syntax.participant(head, ctx))

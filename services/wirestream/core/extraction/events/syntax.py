@@ -9,10 +9,10 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from wirestream.core.contracts import EntityRecord, EventLocation, Participant
+from wirestream.core.contracts import EntityRecord, EventLocation, Participant, Span
 from wirestream.core.extraction.entities import EntityIndex
 from wirestream.core.extraction.events.context import EventContext, PlacePhrase
-from wirestream.core.extraction.events.lexicon import EventWords
+from wirestream.core.extraction.events.lexicon import EventLexicon, EventWords
 from wirestream.core.extraction.spans import body_span
 
 _END_PUNCT = frozenset({".", "!", "?", '"', "'", ")", "...", ":", ";"})
@@ -102,9 +102,39 @@ def resolve_pronoun(
     return None
 
 
+def antecedent_in_sentence(
+    pronoun: Token, entity: EntityRecord, entities: EntityIndex
+) -> Span | None:
+    """The last mention of ``entity`` before ``pronoun`` in its sentence ("Trump said he
+    would meet ..." -> "Trump"): the participant's name in the text, not the pronoun."""
+    start = pronoun.sent.start_char
+    hits = [s for s, e in entities.mentions_between(start, pronoun.idx) if e.id == entity.id]
+    hits = [s for s in hits if s.start >= start and s.end <= pronoun.idx]
+    return hits[-1] if hits else None
+
+
 def objects(token: Token) -> list[Token]:
     """The direct objects of ``token``."""
     return [c for c in token.children if c.dep_ in ("dobj", "obj")]
+
+
+def partitive_head(head: Token, words: EventWords) -> Token:
+    """The people a quantity is of: "thousands *of protesters*", "tens of thousands of
+    *supporters*", "some *of the rebels*" (``non_participants`` and numbers); else ``head``."""
+    while (
+        head.pos_ == "NUM" or head.ent_type_ == "CARDINAL" or head.lower_ in words.non_participants
+    ):
+        objs = [
+            o
+            for prep in head.children
+            if prep.dep_ == "prep" and prep.lower_ == "of"
+            for o in prep.children
+            if o.dep_ == "pobj"
+        ]
+        if not objs:
+            break
+        head = objs[0]
+    return head
 
 
 def is_date(head: Token, words: EventWords) -> bool:
@@ -112,17 +142,30 @@ def is_date(head: Token, words: EventWords) -> bool:
     return head.ent_type_ in ("DATE", "TIME") or head.lower_ in words.calendar_words
 
 
+def _caption_position(head: Token, words: EventWords) -> bool:
+    """ "Ruto*, right,* meets ...": a caption position set off by commas or brackets."""
+    if head.lower_ not in words.caption_positions or head.i == 0 or head.i + 1 >= len(head.doc):
+        return False
+    return head.doc[head.i - 1].text in (",", "(") and head.doc[head.i + 1].text in (",", ")")
+
+
 def participant(head: Token, ctx: EventContext) -> Participant | None:
     """A participant from a noun phrase head: its entity when it names one, else the phrase;
-    None for relative pronouns and dates."""
+    None for relative pronouns, caption positions ("right") and dates."""
     body, entities, words = ctx.body, ctx.entities, ctx.lex.words
-    if head.lower_ in words.relative_pronouns or is_date(head, words):
+    if (
+        head.lower_ in words.relative_pronouns
+        or _caption_position(head, words)
+        or is_date(head, words)
+    ):
         return None
     if head.pos_ == "PRON":
         entity = resolve_pronoun(head, entities, words)
         if entity is None:
             return None
-        span = body_span(body, head.idx, head.idx + len(head.text))
+        span = antecedent_in_sentence(head, entity, entities) or body_span(
+            body, head.idx, head.idx + len(head.text)
+        )
         return Participant(entity_id=entity.id, name=entity.name, span=span)
     if not (head.pos_ in ("NOUN", "PROPN", "NUM") or head.ent_type_):
         return None
@@ -184,19 +227,23 @@ def place_phrases(segment: SpacySpan, ctx: EventContext) -> list[PlacePhrase]:
     out: list[PlacePhrase] = []
     seen: set[int] = set()
     for prep in segment:
-        found = _place_object(prep, ctx.lex.words)
+        found = _place_object(prep, ctx.lex)
         if found is None or found[0].i in seen:
             continue
         head, direction = found
-        phrase = _place_phrase(head, prep.head, direction, segment, ctx)
+        phrase = place_phrase(head, prep.head, direction, segment, ctx)
         if phrase is not None:
             out.append(phrase)
             seen.add(head.i)
     return out
 
 
-def _place_object(prep: Token, words: EventWords) -> tuple[Token, bool] | None:
-    """(object, whether a direction governs the preposition) when ``prep`` may introduce a place."""
+def _place_object(prep: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
+    """(object, whether a direction governs the preposition) when ``prep`` may introduce a place.
+
+    "The authorities in Kyiv" (a subject noun) says where the authorities are, but an event noun
+    keeps its place ("the attacks in Paris focused attention on ...")."""
+    words = lex.words
     if prep.dep_ not in ("prep", "conj") or (
         prep.lower_ not in words.location_prepositions and prep.lower_ != "of"
     ):
@@ -219,12 +266,13 @@ def _place_object(prep: Token, words: EventWords) -> tuple[Token, bool] | None:
         and governor.lemma_.lower() not in words.place_nouns
         and governor.ent_type_ not in ("GPE", "LOC", "FAC")
         and governor.dep_ in ("nsubj", "nsubjpass")
+        and (governor.lemma_.lower(), "NOUN") not in lex.triggers
     ):
         return None  # "the authorities in Kyiv" says where the authorities are, not the event
     return head, direction
 
 
-def _place_phrase(
+def place_phrase(
     head: Token, governor: Token, direction: bool, segment: SpacySpan, ctx: EventContext
 ) -> PlacePhrase | None:
     """The place phrase of ``head`` when it names a place (a LOCATION mention, a named place,
@@ -242,13 +290,14 @@ def _place_phrase(
         return None
     if direction:
         start = governor.idx
+    own_end, end = end, _with_larger_place(head, end, ctx)
     span = body_span(body, start, end)
     head_entity = entity_at(entities, head)
     if head_entity is not None and head_entity.type != "LOCATION":
         head_entity = None
     entity = head_entity or (mentions[0][1] if mentions else None)
     name = span.text
-    if head_entity is not None and not direction and span.text.endswith(head.text):
+    if head_entity is not None and not direction and body[start:own_end].endswith(head.text):
         name = head_entity.name
     for det in ("the ", "The "):
         name = name[len(det) :] if name.startswith(det) else name
@@ -261,3 +310,25 @@ def _place_phrase(
     )
     narrowed = direction or (head_entity is None and entity is not None)
     return PlacePhrase(location, _rank(head_entity, head, narrowed, words))
+
+
+def _with_larger_place(head: Token, end: int, ctx: EventContext) -> int:
+    """The end of "Baghdad*, Iraq*", "Palm Springs*, California*": a place named right after a
+    comma, in apposition or conjoined, that is larger than ``head``'s (a region or country
+    around a city, a country around a region) belongs to the phrase's wording."""
+    inner = entity_at(ctx.entities, head)
+    if inner is None or inner.geo is None or inner.type != "LOCATION":
+        return end
+    doc = head.doc
+    for child in head.children:
+        if child.dep_ not in ("appos", "conj") or child.i < 2 or doc[child.i - 1].text != ",":
+            continue
+        outer = entity_at(ctx.entities, child)
+        if outer is None or outer.type != "LOCATION" or outer.geo is None:
+            continue
+        if _GEO_SIZE[outer.geo.feature] > _GEO_SIZE[inner.geo.feature]:
+            return max(end, np_bounds(child, with_of=False)[1])
+    return end
+
+
+_GEO_SIZE = {"place": 0, "city": 0, "region": 1, "country": 2}
