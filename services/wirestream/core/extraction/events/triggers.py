@@ -54,9 +54,10 @@ def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool
 def complement_cues(token: Token) -> set[str]:
     """The cues of ``context.json`` ``complement_frames`` that ``token`` shows: its preposition
     and particle children, its subject and object, an infinitival clause, plural number, the
-    lemma it hangs from, its compound and adjective modifiers, what a "with" child introduces
-    ("charged with *murder*", "with *overseeing*") and the verb of a "to" clause ("asked not to
-    be *named*")."""
+    lemma it hangs from, its compound and adjective modifiers, what a "with" or "against" child
+    introduces ("charged with *murder*", "with *overseeing*", "the fight against *corruption*"),
+    the verb of a "to" clause ("asked not to be *named*") and the lemmas of its sentence
+    (``sent:X``)."""
     cues = {f"head:{token.head.lemma_.lower()}"} if token.head is not token else set()
     if token.tag_ in ("NNS", "NNPS"):
         cues.add("plural")
@@ -65,9 +66,9 @@ def complement_cues(token: Token) -> set[str]:
             objects = [o for o in child.children if o.dep_ == "pobj"]
             if not (objects and all(o.ent_type_ in ("DATE", "TIME") for o in objects)):
                 cues.add(f"prep:{child.lower_}")  # a time ("on Friday") is no complement
-            if child.lower_ == "with":
+            if child.lower_ in ("with", "against"):
                 cues.update(
-                    f"with:{o.lemma_.lower()}"
+                    f"{child.lower_}:{o.lemma_.lower()}"
                     for o in child.children
                     if o.dep_ in ("pobj", "pcomp")
                 )
@@ -83,6 +84,7 @@ def complement_cues(token: Token) -> set[str]:
             g.dep_ == "aux" and g.lower_ == "to" for g in child.children
         ):
             cues.update(("to-clause", f"clause:{child.lemma_.lower()}"))
+    cues.update(f"sent:{t.lemma_.lower()}" for t in token.sent)
     return cues
 
 
@@ -93,7 +95,7 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
     frame = lex.complement_frames.get((lemma, "VERB" if token.pos_ == "VERB" else "NOUN"))
     if frame is not None:
         cues = complement_cues(token)
-        if (frame.any and not cues & frame.any) or cues & frame.none:
+        if (frame.any and not cues & frame.any) or (cues & frame.none and not cues & frame.unless):
             return True
     objects = syntax.objects(token)
     obj_lemmas = {o.lemma_.lower() for o in objects}
@@ -105,9 +107,11 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
         preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
         return not (preps & {"on", "at", "upon"} or any(is_projectile(o, lex) for o in objects))
     if lemma == "meet":
-        if obj_lemmas & lex.words.figurative_meet_objects:
-            return True
-        has_with = any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children)
+        withs = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "with"]
+        with_lemmas = {o.lemma_.lower() for w in withs for o in w.children if o.dep_ == "pobj"}
+        if (obj_lemmas | with_lemmas) & lex.words.figurative_meet_objects:
+            return True  # "met the demand", "met with approval"
+        has_with = bool(withs)
         has_party = any(o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for o in objects)
         subj_plural = any(
             c.dep_ == "nsubj"
@@ -122,6 +126,11 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
             or o.ent_type_ == "PERSON"
             for o in objects
         )
+    if lemma == "host" and etype == "CONSULT":
+        return not any(
+            o.lemma_.lower() in lex.host_objects or o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+            for o in objects
+        )  # "hosted the delegation", not "hosting parties", "host the World Cup"
     if lemma == "supply" and not obj_lemmas & lex.aid_objects:
         return True  # "supplies more than 150 teams": trade, not aid
     if lemma == "execute":
@@ -222,9 +231,22 @@ def _generic_noun(token: Token, lex: EventLexicon) -> bool:
     )
 
 
+def _names_a_kind(token: Token, lex: EventLexicon) -> bool:
+    """ "riot police", "a protest movement", "strike capability", "execution-style": a noun
+    trigger that is only a compound of another common noun names a kind of that thing, not an
+    event; unless the head is an event noun too or refers to one (``event_reference_heads``:
+    "attack victims", "the bombing suspect", "a bombing campaign")."""
+    if token.dep_ != "compound" or token.pos_ != "NOUN" or token.head.pos_ != "NOUN":
+        return False
+    head = token.head.lemma_.lower()
+    return (head, "NOUN") not in lex.triggers and head not in lex.event_reference_heads
+
+
 def is_trigger(token: Token, etype: str, segment: SpacySpan, lex: EventLexicon) -> bool:
     """Whether a candidate of :func:`lookup` is an event here (see the module docstring)."""
     if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "amod"):
+        return False
+    if _names_a_kind(token, lex):
         return False
     if _lexical_veto(token, etype, lex) or negated(token) or irrealis(token, lex):
         return False
