@@ -99,3 +99,26 @@ def test_hosting_things_and_meeting_with_approval_are_no_consultations(
     extractor: Extractor, body: str, expected: list[str]
 ) -> None:
     assert mentions(extractor, body, "CONSULT") == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "etype", "expected"),
+    [
+        ("Putin said he has the right to invade Ukraine.", "ASSAULT", []),
+        ("Russia invaded Ukraine in February, officials said.", "ASSAULT", ["invaded"]),
+        ("Western governments appear keen to strike back at the militants.", "ASSAULT", []),
+        ("China lodged a formal protest over the visit, police said.", "PROTEST", []),
+        ("Thousands of people joined a protest in the capital on Sunday.", "PROTEST", ["protest"]),
+        ("Army troops marched in a parade as thousands of people watched.", "PROTEST", []),
+        ("Thousands of people marched through the capital on Sunday.", "PROTEST", ["marched"]),
+        (
+            "Thousands of soldiers marched against the government, protesters said.",
+            "PROTEST",
+            ["marched"],
+        ),
+    ],
+)
+def test_rights_diplomatic_protests_and_parades_are_no_events(
+    extractor: Extractor, body: str, etype: str, expected: list[str]
+) -> None:
+    assert mentions(extractor, body, etype) == expected
