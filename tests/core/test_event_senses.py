@@ -57,6 +57,8 @@ def test_event_nouns_that_name_a_kind(
         ("Police launched an operation to combat illegal logging in the forest.", []),
         ("Troops were fighting drug trafficking in the north, the army said.", []),
         ("Rebels and army troops fought a legal battle over the land.", ["fought"]),
+        ("The soldier fought back tears as police described the attack.", ["attack"]),
+        ("Firefighters and soldiers fought the blaze for hours, police said.", []),
         ("Kurdish forces led the fight against Islamic State militants in the town.", ["fight"]),
         ("Army troops battled insurgents in the north, the military said.", ["battled"]),
     ],
