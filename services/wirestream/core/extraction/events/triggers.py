@@ -1,9 +1,11 @@
 """Triggers: which words of a segment are events, and the drafts they start.
 
 A trigger is a verb or noun of ``triggers.tsv`` (or a casualty verb: an ASSAULT when no other
-trigger is), dropped when the lexicon's complement frames or a known other sense rule it out,
-when negated, irrealis (under a modal, a condition or an irrealis head), in scare quotes, or a
-generic noun. One :class:`~.context.Draft` per type per segment.
+trigger is), dropped when the lexicon's complement frames or a known other sense rule it out
+("the fight against corruption", a campaign rally, "hosting parties"), when it is a noun that only
+names a kind of another common noun ("riot police", "a protest movement"), when negated, irrealis
+(under a modal, a condition or an irrealis head), in scare quotes, or a generic noun. One
+:class:`~.context.Draft` per type per segment.
 """
 
 from __future__ import annotations
