@@ -74,6 +74,11 @@ def test_fighting_a_problem_is_no_assault(
     [
         ("Thousands of supporters cheered as the candidate spoke at a rally in Ohio.", []),
         ("Crowds gathered at a campaign rally for the president in Miami on Sunday.", []),
+        (
+            "The candidate is campaigning in Ohio this week. Thousands of supporters cheered "
+            "at a rally in Columbus.",
+            [],
+        ),
         ("Thousands of people joined a rally in the capital on Sunday.", ["rally"]),
         (
             "Thousands of protesters joined a rally against the election result in the capital.",

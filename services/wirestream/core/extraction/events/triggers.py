@@ -58,8 +58,8 @@ def complement_cues(token: Token) -> set[str]:
     and particle children, its subject and object, an infinitival clause, plural number, the
     lemma it hangs from, its compound and adjective modifiers, what a "with" or "against" child
     introduces ("charged with *murder*", "with *overseeing*", "the fight against *corruption*"),
-    the verb of a "to" clause ("asked not to be *named*") and the lemmas of its sentence
-    (``sent:X``)."""
+    the verb of a "to" clause ("asked not to be *named*") and the lemmas of its sentence and the
+    one before (``sent:X``)."""
     cues = {f"head:{token.head.lemma_.lower()}"} if token.head is not token else set()
     if token.tag_ in ("NNS", "NNPS"):
         cues.add("plural")
@@ -86,7 +86,9 @@ def complement_cues(token: Token) -> set[str]:
             g.dep_ == "aux" and g.lower_ == "to" for g in child.children
         ):
             cues.update(("to-clause", f"clause:{child.lemma_.lower()}"))
-    cues.update(f"sent:{t.lemma_.lower()}" for t in token.sent)
+    sent = token.sent
+    before = token.doc[sent.start - 1].sent if sent.start > 0 else sent
+    cues.update(f"sent:{t.lemma_.lower()}" for t in token.doc[before.start : sent.end])
     return cues
 
 
