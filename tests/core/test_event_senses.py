@@ -129,3 +129,19 @@ def test_rights_diplomatic_protests_and_parades_are_no_events(
     extractor: Extractor, body: str, etype: str, expected: list[str]
 ) -> None:
     assert mentions(extractor, body, etype) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Rebels seized the airfield from government forces on Monday.", []),
+        ("Police said militants seized control of the town last week.", []),
+        ("Police seized 40 kilograms of heroin and two cars in the raid.", ["seized"]),
+        ("The chemical is banned under the convention, police said.", []),
+        ("A court banned the opposition party on Monday.", ["banned"]),
+    ],
+)
+def test_seizing_ground_and_standing_bans_are_no_coercion(
+    extractor: Extractor, body: str, expected: list[str]
+) -> None:
+    assert mentions(extractor, body, "COERCE") == expected

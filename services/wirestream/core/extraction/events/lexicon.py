@@ -174,6 +174,8 @@ class EventLexicon:
     """Nouns that a trigger noun can modify and still be an event ("attack *victims*")."""
     host_objects: frozenset[str]
     """Common nouns a host receives in a visit ("hosted a *delegation*")."""
+    territory_nouns: frozenset[str]
+    """Objects of "seize" that make it a capture of ground, not a confiscation ("seized *control*")."""
     actor_nouns: frozenset[str]
     """Common nouns of actors ("police", "coalition"): modifying an event noun, they acted."""
     sites: frozenset[str]
@@ -315,7 +317,7 @@ def _context(path: Path) -> dict[str, object]:
         if not isinstance(raw, dict) or not all(k in EVENT_TYPES for k in raw):
             raise LexiconError(f"{path}: {key!r} must map PLOVER types to lists of words")
         out[key] = {etype: frozenset(json_words(path, raw, etype)) for etype in raw}
-    for key in ("aid_objects", "event_reference_heads", "host_objects"):
+    for key in ("aid_objects", "event_reference_heads", "host_objects", "territory_nouns"):
         out[key] = frozenset(json_words(path, context, key))
     out["complement_frames"] = _complement_frames(path, context)
     return out

@@ -135,6 +135,8 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
             o.lemma_.lower() in lex.host_objects or o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
             for o in objects
         )  # "hosted the delegation", not "hosting parties", "host the World Cup"
+    if lemma == "seize" and etype == "COERCE" and any(_territory(o, lex) for o in _taken(token)):
+        return True  # "rebels seized the town": a capture of ground, not a confiscation
     if lemma == "supply" and not obj_lemmas & lex.aid_objects:
         return True  # "supplies more than 150 teams": trade, not aid
     if lemma == "execute":
@@ -142,6 +144,27 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
             o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in objects
         )
     return bool(lemma in ("sign", "support") and not objects)
+
+
+def _taken(verb: Token) -> list[Token]:
+    """The objects of ``verb``; for "which"/"that" in a relative clause, the noun it modifies."""
+    objects = syntax.objects(verb)
+    if verb.dep_ == "relcl" and any(o.lower_ in ("which", "that") for o in objects):
+        objects.append(verb.head)
+    elif verb.dep_ == "relcl" and not objects:
+        objects.append(verb.head)  # "a base the Kurds seized"
+    return objects
+
+
+def _territory(noun: Token, lex: EventLexicon) -> bool:
+    """A place the parser names, or a common noun of places, sites or ``territory_nouns``."""
+    lemma = noun.lemma_.lower()
+    return (
+        noun.ent_type_ in ("GPE", "LOC", "FAC")
+        or lemma in lex.territory_nouns
+        or lemma in lex.words.place_nouns
+        or lemma in lex.sites
+    )
 
 
 def _predicate_of(verb: Token) -> bool:
