@@ -8,8 +8,10 @@ step a module of this package, every step reading one :class:`~.context.EventCon
    ASSAULT when no other trigger does. A trigger is dropped when negated ("not", "no"), irrealis
    (under "would", "ready to", "willing to", "seek", "if"...), in scare quotes or after
    "so-called", a participle used as an adjective ("occupied areas"), a generic noun ("any
-   negotiations", "strikes continue"), or in a heading (a line without final punctuation restates
-   the text below it).
+   negotiations", "strikes continue"), another sense of its word (``context.json``: "the fight
+   against corruption", a campaign rally, "seized control"), a noun that only names a kind of
+   another noun ("riot police", "a protest movement"), or in a heading (a line without final
+   punctuation restates the text below it).
 2. **One draft per type per segment**, holding every trigger of that type there (the first
    that is not a casualty word is the main one); its fields are read from the parse: actors and
    recipients, mode and weapons (:mod:`.participants`), places (:mod:`.records`, :mod:`.places`), the date

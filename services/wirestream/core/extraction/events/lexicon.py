@@ -48,13 +48,17 @@ class Trigger:
 @dataclass(frozen=True)
 class ComplementFrame:
     """When a trigger lemma is an event: one cue of ``any`` present (when ``any`` lists some) and
-    none of ``none`` (cue syntax in ``context.json`` ``complement_frames``)."""
+    none of ``none``, unless one of ``unless`` is (cue syntax in ``context.json``
+    ``complement_frames``)."""
 
     any: frozenset[str]
     none: frozenset[str]
+    unless: frozenset[str] = frozenset()
 
 
-CUE_KINDS = frozenset({"prep", "prt", "head", "mod", "with", "clause", "subj", "obj"})
+CUE_KINDS = frozenset(
+    {"prep", "prt", "head", "mod", "with", "against", "clause", "subj", "obj", "sent"}
+)
 """Cue prefixes that take a word (``prep:for``); ``to-clause`` and ``plural`` stand alone."""
 
 
@@ -171,6 +175,12 @@ class EventLexicon:
     """type -> trigger lemmas that count only with a word of that type's context nearby."""
     context_words: dict[str, frozenset[str]]
     aid_objects: frozenset[str]
+    event_reference_heads: frozenset[str]
+    """Nouns that a trigger noun can modify and still be an event ("attack *victims*")."""
+    host_objects: frozenset[str]
+    """Common nouns a host receives in a visit ("hosted a *delegation*")."""
+    territory_nouns: frozenset[str]
+    """Objects of "seize" that make it a capture of ground, not a confiscation ("seized *control*")."""
     actor_nouns: frozenset[str]
     """Common nouns of actors ("police", "coalition"): modifying an event noun, they acted."""
     sites: frozenset[str]
@@ -206,14 +216,17 @@ def _complement_frames(
                 "mapped to an object"
             )
             raise LexiconError(msg)
-        cues = {part: json_words(path, frame, part) for part in ("any", "none")}
-        for cue in (*cues["any"], *cues["none"]):
+        cues = {
+            part: json_words(path, frame, part) if part in frame else []
+            for part in ("any", "none", "unless")
+        }
+        for cue in (*cues["any"], *cues["none"], *cues["unless"]):
             kind, sep, word = cue.partition(":")
             if not (cue in ("to-clause", "plural") or (sep and kind in CUE_KINDS and word)):
                 msg = f"{path}: complement_frames[{key!r}]: unknown cue {cue!r}"
                 raise LexiconError(msg)
         frames[(lemma.lower(), pos)] = ComplementFrame(
-            frozenset(cues["any"]), frozenset(cues["none"])
+            frozenset(cues["any"]), frozenset(cues["none"]), frozenset(cues["unless"])
         )
     return frames
 
@@ -309,7 +322,8 @@ def _context(path: Path) -> dict[str, object]:
         if not isinstance(raw, dict) or not all(k in EVENT_TYPES for k in raw):
             raise LexiconError(f"{path}: {key!r} must map PLOVER types to lists of words")
         out[key] = {etype: frozenset(json_words(path, raw, etype)) for etype in raw}
-    out["aid_objects"] = frozenset(json_words(path, context, "aid_objects"))
+    for key in ("aid_objects", "event_reference_heads", "host_objects", "territory_nouns"):
+        out[key] = frozenset(json_words(path, context, key))
     out["complement_frames"] = _complement_frames(path, context)
     return out
 

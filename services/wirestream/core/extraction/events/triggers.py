@@ -1,9 +1,11 @@
 """Triggers: which words of a segment are events, and the drafts they start.
 
 A trigger is a verb or noun of ``triggers.tsv`` (or a casualty verb: an ASSAULT when no other
-trigger is), dropped when the lexicon's complement frames or a known other sense rule it out,
-when negated, irrealis (under a modal, a condition or an irrealis head), in scare quotes, or a
-generic noun. One :class:`~.context.Draft` per type per segment.
+trigger is), dropped when the lexicon's complement frames or a known other sense rule it out
+("the fight against corruption", a campaign rally, "hosting parties"), when it is a noun that only
+names a kind of another common noun ("riot police", "a protest movement"), when negated, irrealis
+(under a modal, a condition or an irrealis head), in scare quotes, or a generic noun. One
+:class:`~.context.Draft` per type per segment.
 """
 
 from __future__ import annotations
@@ -54,9 +56,10 @@ def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool
 def complement_cues(token: Token) -> set[str]:
     """The cues of ``context.json`` ``complement_frames`` that ``token`` shows: its preposition
     and particle children, its subject and object, an infinitival clause, plural number, the
-    lemma it hangs from, its compound and adjective modifiers, what a "with" child introduces
-    ("charged with *murder*", "with *overseeing*") and the verb of a "to" clause ("asked not to
-    be *named*")."""
+    lemma it hangs from, its compound and adjective modifiers, what a "with" or "against" child
+    introduces ("charged with *murder*", "with *overseeing*", "the fight against *corruption*"),
+    the verb of a "to" clause ("asked not to be *named*") and the lemmas of its sentence and the
+    one before (``sent:X``)."""
     cues = {f"head:{token.head.lemma_.lower()}"} if token.head is not token else set()
     if token.tag_ in ("NNS", "NNPS"):
         cues.add("plural")
@@ -65,9 +68,9 @@ def complement_cues(token: Token) -> set[str]:
             objects = [o for o in child.children if o.dep_ == "pobj"]
             if not (objects and all(o.ent_type_ in ("DATE", "TIME") for o in objects)):
                 cues.add(f"prep:{child.lower_}")  # a time ("on Friday") is no complement
-            if child.lower_ == "with":
+            if child.lower_ in ("with", "against"):
                 cues.update(
-                    f"with:{o.lemma_.lower()}"
+                    f"{child.lower_}:{o.lemma_.lower()}"
                     for o in child.children
                     if o.dep_ in ("pobj", "pcomp")
                 )
@@ -83,6 +86,9 @@ def complement_cues(token: Token) -> set[str]:
             g.dep_ == "aux" and g.lower_ == "to" for g in child.children
         ):
             cues.update(("to-clause", f"clause:{child.lemma_.lower()}"))
+    sent = token.sent
+    before = token.doc[sent.start - 1].sent if sent.start > 0 else sent
+    cues.update(f"sent:{t.lemma_.lower()}" for t in token.doc[before.start : sent.end])
     return cues
 
 
@@ -93,7 +99,7 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
     frame = lex.complement_frames.get((lemma, "VERB" if token.pos_ == "VERB" else "NOUN"))
     if frame is not None:
         cues = complement_cues(token)
-        if (frame.any and not cues & frame.any) or cues & frame.none:
+        if (frame.any and not cues & frame.any) or (cues & frame.none and not cues & frame.unless):
             return True
     objects = syntax.objects(token)
     obj_lemmas = {o.lemma_.lower() for o in objects}
@@ -105,9 +111,11 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
         preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
         return not (preps & {"on", "at", "upon"} or any(is_projectile(o, lex) for o in objects))
     if lemma == "meet":
-        if obj_lemmas & lex.words.figurative_meet_objects:
-            return True
-        has_with = any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children)
+        withs = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "with"]
+        with_lemmas = {o.lemma_.lower() for w in withs for o in w.children if o.dep_ == "pobj"}
+        if (obj_lemmas | with_lemmas) & lex.words.figurative_meet_objects:
+            return True  # "met the demand", "met with approval"
+        has_with = bool(withs)
         has_party = any(o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for o in objects)
         subj_plural = any(
             c.dep_ == "nsubj"
@@ -122,6 +130,13 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
             or o.ent_type_ == "PERSON"
             for o in objects
         )
+    if lemma == "host" and etype == "CONSULT":
+        return not any(
+            o.lemma_.lower() in lex.host_objects or o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+            for o in objects
+        )  # "hosted the delegation", not "hosting parties", "host the World Cup"
+    if lemma == "seize" and etype == "COERCE" and any(_territory(o, lex) for o in _taken(token)):
+        return True  # "rebels seized the town": a capture of ground, not a confiscation
     if lemma == "supply" and not obj_lemmas & lex.aid_objects:
         return True  # "supplies more than 150 teams": trade, not aid
     if lemma == "execute":
@@ -129,6 +144,27 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
             o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in objects
         )
     return bool(lemma in ("sign", "support") and not objects)
+
+
+def _taken(verb: Token) -> list[Token]:
+    """The objects of ``verb``; for "which"/"that" in a relative clause, the noun it modifies."""
+    objects = syntax.objects(verb)
+    if verb.dep_ == "relcl" and any(o.lower_ in ("which", "that") for o in objects):
+        objects.append(verb.head)
+    elif verb.dep_ == "relcl" and not objects:
+        objects.append(verb.head)  # "a base the Kurds seized"
+    return objects
+
+
+def _territory(noun: Token, lex: EventLexicon) -> bool:
+    """A place the parser names, or a common noun of places, sites or ``territory_nouns``."""
+    lemma = noun.lemma_.lower()
+    return (
+        noun.ent_type_ in ("GPE", "LOC", "FAC")
+        or lemma in lex.territory_nouns
+        or lemma in lex.words.place_nouns
+        or lemma in lex.sites
+    )
 
 
 def _predicate_of(verb: Token) -> bool:
@@ -222,9 +258,22 @@ def _generic_noun(token: Token, lex: EventLexicon) -> bool:
     )
 
 
+def _names_a_kind(token: Token, lex: EventLexicon) -> bool:
+    """ "riot police", "a protest movement", "strike capability", "execution-style": a noun
+    trigger that is only a compound of another common noun names a kind of that thing, not an
+    event; unless the head is an event noun too or refers to one (``event_reference_heads``:
+    "attack victims", "the bombing suspect", "a bombing campaign")."""
+    if token.dep_ != "compound" or token.pos_ != "NOUN" or token.head.pos_ != "NOUN":
+        return False
+    head = token.head.lemma_.lower()
+    return (head, "NOUN") not in lex.triggers and head not in lex.event_reference_heads
+
+
 def is_trigger(token: Token, etype: str, segment: SpacySpan, lex: EventLexicon) -> bool:
     """Whether a candidate of :func:`lookup` is an event here (see the module docstring)."""
     if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "amod"):
+        return False
+    if _names_a_kind(token, lex):
         return False
     if _lexical_veto(token, etype, lex) or negated(token) or irrealis(token, lex):
         return False
