@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,14 +103,24 @@ class AckingSink:
         return {r.id: r for r in self.acked}
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[IncidentService]:
-    settings = IncidentSettings(data_dir=tmp_path, web_port=6997)
+def new_service(data_dir: Path) -> IncidentService:
+    """The service with dicts for tables, an :class:`AckingSink` and a barrier that returns."""
+    settings = IncidentSettings(data_dir=data_dir, web_port=6997)
     svc = create_service(settings, KafkaSettings(topic_prefix="test-incidents."))
     for name in TABLES:
         setattr(svc, name, {})
     svc.sinks = {"incidents": AckingSink()}
-    yield svc
+
+    async def barrier() -> None:
+        return None
+
+    svc.barrier = barrier
+    return svc
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> IncidentService:
+    return new_service(tmp_path / "service")
 
 
 def sink(svc: IncidentService) -> AckingSink:
@@ -133,7 +144,7 @@ async def test_a_message_whose_records_were_lost_is_published_when_replayed(
     name: str, service: IncidentService, tmp_path: Path
 ) -> None:
     messages = STREAMS[name]
-    expected = await fault_free(create_clean(tmp_path), messages)
+    expected = await fault_free(new_service(tmp_path / "clean"), messages)
     *before, last = messages
     await deliver(service, before)
     assert sink(service).latest() != expected  # the last message changes the topic
@@ -150,10 +161,91 @@ async def test_a_message_whose_records_were_lost_is_published_when_replayed(
     assert sink(service).latest() == expected
 
 
-def create_clean(tmp_path: Path) -> IncidentService:
-    settings = IncidentSettings(data_dir=tmp_path / "clean", web_port=6996)
-    svc = create_service(settings, KafkaSettings(topic_prefix="test-incidents-clean."))
-    for name in TABLES:
-        setattr(svc, name, {})
-    svc.sinks = {"incidents": AckingSink()}
-    return svc
+FOLLOW = member("e9", "a9", published_at="2024-07-24T13:00:00Z")
+"""A report after the replay, of the city, that joins what stands."""
+
+BARRIER = ("", "", None)
+Write = tuple[str, str, Any]
+"""A table write as its changelog record: (table, key, value; None deletes)."""
+
+
+class LoggedTable(dict[str, Any]):
+    """A table that logs its writes (each a changelog record of its own)."""
+
+    def __init__(self, name: str, log: list[Write], data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.name, self.log = name, log
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.log.append((self.name, key, value))
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.log.append((self.name, key, None))
+        super().__delitem__(key)
+
+
+def landings(log: list[Write]) -> Iterator[list[Write]]:
+    """Every set of a message's writes a kill can leave in the changelogs: the writes before a
+    barrier all landed when any after it did; between barriers, each table's writes land in
+    order (one changelog partition) and independently of the other tables' (topics of their
+    own), so a prefix of each."""
+    segments: list[list[Write]] = [[]]
+    for write in log:
+        if write == BARRIER:
+            segments.append([])
+        else:
+            segments[-1].append(write)
+    for i, segment in enumerate(segments):
+        done = [w for s in segments[:i] for w in s]
+        per_table = [[w for w in segment if w[0] == t] for t in sorted({w[0] for w in segment})]
+        for ends in itertools.product(*(range(len(ws) + 1) for ws in per_table)):
+            yield [*done, *(w for ws, end in zip(per_table, ends, strict=True) for w in ws[:end])]
+
+
+def tables_of(svc: IncidentService) -> dict[str, dict[str, Any]]:
+    return {name: dict(getattr(svc, name)) for name in TABLES}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+async def test_a_replay_onto_tables_torn_by_a_kill_ends_where_a_clean_run_ends(
+    name: str, tmp_path: Path
+) -> None:
+    messages = STREAMS[name]
+    clean = new_service(tmp_path / "clean")
+    await deliver(clean, [*messages, FOLLOW])
+    *before, last = messages
+    first = new_service(tmp_path / "first")
+    await deliver(first, before)
+    snapshot = tables_of(first)
+    log: list[Write] = []
+
+    async def barrier() -> None:
+        log.append(BARRIER)
+
+    first.barrier = barrier
+    for table, data in snapshot.items():
+        setattr(first, table, LoggedTable(table, log, data))
+    await deliver(first, [last])
+    cases = list(landings(log))
+    assert len(cases) > 2
+    for landed in cases:
+        # Killed after the records were acknowledged, while the table writes were on their way:
+        # the changelogs restore the tables before the message plus the writes that landed.
+        svc = new_service(tmp_path / "torn")
+        tables = {table: dict(data) for table, data in snapshot.items()}
+        for table, key, value in landed:
+            if value is None:
+                tables[table].pop(key, None)
+            else:
+                tables[table][key] = value
+        for table, data in tables.items():
+            setattr(svc, table, data)
+        sink(svc).acked = [*sink(first).acked]
+        await deliver(svc, [last, FOLLOW])
+        assert sink(svc).latest() == sink(clean).latest(), landed
+        for table in ("members", "incidents", "marks"):
+            assert getattr(svc, table) == getattr(clean, table), (table, landed)
+        # A late replay of the whole stream changes nothing (no retracted member comes back).
+        await deliver(svc, messages)
+        assert sink(svc).latest() == sink(clean).latest(), landed
