@@ -27,6 +27,7 @@ from wirestream.core.incidents.routing import Pending, member_partition
 from wirestream.core.incidents.state import Changes
 from wirestream.incidents.metrics import IncidentMetrics
 from wirestream.incidents.settings import IncidentSettings
+from wirestream.incidents.topics import AckedTable
 from wirestream.streaming.topics import INCIDENT_MEMBERS
 from wirestream_contracts import headers as wire_headers
 from wirestream_contracts.incidents import IncidentMember, IncidentRecord
@@ -64,8 +65,8 @@ class IncidentService:
     """The keys rebuilt from the tables during the current message (checked after it,
     :meth:`KeyState.repair`)."""
     barrier: Callable[[], Awaitable[None]] | None = None
-    """Waits until every table write so far is acknowledged; default: the faust producer's
-    ``flush`` (tests give their own)."""
+    """Waits until every table write so far is acknowledged; default :meth:`_settle` (tests
+    give their own)."""
     route_agent: Any = None
     cluster_agent: Any = None
     published: int = 0
@@ -116,11 +117,13 @@ class IncidentService:
         complete = pending.complete()
         if complete is None:
             self.pending[article_id] = pending.to_dict()
+            await self._settle(self.pending)
             return 0
         members = members_of_article(*complete)
         for member in members:
             await self._send_member(member, member_partition(member.partition_key, partitions))
         self.pending.pop(article_id, None)
+        await self._settle(self.pending)
         return len(members)
 
     async def on_member(self, value: bytes, partition: int) -> list[IncidentRecord]:
@@ -133,18 +136,18 @@ class IncidentService:
         so its message, replayed (its offset was not committed), makes and sends them again.
         """
         member = IncidentMember.model_validate_json(value)
-        changes: dict[str, Changes] = {}
+        changes: dict[str, tuple[KeyState, Changes]] = {}
         out: list[IncidentRecord] = []
         try:
             for key, state in self._concerned(member, partition):
                 out.extend(state.apply(member, self.policy, self.settings.horizon_days))
-                changes[key] = state.changed
+                changes[key] = (state, state.changed)
             for key in sorted(self.loaded):  # after the message: see KeyState.repair
                 state = self.cache[key]
                 out.extend(state.repair(self.policy))
                 if state.changed != Changes():
                     logger.warning("incident state of %s rebuilt from torn tables", key)
-                changes[key] = changes.get(key, Changes()) | state.changed
+                changes[key] = (state, changes.get(key, (state, Changes()))[1] | state.changed)
             self.loaded.clear()
             await self._publish(out)
             await self._persist(member, partition, changes)
@@ -189,6 +192,15 @@ class IncidentService:
             )
         await asyncio.gather(*acks)
 
+    async def _settle(self, *tables: Any) -> None:
+        """Until every write made so far to ``tables`` (default: those of ``cluster``; ``route``
+        has ``pending``) is acknowledged (:meth:`~wirestream.incidents.topics.AckedTable.settle`):
+        faust acks the message when the step returns and commits its offset after."""
+        own = (self.retracted, self.copied, self.marks, self.members, self.incidents)
+        for table in tables or own:
+            if isinstance(table, AckedTable):
+                await table.settle()
+
     def _note(self, member: IncidentMember, partition: int) -> None:
         """Keep a retraction or copy marking for the members of its article that come later."""
         tag = f"{partition}{SEP}{member.article_id}"
@@ -222,20 +234,21 @@ class IncidentService:
         return state
 
     async def _persist(
-        self, member: IncidentMember, partition: int, changes: dict[str, Changes]
+        self, member: IncidentMember, partition: int, changes: dict[str, tuple[KeyState, Changes]]
     ) -> None:
         """Write what one message changed to the tables: the retraction or marking noted and the
         keys' marks first; when marks changed, :attr:`barrier` (their changelog writes
         acknowledged) before the members and incidents, so a member's removal is never restored
-        without the mark that keeps it out (docs/DELIVERY.md, "Incidents")."""
+        without the mark that keeps it out; and :attr:`barrier` again at the end, so the message
+        is acked (and its offset committed) only once all its writes are on the broker
+        (docs/DELIVERY.md, "Incidents")."""
         self._note(member, partition)
-        for key, changed in sorted(changes.items()):
+        for key, (state, changed) in sorted(changes.items()):
             if changed.marks:
-                self.marks[key] = self.cache[key].marks()
-        if any(changed.marks for changed in changes.values()):
-            await (self.barrier or self.app.producer.flush)()
-        for key, changed in sorted(changes.items()):
-            state = self.cache[key]
+                self.marks[key] = state.marks()
+        if any(changed.marks for _, changed in changes.values()):
+            await (self.barrier or self._settle)()
+        for key, (state, changed) in sorted(changes.items()):
             # In each table the additions and updates before the removals: one changelog
             # partition keeps their order, so a removal (a replaced revision, an absorbed
             # incident) is never restored without what takes its place.
@@ -251,6 +264,8 @@ class IncidentService:
                 self.incidents[f"{key}{SEP}{incident_id}"] = value
             for incident_id in sorted(changed.incidents - set(kept)):
                 _drop(self.incidents, f"{key}{SEP}{incident_id}")
+        # Acknowledged before the message is: faust commits its offset once it is acked.
+        await (self.barrier or self._settle)()
 
 
 def _drop(table: Any, name: str) -> None:
