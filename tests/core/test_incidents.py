@@ -7,6 +7,7 @@ from typing import Any
 
 from wirestream.core.incidents import KeyState, build_incident, cluster, compatible, reconcile
 from wirestream.core.incidents.routing import member_partition
+from wirestream.core.incidents.state import Changes
 from wirestream_contracts.incidents import CountReport, IncidentMember, MemberCount
 
 KEY = "UA|ASSAULT"
@@ -238,6 +239,7 @@ def test_incremental_state_equals_a_full_clustering_in_any_order() -> None:
             state.apply(m)
         got = {i: r.event_ids for i, r in state.published.items()}
         assert got == expected
+        assert state.consistent()
         # Removing a member re-clusters only its incident, to what a full clustering gives.
         gone = order[0]
         state.apply(
@@ -248,3 +250,39 @@ def test_incremental_state_equals_a_full_clustering_in_any_order() -> None:
         rest = [m for m in members if m.event_id != gone.event_id]
         expected_rest = {i: sorted(m.event_id or "" for m in g) for i, g in cluster(rest).items()}
         assert {i: r.event_ids for i, r in state.published.items()} == expected_rest
+
+
+def test_every_applied_state_is_consistent_and_a_torn_one_is_repaired() -> None:
+    state = KeyState()
+    west = member("e1", "a1", place_name="Port", lon=30.55, feature="place")
+    east = member("e2", "a2", place_name="Airfield", lon=30.70, feature="place")
+    bridge = member("e3", "a3", lon=30.625, published_at="2024-07-24T12:00:00Z")
+    for m in (west, east, bridge):
+        state.apply(m)
+        assert state.consistent()
+        assert state.repair() == [] and state.changed == Changes()
+    [incident] = state.published.values()
+    # The member bridging the two places restored without the incident that holds it: the
+    # full clustering of the members is published again, the absorbed incident's last record
+    # names its heir.
+    torn = KeyState.from_parts(
+        [m.model_dump(mode="json") for m in (west, east, bridge)],
+        [state.published[incident.id].model_copy(update={"event_ids": ["e1"]}).model_dump()],
+        None,
+    )
+    assert not torn.consistent()
+    [record] = torn.repair()
+    assert record.id == incident.id and record.event_ids == ["e1", "e2", "e3"]
+    assert torn.consistent() and torn.changed.incidents == {incident.id}
+    # A member whose retraction was restored without its removal is removed.
+    state.apply(IncidentMember(op="retract", partition_key="*", article_id="a3"))
+    marks = state.marks()
+    torn = KeyState.from_parts(
+        [m.model_dump(mode="json") for m in (west, east, bridge)],
+        [r.model_dump() for r in state.published.values()],
+        marks,
+    )
+    assert not torn.consistent()
+    torn.repair()
+    assert torn.consistent() and set(torn.members) == {"e1", "e2"}
+    assert torn.published == state.published

@@ -238,14 +238,7 @@ async def test_reports_become_one_incident_through_a_kill_a_retraction_and_a_rep
         assert not set(after.event_ids) & odesa_events
         assert after.casualties.killed is not None and after.casualties.killed.best == 4
         # The stream ends where the pure clustering of what stands ends: same ids, same members.
-        try:
-            await until(lambda: _groups(reader.latest) == standing, reader, process, log)
-        except AssertionError:
-            # Known, open (issue 16): once in two fresh-clone CI runs the final groups after the
-            # SIGKILL and the retraction differed from the pure clustering for 120 s (a state
-            # change whose record was not sent before the kill is not re-sent on replay?). Every
-            # check above still holds; this one is reported as xfail until it is fixed.
-            pytest.xfail("final incident groups after SIGKILL + retraction differ (issue 16)")
+        await until(lambda: _groups(reader.latest) == standing, reader, process, log)
         first_run = _summary(reader.latest)
     finally:
         await reader.consumer.stop()

@@ -11,7 +11,9 @@ The steps are :class:`IncidentService`'s methods (:mod:`.app` explains the whole
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +24,10 @@ import wirestream
 from wirestream.core import jsonio
 from wirestream.core.incidents import KeyState, Policy, members_of_article
 from wirestream.core.incidents.routing import Pending, member_partition
+from wirestream.core.incidents.state import Changes
 from wirestream.incidents.metrics import IncidentMetrics
 from wirestream.incidents.settings import IncidentSettings
+from wirestream.incidents.topics import AckedTable
 from wirestream.streaming.topics import INCIDENT_MEMBERS
 from wirestream_contracts import headers as wire_headers
 from wirestream_contracts.incidents import IncidentMember, IncidentRecord
@@ -57,6 +61,12 @@ class IncidentService:
     cache: dict[str, KeyState] = field(default_factory=dict)
     """Per partition key: its state in memory, dropped at every rebalance (rebuilt from the
     tables, which the changelogs restore, when the key is next needed)."""
+    loaded: set[str] = field(default_factory=set)
+    """The keys rebuilt from the tables during the current message (checked after it,
+    :meth:`KeyState.repair`)."""
+    barrier: Callable[[], Awaitable[None]] | None = None
+    """Waits until every table write so far is acknowledged; default :meth:`_settle` (tests
+    give their own)."""
     route_agent: Any = None
     cluster_agent: Any = None
     published: int = 0
@@ -107,44 +117,100 @@ class IncidentService:
         complete = pending.complete()
         if complete is None:
             self.pending[article_id] = pending.to_dict()
+            await self._settle(self.pending)
             return 0
         members = members_of_article(*complete)
         for member in members:
             await self._send_member(member, member_partition(member.partition_key, partitions))
         self.pending.pop(article_id, None)
+        await self._settle(self.pending)
         return len(members)
 
     async def on_member(self, value: bytes, partition: int) -> list[IncidentRecord]:
-        """Step 2 for one member or retraction; returns the incident records published."""
+        """Step 2 for one member, retraction or copy marking; returns the incident records
+        published.
+
+        The records are sent and their acknowledgements awaited *before* any table is written
+        (docs/DELIVERY.md, "Incidents"): a change the changelogs restore after a crash is one whose
+        records the broker already has, and a change whose records were lost is not in the tables,
+        so its message, replayed (its offset was not committed), makes and sends them again.
+        """
         member = IncidentMember.model_validate_json(value)
+        changes: dict[str, tuple[KeyState, Changes]] = {}
         out: list[IncidentRecord] = []
+        try:
+            for key, state in self._concerned(member, partition):
+                out.extend(state.apply(member, self.policy, self.settings.horizon_days))
+                changes[key] = (state, state.changed)
+            for key in sorted(self.loaded):  # after the message: see KeyState.repair
+                state = self.cache[key]
+                out.extend(state.repair(self.policy))
+                if state.changed != Changes():
+                    logger.warning("incident state of %s rebuilt from torn tables", key)
+                changes[key] = (state, changes.get(key, (state, Changes()))[1] | state.changed)
+            self.loaded.clear()
+            await self._publish(out)
+            await self._persist(member, partition, changes)
+        except BaseException:
+            # The memory is ahead of the tables: rebuild it from them when next needed.
+            for key in [*changes, *self.loaded]:
+                self.cache.pop(key, None)
+            self.loaded.clear()
+            raise
+        return out
+
+    def _concerned(self, member: IncidentMember, partition: int) -> list[tuple[str, KeyState]]:
+        """The keys (with their states) a message applies to: a member's own key, with the
+        retractions and copy marking of its article seen before it; for a retraction or a copy
+        marking, every key of ``partition`` that holds a member of its article."""
         tag = f"{partition}{SEP}{member.article_id}"
         if member.op in ("retract", "copy"):
-            if member.op == "retract":
-                seen = [*(self.retracted.get(tag) or []), member.model_dump(mode="json")]
-                self.retracted[tag] = seen
-            else:
-                self.copied[tag] = member.model_dump(mode="json")
-            for key in self._keys_of(partition):
-                state = self._state(key)
-                if any(m.article_id == member.article_id for m in state.members.values()):
-                    out.extend(self._apply(key, state, member))
-        else:
-            key = member.partition_key
-            state = self._state(key)
-            for earlier in self.retracted.get(tag) or []:
-                state.remember(IncidentMember.model_validate(earlier))
-            marking = self.copied.get(tag)
-            if marking is not None:
-                state.note_copy(IncidentMember.model_validate(marking))
-            out.extend(self._apply(key, state, member))
-        for record in out:
+            states = [(key, self._state(key)) for key in self._keys_of(partition)]
+            return [
+                (key, state)
+                for key, state in states
+                if any(m.article_id == member.article_id for m in state.members.values())
+            ]
+        state = self._state(member.partition_key)
+        for earlier in self.retracted.get(tag) or []:
+            state.remember(IncidentMember.model_validate(earlier))
+        marking = self.copied.get(tag)
+        if marking is not None:
+            state.note_copy(IncidentMember.model_validate(marking))
+        return [(member.partition_key, state)]
+
+    async def _publish(self, records: list[IncidentRecord]) -> None:
+        """Send the records, then wait until the broker acknowledged every one (raises if not)."""
+        acks = []
+        for record in records:
             self.published += 1
             self.metrics.records.labels(record.status).inc()
-            await self.sinks["incidents"].send(
-                key=record.id.encode(), value=jsonio.dumps(record), headers=_headers(record)
+            acks.append(
+                await self.sinks["incidents"].send(
+                    key=record.id.encode(), value=jsonio.dumps(record), headers=_headers(record)
+                )
             )
-        return out
+        await asyncio.gather(*acks)
+
+    async def _settle(self, *tables: Any) -> None:
+        """Until every write made so far to ``tables`` (default: those of ``cluster``; ``route``
+        has ``pending``) is acknowledged (:meth:`~wirestream.incidents.topics.AckedTable.settle`):
+        faust acks the message when the step returns and commits its offset after."""
+        own = (self.retracted, self.copied, self.marks, self.members, self.incidents)
+        for table in tables or own:
+            if isinstance(table, AckedTable):
+                await table.settle()
+
+    def _note(self, member: IncidentMember, partition: int) -> None:
+        """Keep a retraction or copy marking for the members of its article that come later."""
+        tag = f"{partition}{SEP}{member.article_id}"
+        if member.op == "retract":
+            seen = list(self.retracted.get(tag) or [])
+            entry = member.model_dump(mode="json")
+            if entry not in seen:  # a replay adds nothing
+                self.retracted[tag] = [*seen, entry]
+        elif member.op == "copy":
+            self.copied[tag] = member.model_dump(mode="json")
 
     def _keys_of(self, partition: int) -> list[str]:
         """The partition keys this worker holds state of in ``partition``."""
@@ -164,26 +230,47 @@ class IncidentService:
                 self.marks.get(key),
             )
             self.cache[key] = state
+            self.loaded.add(key)
         return state
 
-    def _apply(self, key: str, state: KeyState, member: IncidentMember) -> list[IncidentRecord]:
-        records = state.apply(member, self.policy, self.settings.horizon_days)
-        changed = state.changed
-        for event_id in sorted(changed.members):
-            name = f"{key}{SEP}{event_id}"
-            if event_id in state.members:
-                self.members[name] = state.members[event_id].model_dump(mode="json")
-            elif name in self.members:
-                del self.members[name]
-        for incident_id in sorted(changed.incidents):
-            name = f"{key}{SEP}{incident_id}"
-            if incident_id in state.published:
-                self.incidents[name] = state.published[incident_id].model_dump(mode="json")
-            elif name in self.incidents:
-                del self.incidents[name]
-        if changed.marks:
-            self.marks[key] = state.marks()
-        return records
+    async def _persist(
+        self, member: IncidentMember, partition: int, changes: dict[str, tuple[KeyState, Changes]]
+    ) -> None:
+        """Write what one message changed to the tables: the retraction or marking noted and the
+        keys' marks first; when marks changed, :attr:`barrier` (their changelog writes
+        acknowledged) before the members and incidents, so a member's removal is never restored
+        without the mark that keeps it out; and :attr:`barrier` again at the end, so the message
+        is acked (and its offset committed) only once all its writes are on the broker
+        (docs/DELIVERY.md, "Incidents")."""
+        self._note(member, partition)
+        for key, (state, changed) in sorted(changes.items()):
+            if changed.marks:
+                self.marks[key] = state.marks()
+        if any(changed.marks for _, changed in changes.values()):
+            await (self.barrier or self._settle)()
+        for key, (state, changed) in sorted(changes.items()):
+            # In each table the additions and updates before the removals: one changelog
+            # partition keeps their order, so a removal (a replaced revision, an absorbed
+            # incident) is never restored without what takes its place.
+            added = sorted(e for e in changed.members if e in state.members)
+            for event_id in added:
+                value = state.members[event_id].model_dump(mode="json")
+                self.members[f"{key}{SEP}{event_id}"] = value
+            for event_id in sorted(changed.members - set(added)):
+                _drop(self.members, f"{key}{SEP}{event_id}")
+            kept = sorted(i for i in changed.incidents if i in state.published)
+            for incident_id in kept:
+                value = state.published[incident_id].model_dump(mode="json")
+                self.incidents[f"{key}{SEP}{incident_id}"] = value
+            for incident_id in sorted(changed.incidents - set(kept)):
+                _drop(self.incidents, f"{key}{SEP}{incident_id}")
+        # Acknowledged before the message is: faust commits its offset once it is acked.
+        await (self.barrier or self._settle)()
+
+
+def _drop(table: Any, name: str) -> None:
+    if name in table:
+        del table[name]
 
 
 async def route(svc: IncidentService, stream: Any) -> None:
@@ -199,3 +286,4 @@ async def cluster(svc: IncidentService, stream: Any) -> None:
 async def forget(svc: IncidentService, sender: Any, /, *args: Any, **kwargs: Any) -> None:
     """On every rebalance: drop the states held in memory (rebuilt from the tables)."""
     svc.cache.clear()
+    svc.loaded.clear()

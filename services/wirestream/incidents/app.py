@@ -18,11 +18,14 @@
    its article's members re-publishes the incidents holding them, their independent outlets
    counted again.
 
-Both tables are changelogged (recovered on restart and rebalance). Delivery is at-least-once
-(faust commits acked offsets): a crash replays messages onto state that already holds them. The
-state is a set of members plus sticky retractions and the incidents are a pure function of it,
-so a replay changes nothing and republishes the same records under the same ids (the topic is
-compacted; consumers keep the latest per id). See docs/DELIVERY.md ("Incidents").
+The tables are changelogged (recovered on restart and rebalance). Delivery is at-least-once
+(faust commits acked offsets): a crash replays messages onto state that may already hold some of
+their effects. The state is a set of members plus sticky retractions and the incidents are a pure
+function of it; a message's records are acknowledged before its table writes (marks before
+removals, additions before removals), and those before the message is acked, so a replay either
+finds its change whole and published or makes and sends it again, and a key restored from torn
+tables is repaired to the full clustering of its members. The topic is compacted (consumers keep the latest per id). See docs/DELIVERY.md
+("Incidents").
 
 Agents: :mod:`.agents`; topics and tables: :mod:`.topics`. Web views on
 ``WIRESTREAM_INCIDENTS_WEB_PORT`` (default 6071): ``/health``, ``/ready`` (:mod:`.web`: assigned,

@@ -12,6 +12,7 @@ created at start-up when missing (``WIRESTREAM_INCIDENTS_PROVISION_TOPICS``).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +65,38 @@ def declare(app: faust.App, kafka: KafkaSettings) -> IncidentTopics:
     )
 
 
+class AckedTable(faust.Table[Any, Any]):
+    """A table that keeps the futures of its changelog writes (:attr:`unacked`), so the agent
+    that writes it can wait until they are acknowledged (:meth:`settle`) before its message is
+    acked.
+
+    faust flushes its producer before it commits offsets, but its flush gives up on its send
+    buffer after 0.1 s without a send; a table write still in that buffer when the offset is
+    committed is lost to a SIGKILL, and its message is not replayed (issue 16)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.unacked: list[Any] = []
+
+    def send_changelog(self, *args: Any, **kwargs: Any) -> Any:
+        fut = super().send_changelog(*args, **kwargs)
+        self.unacked.append(fut)
+        return fut
+
+    async def settle(self) -> None:
+        """Wait until every changelog write made so far is acknowledged (raises if one fails)."""
+        while self.unacked:
+            pending, self.unacked = self.unacked, []
+            await asyncio.gather(*pending)
+
+
 def tables(app: faust.App) -> dict[str, Any]:
+    """The tables, each an :class:`AckedTable`."""
     # No key_type/value_type: plain JSON data (see the alerter's note on changelog recovery).
-    return {
-        name: app.Table(name, partitions=partitions, help=text)
-        for name, (partitions, text) in TABLES.items()
-    }
+    out: dict[str, Any] = {}
+    for name, (partitions, text) in TABLES.items():
+        table = AckedTable(
+            app, name=name, beacon=app.tables.beacon, partitions=partitions, help=text
+        )
+        out[name] = app.tables.add(table)
+    return out

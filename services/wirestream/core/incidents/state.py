@@ -47,6 +47,13 @@ class Changes:
     incidents: set[str] = field(default_factory=set)
     marks: bool = False
 
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.members | other.members,
+            self.incidents | other.incidents,
+            self.marks or other.marks,
+        )
+
 
 @dataclass
 class KeyState:
@@ -268,6 +275,44 @@ class KeyState:
                 self.changed.incidents.add(iid)
         for day in [d for d in self.by_day if d < cutoff and not self.by_day[d]]:
             del self.by_day[day]
+
+    # --- repair ------------------------------------------------------------------------------
+
+    def consistent(self) -> bool:
+        """Whether the published incidents are exactly what the members make: no member
+        retracted, every member in one incident, every incident's members present, its id and
+        record theirs. True of every state :meth:`apply` leaves; a crash between one message's
+        table writes (each changelog a topic of its own) can restore parts of different
+        moments."""
+        if any(self._is_retracted(m) for m in self.members.values()):
+            return False
+        seen: set[str] = set()
+        for iid, record in self.published.items():
+            ids = set(record.event_ids)
+            if not ids or ids & seen or not ids <= self.members.keys():
+                return False
+            seen |= ids
+            members = [self.members[e] for e in record.event_ids]
+            if incident_id(members) != iid or build_incident(iid, members, record.merged_from) != (
+                record
+            ):
+                return False
+        return seen == self.members.keys()
+
+    def repair(self, policy: Policy = DEFAULT_POLICY) -> list[IncidentRecord]:
+        """When not :meth:`consistent`: the retracted members removed and the published
+        incidents replaced by a full clustering of the rest (the last records of those that go,
+        the new records of those that change), which :attr:`changed` names for the service to
+        persist; else nothing."""
+        self.changed = Changes()
+        if self.consistent():
+            return []
+        for event_id in [e for e, m in sorted(self.members.items()) if self._is_retracted(m)]:
+            self._remove(event_id)
+        members = list(self.members.values())
+        groups = [{m.event_id or "" for m in g} for g in cluster(members, policy).values()]
+        groups += [{m.event_id or ""} for m in members if member_day(m) is None]
+        return self._publish(groups, set(self.published))
 
     # --- persistence -------------------------------------------------------------------------
 
