@@ -288,6 +288,8 @@ def place_phrase(
         and not named_place
     ):
         return None
+    if not named_place and _names_no_place(head, mentions, ctx):
+        return None
     if direction:
         start = governor.idx
     own_end, end = end, _with_larger_place(head, end, ctx)
@@ -310,6 +312,23 @@ def place_phrase(
     )
     narrowed = direction or (head_entity is None and entity is not None)
     return PlacePhrase(location, _rank(head_entity, head, narrowed, words))
+
+
+def _names_no_place(
+    head: Token, mentions: list[tuple[Span, EntityRecord]], ctx: EventContext
+) -> bool:
+    """Whether a common noun ``head`` is no place though its phrase names one: an event noun
+    ("the bombing of the federal building", "a joint Rose Garden news conference"), or a noun
+    whose places only modify it ("the largest anti-India protests", "a U.S. drone strike")."""
+    if head.pos_ != "NOUN":
+        return False
+    lemma = head.lemma_.lower()
+    words = ctx.lex.words
+    if lemma in words.place_nouns or lemma in ctx.lex.sites or lemma in words.directions:
+        return False
+    if (lemma, "NOUN") in ctx.lex.triggers:
+        return True
+    return all(span.end <= head.idx for span, _ in mentions)
 
 
 def _with_larger_place(head: Token, end: int, ctx: EventContext) -> int:
