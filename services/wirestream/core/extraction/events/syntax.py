@@ -113,6 +113,14 @@ def antecedent_in_sentence(
     return hits[-1] if hits else None
 
 
+def last_mention_before(pronoun: Token, entity: EntityRecord) -> Span | None:
+    """The last mention of ``entity`` before ``pronoun`` anywhere in the body ("Trump arrived
+    on Monday. He met ..." -> "Trump"): the participant is named in the text; None when the
+    pronoun comes first."""
+    before = [s for s in entity.mentions if s.end <= pronoun.idx]
+    return max(before, key=lambda s: s.start) if before else None
+
+
 def objects(token: Token) -> list[Token]:
     """The direct objects of ``token``."""
     return [c for c in token.children if c.dep_ in ("dobj", "obj")]
@@ -163,8 +171,13 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         entity = resolve_pronoun(head, entities, words)
         if entity is None:
             return None
-        span = antecedent_in_sentence(head, entity, entities) or body_span(
-            body, head.idx, head.idx + len(head.text)
+        earlier = (
+            last_mention_before(head, entity) if head.lower_ in words.person_pronouns else None
+        )
+        span = (
+            antecedent_in_sentence(head, entity, entities)
+            or earlier
+            or body_span(body, head.idx, head.idx + len(head.text))
         )
         return Participant(entity_id=entity.id, name=entity.name, span=span)
     if not (head.pos_ in ("NOUN", "PROPN", "NUM") or head.ent_type_):
@@ -173,7 +186,7 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         return None  # punctuation inside a name ("-" of "anti-Mubarak")
     if head.i + 1 < len(head.doc) and not head.whitespace_ and head.doc[head.i + 1].text == "-":
         return None  # a prefix ("anti" of "anti-government"), no participant
-    start, end = np_bounds(head)
+    start, end = _within_line(head, *np_bounds(head))
     # "Ukraine's Air Force" -> the Air Force, not Ukraine: only the head names the entity.
     entity = entity_at(entities, head)
     span = body_span(body, start, end)
@@ -186,6 +199,21 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         if name.startswith(det):
             name = name[len(det) :]
     return Participant(entity_id=None, name=name, span=span)
+
+
+def _within_line(head: Token, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` cut to the line of ``head``: a phrase never runs across a line break
+    (a headline parsed into the first line of the text)."""
+    text = head.doc.text
+    cut = text.rfind("\n", start, head.idx)
+    if cut >= 0:
+        start = cut + 1
+        while start < head.idx and text[start].isspace():
+            start += 1
+    stop = text.find("\n", head.idx, end)
+    if stop >= 0:
+        end = len(text[:stop].rstrip())
+    return start, end
 
 
 def city_modifier(child: Token, ctx: EventContext) -> bool:
