@@ -332,3 +332,16 @@ def test_a_pronoun_before_any_name_keeps_its_own_span(extractor: Extractor) -> N
 def test_an_actor_phrase_stops_at_a_line_break(extractor: Extractor) -> None:
     body = "Lagos Police Arrest Opposition Leader\nPolice arrested opposition leader Kizza Odongo."
     assert actor_texts(one(extractor, body, "COERCE")) == {"Police"}
+
+
+def test_an_actor_phrase_stops_at_a_run_of_spaces(extractor: Extractor) -> None:
+    body = (
+        "Kenyan Police Detain, Then Release Opposition Leader Odongo NAIROBI —  Kenyan police"
+        " detained opposition candidate Kizza Odongo in the capital on Monday."
+    )
+    assert "Kenyan police" in actor_texts(one(extractor, body, "COERCE"))
+
+
+def test_an_actor_phrase_keeps_single_spaces(extractor: Extractor) -> None:
+    body = "Kenyan riot police detained opposition candidate Kizza Odongo on Monday."
+    assert actor_texts(one(extractor, body, "COERCE")) == {"Kenyan riot police"}

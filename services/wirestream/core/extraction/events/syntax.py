@@ -6,6 +6,8 @@ article's :class:`EntityIndex`; spans are always built from the original body wi
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -202,18 +204,20 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
 
 
 def _within_line(head: Token, start: int, end: int) -> tuple[int, int]:
-    """``[start, end)`` cut to the line of ``head``: a phrase never runs across a line break
-    (a headline parsed into the first line of the text)."""
+    """``[start, end)`` cut to the line of ``head``: a phrase never runs across a line break or
+    a run of two or more spaces (a layout break: a headline glued to the first sentence)."""
     text = head.doc.text
-    cut = text.rfind("\n", start, head.idx)
-    if cut >= 0:
-        start = cut + 1
-        while start < head.idx and text[start].isspace():
-            start += 1
-    stop = text.find("\n", head.idx, end)
-    if stop >= 0:
-        end = len(text[:stop].rstrip())
+    breaks = list(_LAYOUT_BREAK.finditer(text, start, end))
+    before = [m for m in breaks if m.end() <= head.idx]
+    after = [m for m in breaks if m.start() >= head.idx + len(head.text)]
+    if before:
+        start = before[-1].end()
+    if after:
+        end = after[0].start()
     return start, end
+
+
+_LAYOUT_BREAK = re.compile(r"\s*\n\s*|\s{2,}")
 
 
 def city_modifier(child: Token, ctx: EventContext) -> bool:
