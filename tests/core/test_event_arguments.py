@@ -172,3 +172,14 @@ def test_place_noun_with_a_named_place_stays_a_place(extractor: Extractor) -> No
 def test_place_named_after_a_part_noun_stays_a_place(extractor: Extractor) -> None:
     event = one(extractor, "A gunman shot two guards in the outskirts of Lagos.", "ASSAULT")
     assert event.location is not None and "Lagos" in event.location.span.text
+
+
+def test_complex_preposition_is_no_place(extractor: Extractor) -> None:
+    event = one(extractor, "Thousands of people rallied in support of Kenya on Monday.", "PROTEST")
+    assert event.location is None
+
+
+def test_part_of_a_named_place_stays_a_place(extractor: Extractor) -> None:
+    body = "Thousands of people rallied in the centre of Nairobi on Monday."
+    event = one(extractor, body, "PROTEST")
+    assert event.location is not None and "Nairobi" in event.location.span.text

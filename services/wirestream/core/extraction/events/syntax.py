@@ -360,6 +360,8 @@ def _names_no_place(
         return False
     if (lemma, "NOUN") in ctx.lex.triggers:
         return True
+    if head.tag_ == "NN" and all(c.dep_ == "prep" for c in head.children):
+        return True  # a bare noun of a complex preposition: "in support of", "in response to"
     return all(span.end <= head.idx for span, _ in mentions)
 
 
