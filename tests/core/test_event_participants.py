@@ -129,11 +129,13 @@ def test_pronoun_takes_the_span_of_its_antecedent_in_the_sentence(extractor: Ext
     assert zelenskyy.span.text == "Volodymyr Zelenskyy"
 
 
-def test_pronoun_without_antecedent_in_the_sentence_keeps_its_span(extractor: Extractor) -> None:
+def test_person_pronoun_takes_the_span_of_an_earlier_sentence_antecedent(
+    extractor: Extractor,
+) -> None:  # fifth pass: "his" was kept as the span before
     body = "President Volodymyr Zelenskyy arrived on Monday. He said his meeting was useful."
     event = one(extractor, body, "CONSULT")
     zelenskyy = next(p for p in event.actors if p.name == "Volodymyr Zelenskyy")
-    assert zelenskyy.span.text == "his"
+    assert zelenskyy.span.text == "Volodymyr Zelenskyy"
 
 
 # --- quantities, passive support verbs, verbs tagged as nouns -------------------------------
@@ -284,3 +286,62 @@ def test_a_verb_conjoined_to_a_meeting_verb_is_no_party(extractor: Extractor) ->
     body = "German Chancellor Olaf Scholz met French President Emmanuel Macron and flew to Rome."
     event = one(extractor, body, "CONSULT")
     assert {p.name for p in event.actors} == {"Olaf Scholz"}
+
+
+# --- fifth pass: who can have acted (texts written for these tests) ---------------------------
+
+
+def test_an_event_noun_is_no_actor(extractor: Extractor) -> None:
+    body = "Rallies in Lagos Police officers detain a protester in the square."
+    assert not one(extractor, body, "COERCE").actors
+
+
+def test_a_group_noun_stays_the_actor(extractor: Extractor) -> None:
+    body = "India blamed the gunmen who killed 18 soldiers on Monday."
+    assert actor_texts(one(extractor, body, "ASSAULT")) == {"the gunmen"}
+
+
+def test_the_target_of_an_anti_prefix_is_no_actor(extractor: Extractor) -> None:
+    event = one(extractor, "Police recorded 12 anti-Muslim attacks in Lagos last year.", "ASSAULT")
+    assert not event.actors
+
+
+def test_a_nationality_modifying_the_trigger_stays_the_actor(extractor: Extractor) -> None:
+    body = "Police arrested 20 people at the French protests."
+    assert "French" in actor_texts(one(extractor, body, "PROTEST"))
+
+
+def test_a_word_of_the_name_the_trigger_is_in_is_no_actor(extractor: Extractor) -> None:
+    body = "The National Conference of State Legislatures reported on the laws."
+    assert not one(extractor, body, "CONSULT").actors
+
+
+def test_a_pronoun_is_named_by_its_antecedent_in_an_earlier_sentence(
+    extractor: Extractor,
+) -> None:
+    body = "Marta Oyelaran arrived in Lagos on Monday. On Tuesday, she protested outside the court."
+    assert actor_texts(one(extractor, body, "PROTEST")) == {"Marta Oyelaran"}
+
+
+def test_a_pronoun_before_any_name_keeps_its_own_span(extractor: Extractor) -> None:
+    body = "On Tuesday, she protested outside the court, Marta Oyelaran's lawyer said."
+    event = one(extractor, body, "PROTEST")
+    assert "Marta Oyelaran" not in actor_texts(event)
+
+
+def test_an_actor_phrase_stops_at_a_line_break(extractor: Extractor) -> None:
+    body = "Lagos Police Arrest Opposition Leader\nPolice arrested opposition leader Kizza Odongo."
+    assert actor_texts(one(extractor, body, "COERCE")) == {"Police"}
+
+
+def test_an_actor_phrase_stops_at_a_run_of_spaces(extractor: Extractor) -> None:
+    body = (
+        "Kenyan Police Detain, Then Release Opposition Leader Odongo NAIROBI —  Kenyan police"
+        " detained opposition candidate Kizza Odongo in the capital on Monday."
+    )
+    assert "Kenyan police" in actor_texts(one(extractor, body, "COERCE"))
+
+
+def test_an_actor_phrase_keeps_single_spaces(extractor: Extractor) -> None:
+    body = "Kenyan riot police detained opposition candidate Kizza Odongo on Monday."
+    assert actor_texts(one(extractor, body, "COERCE")) == {"Kenyan riot police"}

@@ -19,6 +19,10 @@ _CONSULT_WITH = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 """Types whose "with" party acts with the subject (a meeting's other side is an actor too)."""
 
 
+_AGAINST_PREFIXES = frozenset({"anti", "counter"})
+"""Prefixes whose hyphenated noun is what an event is against ("anti-Muslim attacks"): no actor."""
+
+
 def add_participant(parts: list[Participant], new: Participant | None) -> None:
     """Append ``new`` unless it is None or already there (same entity, span, or unlinked name)."""
     if new is None:
@@ -175,6 +179,8 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
             or head.lemma_.lower() in words.contact_channels
         ):
             continue  # "in the Rose Garden", "by phone": where or how, not who
+        if _no_agent(head, draft, ctx):
+            continue
         weapon = head.lemma_.lower() in ctx.lex.mode_cues
         if head.i in trigger_ids or (weapon and head.lemma_.lower() not in ctx.lex.person_nouns):
             continue  # "Russian attacks have killed", "the drones were attacking": no actor
@@ -185,6 +191,34 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
         ):
             continue  # "its artillery": the claimant, resolved with the claim
         add_participant(draft.actors, syntax.participant(head, ctx))
+
+
+def _no_agent(head: Token, draft: Draft, ctx: EventContext) -> bool:
+    """Whether ``head`` cannot have acted: an event noun ("a terror attack killed 18", "Rallies
+    in Russia"), the target of an "anti-" prefix ("anti-Muslim attacks"), or a word of the same
+    name as the trigger ("the National Conference of State Legislatures")."""
+    lemma = head.lemma_.lower()
+    lex = ctx.lex
+    if (
+        head.pos_ == "NOUN"
+        and (lemma, "NOUN") in lex.triggers
+        and lemma not in lex.person_nouns
+        and lemma not in lex.actor_nouns
+    ):
+        return True
+    doc = head.doc
+    if (
+        head.i >= 2
+        and doc[head.i - 1].text == "-"
+        and not doc[head.i - 2].whitespace_
+        and doc[head.i - 2].lower_ in _AGAINST_PREFIXES
+    ):
+        return True
+    if head.ent_type_:
+        for ent in doc.ents:
+            if ent.start <= head.i < ent.end:
+                return any(ent.start <= t.i < ent.end for t in draft.triggers)
+    return False
 
 
 def _add_recipients(draft: Draft, heads: list[Token], ctx: EventContext) -> None:

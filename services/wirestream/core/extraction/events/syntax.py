@@ -6,6 +6,8 @@ article's :class:`EntityIndex`; spans are always built from the original body wi
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -113,6 +115,14 @@ def antecedent_in_sentence(
     return hits[-1] if hits else None
 
 
+def last_mention_before(pronoun: Token, entity: EntityRecord) -> Span | None:
+    """The last mention of ``entity`` before ``pronoun`` anywhere in the body ("Trump arrived
+    on Monday. He met ..." -> "Trump"): the participant is named in the text; None when the
+    pronoun comes first."""
+    before = [s for s in entity.mentions if s.end <= pronoun.idx]
+    return max(before, key=lambda s: s.start) if before else None
+
+
 def objects(token: Token) -> list[Token]:
     """The direct objects of ``token``."""
     return [c for c in token.children if c.dep_ in ("dobj", "obj")]
@@ -163,8 +173,13 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         entity = resolve_pronoun(head, entities, words)
         if entity is None:
             return None
-        span = antecedent_in_sentence(head, entity, entities) or body_span(
-            body, head.idx, head.idx + len(head.text)
+        earlier = (
+            last_mention_before(head, entity) if head.lower_ in words.person_pronouns else None
+        )
+        span = (
+            antecedent_in_sentence(head, entity, entities)
+            or earlier
+            or body_span(body, head.idx, head.idx + len(head.text))
         )
         return Participant(entity_id=entity.id, name=entity.name, span=span)
     if not (head.pos_ in ("NOUN", "PROPN", "NUM") or head.ent_type_):
@@ -173,7 +188,7 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         return None  # punctuation inside a name ("-" of "anti-Mubarak")
     if head.i + 1 < len(head.doc) and not head.whitespace_ and head.doc[head.i + 1].text == "-":
         return None  # a prefix ("anti" of "anti-government"), no participant
-    start, end = np_bounds(head)
+    start, end = _within_line(head, *np_bounds(head))
     # "Ukraine's Air Force" -> the Air Force, not Ukraine: only the head names the entity.
     entity = entity_at(entities, head)
     span = body_span(body, start, end)
@@ -186,6 +201,23 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
         if name.startswith(det):
             name = name[len(det) :]
     return Participant(entity_id=None, name=name, span=span)
+
+
+def _within_line(head: Token, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` cut to the line of ``head``: a phrase never runs across a line break or
+    a run of two or more spaces (a layout break: a headline glued to the first sentence)."""
+    text = head.doc.text
+    breaks = list(_LAYOUT_BREAK.finditer(text, start, end))
+    before = [m for m in breaks if m.end() <= head.idx]
+    after = [m for m in breaks if m.start() >= head.idx + len(head.text)]
+    if before:
+        start = before[-1].end()
+    if after:
+        end = after[0].start()
+    return start, end
+
+
+_LAYOUT_BREAK = re.compile(r"\s*\n\s*|\s{2,}")
 
 
 def city_modifier(child: Token, ctx: EventContext) -> bool:
@@ -288,6 +320,8 @@ def place_phrase(
         and not named_place
     ):
         return None
+    if not named_place and _names_no_place(head, mentions, ctx):
+        return None
     if direction:
         start = governor.idx
     own_end, end = end, _with_larger_place(head, end, ctx)
@@ -310,6 +344,25 @@ def place_phrase(
     )
     narrowed = direction or (head_entity is None and entity is not None)
     return PlacePhrase(location, _rank(head_entity, head, narrowed, words))
+
+
+def _names_no_place(
+    head: Token, mentions: list[tuple[Span, EntityRecord]], ctx: EventContext
+) -> bool:
+    """Whether a common noun ``head`` is no place though its phrase names one: an event noun
+    ("the bombing of the federal building", "a joint Rose Garden news conference"), or a noun
+    whose places only modify it ("the largest anti-India protests", "a U.S. drone strike")."""
+    if head.pos_ != "NOUN":
+        return False
+    lemma = head.lemma_.lower()
+    words = ctx.lex.words
+    if lemma in words.place_nouns or lemma in ctx.lex.sites or lemma in words.directions:
+        return False
+    if (lemma, "NOUN") in ctx.lex.triggers:
+        return True
+    if head.tag_ == "NN" and all(c.dep_ == "prep" for c in head.children):
+        return True  # a bare noun of a complex preposition: "in support of", "in response to"
+    return all(span.end <= head.idx for span, _ in mentions)
 
 
 def _with_larger_place(head: Token, end: int, ctx: EventContext) -> int:
