@@ -27,8 +27,11 @@ _QUOTE_CHARS = frozenset({"'", '"'})
 def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool] | None:
     """(type, mode, casualty_only) when ``token`` is a trigger candidate."""
     lemma = token.lemma_.lower()
-    if token.ent_type_ in ("DATE", "TIME"):
-        return None  # "in March", "a strike on May 9" is not "strike May"
+    if token.ent_type_ in ("DATE", "TIME") and not (token.pos_ == "NOUN" and token.is_lower):
+        return None  # "in March", "May 9"; not the common noun of "an airstrike 10 days ago"
+    if token.pos_ == "VERB" and _nominal(token):
+        entry = lex.triggers.get((lemma, "NOUN"))
+        return (entry.type, entry.mode, False) if entry is not None else None
     if token.pos_ == "VERB":
         entry = lex.triggers.get((lemma, "VERB"))
         if entry is not None:
@@ -51,6 +54,12 @@ def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool
         if entry is not None and not (lemma == "talk" and token.lower_ != "talks"):
             return entry.type, entry.mode, False
     return None
+
+
+def _nominal(token: Token) -> bool:
+    """A word the tagger calls a verb where only a noun can stand: the object of a preposition
+    ("following a government forces *airstrike* on"), or after a determiner."""
+    return token.dep_ == "pobj" or any(c.dep_ == "det" for c in token.children)
 
 
 def complement_cues(token: Token) -> set[str]:

@@ -94,9 +94,36 @@ def person_victim(verb: Token, lex: EventLexicon) -> bool:
                 or h.ent_type_ in ("PERSON", "NORP")
                 or h.pos_ in ("PRON", "NUM")
                 or any(c.dep_ == "nummod" for c in h.children)
+                or people_quantity(h, lex)
             ):
                 return True
     return False
+
+
+def _quantity_word(token: Token, lex: EventLexicon) -> bool:
+    """ "dozens", "hundreds", "thousands", "tens": a number word of ``numbers.json`` as a noun."""
+    lemma = token.lemma_.lower()
+    word = token.lower_[:-1] if token.lower_.endswith("s") else token.lower_
+    return token.pos_ == "NOUN" and any(
+        w in lex.units or w in lex.tens or w in lex.multipliers for w in (lemma, word)
+    )
+
+
+def people_quantity(head: Token, lex: EventLexicon) -> bool:
+    """ "thousands of civilians", "a number of migrants", "most of the engineers", "dozens",
+    "tens of thousands": a part or a number of people, or a bare number noun standing for them
+    (only people are counted so: "dozens were killed")."""
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and (
+                    obj.lemma_.lower() in lex.person_nouns
+                    or obj.ent_type_ in ("PERSON", "NORP")
+                    or _quantity_word(obj, lex)
+                ):
+                    return True
+            return False
+    return _quantity_word(head, lex)
 
 
 def subject_is_nobody(verb: Token) -> bool:

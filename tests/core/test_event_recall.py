@@ -1,0 +1,63 @@
+"""Event triggers a wire desk expects: casualty words whose victims are a number of people,
+trigger nouns inside a date phrase or mistagged as verbs (texts written for these tests)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from wirestream.core.contracts import Article
+from wirestream.core.extraction import Extractor
+
+PUBLISHED = datetime(2024, 7, 24, 12, 0, tzinfo=UTC)
+
+
+def mention_words(extractor: Extractor, body: str, etype: str) -> list[str]:
+    article = Article(id="t", body=body, published_at=PUBLISHED, language="en")
+    return [
+        m.text for e in extractor.extract(article).events if e.type == etype for m in e.mentions
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        ("Hundreds of villagers were killed when the dam burst last spring.", "killed"),
+        ("Dozens were killed in the town of Marwen on Tuesday.", "killed"),
+        ("Poison gas killed hundreds of villagers in the valley on Monday.", "killed"),
+        ("A number of prisoners died when guards opened fire in the yard.", "died"),
+        ("Tens of thousands were reportedly killed in the war.", "killed"),
+    ],
+)
+def test_a_number_of_people_are_victims(extractor: Extractor, body: str, word: str) -> None:
+    assert word in mention_words(extractor, body, "ASSAULT")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Thousands of acres of crops were killed by the frost last week.",
+        "Dozens of proposals died in the committee this year.",
+    ],
+)
+def test_a_number_of_things_are_no_victims(extractor: Extractor, body: str) -> None:
+    assert mention_words(extractor, body, "ASSAULT") == []
+
+
+def test_a_trigger_noun_inside_a_date_phrase(extractor: Extractor) -> None:
+    body = "Rana, 9, was wounded in an airstrike 10 days ago in her home town of Barza."
+    assert "airstrike" in mention_words(extractor, body, "ASSAULT")
+
+
+def test_a_month_is_no_trigger(extractor: Extractor) -> None:
+    body = "The union said the talks on wages would resume in March, after the holidays."
+    assert "March" not in mention_words(extractor, body, "PROTEST")
+
+
+def test_a_trigger_noun_the_tagger_calls_a_verb(extractor: Extractor) -> None:
+    body = (
+        "Rescuers pulled a boy from the rubble following a government forces airstrike on the "
+        "rebel-held district of Kalam."
+    )
+    assert "airstrike" in mention_words(extractor, body, "ASSAULT")
