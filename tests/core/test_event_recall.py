@@ -61,3 +61,21 @@ def test_a_trigger_noun_the_tagger_calls_a_verb(extractor: Extractor) -> None:
         "rebel-held district of Kalam."
     )
     assert "airstrike" in mention_words(extractor, body, "ASSAULT")
+
+
+@pytest.mark.parametrize(
+    ("body", "etype", "word"),
+    [
+        ("Two of the detained protesters were later released on bail.", "COERCE", "detained"),
+        ("The dead migrants were found aboard a drifting boat off Tarvo.", "ASSAULT", "dead"),
+    ],
+)
+def test_a_participle_before_people_says_what_happened_to_them(
+    extractor: Extractor, body: str, etype: str, word: str
+) -> None:
+    assert word in mention_words(extractor, body, etype)
+
+
+def test_a_participle_before_a_thing_is_no_event(extractor: Extractor) -> None:
+    body = "The detained cargo was released from the port of Karsk on Friday."
+    assert mention_words(extractor, body, "COERCE") == []

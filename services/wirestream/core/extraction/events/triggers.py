@@ -278,10 +278,18 @@ def _names_a_kind(token: Token, lex: EventLexicon) -> bool:
     return (head, "NOUN") not in lex.triggers and head not in lex.event_reference_heads
 
 
+def _describes_people(token: Token, lex: EventLexicon) -> bool:
+    """ "the detained men", "the dead migrants": a past participle (or "dead") before a noun of
+    people says what happened to them."""
+    return (token.tag_ == "VBN" or token.lower_ == "dead") and token.head.lemma_.lower() in (
+        lex.person_nouns
+    )
+
+
 def is_trigger(token: Token, etype: str, segment: SpacySpan, lex: EventLexicon) -> bool:
     """Whether a candidate of :func:`lookup` is an event here (see the module docstring)."""
-    if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "amod"):
-        return False
+    if token.dep_ == "amod" and not _describes_people(token, lex):
+        return False  # "occupied areas", "a planned rally"
     if _names_a_kind(token, lex):
         return False
     if _lexical_veto(token, etype, lex) or negated(token) or irrealis(token, lex):

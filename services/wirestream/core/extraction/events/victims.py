@@ -85,8 +85,8 @@ def person_victim(verb: Token, lex: EventLexicon) -> bool:
     heads = [c for c in verb.children if c.dep_ in deps]
     if verb.pos_ == "ADJ" or (not heads and verb.dep_ in ("conj", "xcomp", "oprd", "acomp")):
         heads += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
-    if verb.dep_ == "acl":
-        heads.append(verb.head)
+    if verb.dep_ in ("acl", "amod"):
+        heads.append(verb.head)  # "soldiers killed in the attack", "the dead migrants"
     for head in heads:
         for h in syntax.with_conjuncts(head):
             if (
