@@ -79,3 +79,22 @@ def test_a_participle_before_people_says_what_happened_to_them(
 def test_a_participle_before_a_thing_is_no_event(extractor: Extractor) -> None:
     body = "The detained cargo was released from the port of Karsk on Friday."
     assert mention_words(extractor, body, "COERCE") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The navy fired a barrage of cruise missiles into the rebel port on Friday.",
+        "A long-range missile was fired by the rebels during the battle for Tarvo.",
+        "Footage showed rockets being fired from the hills into the rebel-held valley.",
+    ],
+)
+def test_what_is_fired_may_be_a_passive_subject_or_a_plural(
+    extractor: Extractor, body: str
+) -> None:
+    assert "fired" in mention_words(extractor, body, "ASSAULT")
+
+
+def test_fired_workers_are_no_attack(extractor: Extractor) -> None:
+    body = "Forty workers were fired by the factory in Tarvo after the army contract ended."
+    assert "fired" not in mention_words(extractor, body, "ASSAULT")

@@ -118,7 +118,7 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
         return True
     if lemma == "fire":
         preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
-        return not (preps & {"on", "at", "upon"} or any(is_projectile(o, lex) for o in objects))
+        return not (preps & {"on", "at", "upon"} or any(_projectile(o, lex) for o in _fired(token)))
     if lemma == "meet":
         withs = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "with"]
         with_lemmas = {o.lemma_.lower() for w in withs for o in w.children if o.dep_ == "pobj"}
@@ -153,6 +153,21 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
             o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in objects
         )
     return bool(lemma in ("sign", "support") and not objects)
+
+
+def _fired(verb: Token) -> list[Token]:
+    """What ``verb`` ("fire") launches: its object, its passive subject ("a missile is fired"),
+    or the noun it describes ("rockets being fired from the hills")."""
+    fired = syntax.objects(verb) + [c for c in verb.children if c.dep_ == "nsubjpass"]
+    return [*fired, verb.head] if verb.dep_ == "acl" and verb.tag_ == "VBN" else fired
+
+
+def _projectile(noun: Token, lex: EventLexicon) -> bool:
+    """:func:`~.quantities.is_projectile`, or a projectile word in any number in the phrase ("a
+    barrage of cruise missiles")."""
+    return is_projectile(noun, lex) or any(
+        t.lemma_.lower() in lex.words.projectiles for t in noun.subtree
+    )
 
 
 def _taken(verb: Token) -> list[Token]:
