@@ -98,3 +98,28 @@ def test_what_is_fired_may_be_a_passive_subject_or_a_plural(
 def test_fired_workers_are_no_attack(extractor: Extractor) -> None:
     body = "Forty workers were fired by the factory in Tarvo after the army contract ended."
     assert "fired" not in mention_words(extractor, body, "ASSAULT")
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        ("Two men attacked her outside a supermarket in Tarvo on Saturday.", "attacked"),
+        ("A woman who was attacked outside her home is recovering.", "attacked"),
+        ("Observers condemned the execution of the former minister last week.", "execution"),
+    ],
+)
+def test_an_attack_on_people_needs_no_context_word(
+    extractor: Extractor, body: str, word: str
+) -> None:
+    assert word in mention_words(extractor, body, "ASSAULT")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The senator attacked the budget plan in a speech on Monday.",
+        "Lawyers oversaw the execution of the contract last week.",
+    ],
+)
+def test_an_attack_on_a_thing_still_needs_a_context_word(extractor: Extractor, body: str) -> None:
+    assert mention_words(extractor, body, "ASSAULT") == []

@@ -18,7 +18,12 @@ from wirestream.core.extraction.events.context import Draft, EventContext
 from wirestream.core.extraction.events.lexicon import EventLexicon
 from wirestream.core.extraction.events.quantities import is_projectile, particles
 from wirestream.core.extraction.events.shots import passed_away
-from wirestream.core.extraction.events.victims import person_victim, subject_is_nobody, wound_victim
+from wirestream.core.extraction.events.victims import (
+    is_person,
+    person_victim,
+    subject_is_nobody,
+    wound_victim,
+)
 from wirestream_contracts.records import EventType
 
 _QUOTE_CHARS = frozenset({"'", '"'})
@@ -301,6 +306,24 @@ def _describes_people(token: Token, lex: EventLexicon) -> bool:
     )
 
 
+def _done_to_people(token: Token, lex: EventLexicon) -> bool:
+    """ "attacked the officers", "a woman who was attacked", "the execution of the minister":
+    the sense of business and sports ("hit a high", "attacked the plan") takes no people."""
+    if token.pos_ == "VERB":
+        done_to = [*syntax.objects(token), *(c for c in token.children if c.dep_ == "nsubjpass")]
+        if token.dep_ == "relcl" and any(c.tag_ == "WP" for c in token.children):
+            done_to.append(token.head)  # "a woman who was attacked"
+    else:
+        done_to = [
+            o
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for o in c.children
+            if o.dep_ == "pobj"
+        ]
+    return any(is_person(t, lex) for t in done_to)
+
+
 def is_trigger(token: Token, etype: str, segment: SpacySpan, lex: EventLexicon) -> bool:
     """Whether a candidate of :func:`lookup` is an event here (see the module docstring)."""
     if token.dep_ == "amod" and not _describes_people(token, lex):
@@ -330,8 +353,10 @@ def drafts_in(
         etype, mode, casualty_only = hit
         if not is_trigger(token, etype, segment, lex):
             continue
-        if token.lemma_.lower() in lex.needs_context.get(etype, frozenset()) and not (
-            context & lex.context_words.get(etype, frozenset())
+        if (
+            token.lemma_.lower() in lex.needs_context.get(etype, frozenset())
+            and not context & lex.context_words.get(etype, frozenset())
+            and not (etype == "ASSAULT" and _done_to_people(token, lex))
         ):
             continue  # "the dollar hit a high", "a rally in oil prices"
         if casualty_only and not person_victim(token, lex):
