@@ -123,3 +123,15 @@ def test_an_attack_on_people_needs_no_context_word(
 )
 def test_an_attack_on_a_thing_still_needs_a_context_word(extractor: Extractor, body: str) -> None:
     assert mention_words(extractor, body, "ASSAULT") == []
+
+
+def test_a_particular_event_noun_that_resumes_is_an_event(extractor: Extractor) -> None:
+    body = (
+        "Residents said heavy fighting resumed on Wednesday in Tarvo between rebels and the army."
+    )
+    assert "fighting" in mention_words(extractor, body, "ASSAULT")
+
+
+def test_a_bare_event_noun_that_continues_is_no_particular_event(extractor: Extractor) -> None:
+    body = "Talks continue, the ministry of the interior in Tarvo said on Monday."
+    assert mention_words(extractor, body, "CONSULT") == []

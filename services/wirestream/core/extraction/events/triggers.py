@@ -276,8 +276,12 @@ def _generic_noun(token: Token, lex: EventLexicon) -> bool:
     ):
         return True  # "the planned meeting", "a possible offensive": not (yet) an event
     head = token.head
-    if token.dep_ in ("nsubj", "dobj") and head.lemma_.lower() in lex.aspectual_heads:
-        return True
+    if (
+        token.dep_ in ("nsubj", "dobj")
+        and head.lemma_.lower() in lex.aspectual_heads
+        and not any(c.dep_ in ("amod", "det", "poss") for c in token.children)
+    ):
+        return True  # "strikes continue"; not "heavy fighting resumed", "the raids continued"
     return bool(
         token.tag_ in ("NNS", "NNPS")
         and not any(
