@@ -279,9 +279,9 @@ def _generic_noun(token: Token, lex: EventLexicon) -> bool:
     if (
         token.dep_ in ("nsubj", "dobj")
         and head.lemma_.lower() in lex.aspectual_heads
-        and not any(c.dep_ in ("amod", "det", "poss") for c in token.children)
+        and not any(c.dep_ == "amod" for c in token.children)
     ):
-        return True  # "strikes continue"; not "heavy fighting resumed", "the raids continued"
+        return True  # "strikes continue", "continues its offensive"; not "heavy fighting resumed"
     return bool(
         token.tag_ in ("NNS", "NNPS")
         and not any(
