@@ -106,6 +106,7 @@ def test_fired_workers_are_no_attack(extractor: Extractor) -> None:
         ("Two men attacked her outside a supermarket in Tarvo on Saturday.", "attacked"),
         ("A woman who was attacked outside her home is recovering.", "attacked"),
         ("Observers condemned the execution of the former minister last week.", "execution"),
+        ("The embassy in Tarvo was attacked on Sunday night.", "attacked"),
     ],
 )
 def test_an_attack_on_people_needs_no_context_word(

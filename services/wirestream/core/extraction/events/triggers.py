@@ -311,8 +311,9 @@ def _describes_people(token: Token, lex: EventLexicon) -> bool:
 
 
 def _done_to_people(token: Token, lex: EventLexicon) -> bool:
-    """ "attacked the officers", "a woman who was attacked", "the execution of the minister":
-    the sense of business and sports ("hit a high", "attacked the plan") takes no people."""
+    """ "attacked the officers", "a woman who was attacked", "the execution of the minister",
+    "the embassy was attacked": the sense of business and sports ("hit a high", "attacked the
+    plan") takes no people and no site (``sites.tsv``)."""
     if token.pos_ == "VERB":
         done_to = [*syntax.objects(token), *(c for c in token.children if c.dep_ == "nsubjpass")]
         if token.dep_ == "relcl" and any(c.tag_ == "WP" for c in token.children):
@@ -325,7 +326,7 @@ def _done_to_people(token: Token, lex: EventLexicon) -> bool:
             for o in c.children
             if o.dep_ == "pobj"
         ]
-    return any(is_person(t, lex) for t in done_to)
+    return any(is_person(t, lex) or t.lemma_.lower() in lex.sites for t in done_to)
 
 
 def is_trigger(token: Token, etype: str, segment: SpacySpan, lex: EventLexicon) -> bool:
