@@ -136,3 +136,13 @@ def test_a_particular_event_noun_that_resumes_is_an_event(extractor: Extractor) 
 def test_a_bare_event_noun_that_continues_is_no_particular_event(extractor: Extractor) -> None:
     body = "Talks continue, the ministry of the interior in Tarvo said on Monday."
     assert mention_words(extractor, body, "CONSULT") == []
+
+
+def test_a_bare_plural_acting_on_a_named_target_is_an_event(extractor: Extractor) -> None:
+    body = "Airstrikes target Islamic State positions on the edge of Tarvo."
+    assert "Airstrikes" in mention_words(extractor, body, "ASSAULT")
+
+
+def test_a_bare_plural_in_a_general_statement_is_no_event(extractor: Extractor) -> None:
+    body = "Airstrikes rarely end wars on their own, the professor argued."
+    assert "Airstrikes" not in mention_words(extractor, body, "ASSAULT")

@@ -288,6 +288,19 @@ def _generic_noun(token: Token, lex: EventLexicon) -> bool:
             c.dep_ in ("det", "poss", "amod", "compound", "nummod", "prep", "acl")
             for c in token.children
         )
+        and not _acts_on_a_named_target(token)
+    )
+
+
+def _acts_on_a_named_target(noun: Token) -> bool:
+    """ "Airstrikes hit Islamic State positions in Tarvo": a bare plural that is the subject of a
+    verb whose object names a particular target is the report of particular events."""
+    if noun.dep_ != "nsubj" or noun.head.pos_ != "VERB":
+        return False
+    return any(
+        t.ent_type_ in ("GPE", "LOC", "FAC", "ORG", "NORP")
+        for o in syntax.objects(noun.head)
+        for t in o.subtree
     )
 
 
