@@ -146,3 +146,19 @@ def test_a_bare_plural_acting_on_a_named_target_is_an_event(extractor: Extractor
 def test_a_bare_plural_in_a_general_statement_is_no_event(extractor: Extractor) -> None:
     body = "Airstrikes rarely end wars on their own, the professor argued."
     assert "Airstrikes" not in mention_words(extractor, body, "ASSAULT")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The 23-year-old was killed by a neighbour after an argument over parking.",
+        "The 19-year-old was killed by her own brother in Tarvo.",
+    ],
+)
+def test_killed_by_a_person_has_a_victim(extractor: Extractor, body: str) -> None:
+    assert "killed" in mention_words(extractor, body, "ASSAULT")
+
+
+def test_a_bill_killed_by_a_committee_is_no_attack(extractor: Extractor) -> None:
+    body = "The bill was killed by the committee in June."
+    assert mention_words(extractor, body, "ASSAULT") == []

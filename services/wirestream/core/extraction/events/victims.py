@@ -87,6 +87,8 @@ def person_victim(verb: Token, lex: EventLexicon) -> bool:
         heads += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
     if verb.dep_ in ("acl", "amod"):
         heads.append(verb.head)  # "soldiers killed in the attack", "the dead migrants"
+    if _by_a_person(verb, lex):
+        return True  # "Baloch was killed by her brother": only people are killed by people
     for head in heads:
         for h in syntax.with_conjuncts(head):
             if (
@@ -98,6 +100,14 @@ def person_victim(verb: Token, lex: EventLexicon) -> bool:
             ):
                 return True
     return False
+
+
+def _by_a_person(verb: Token, lex: EventLexicon) -> bool:
+    """A passive verb whose "by" agent is a person ("killed by his own guard")."""
+    return any(
+        c.dep_ == "agent" and any(o.dep_ == "pobj" and is_person(o, lex) for o in c.children)
+        for c in verb.children
+    )
 
 
 def _quantity_word(token: Token, lex: EventLexicon) -> bool:
