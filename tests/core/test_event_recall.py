@@ -27,7 +27,7 @@ def mention_words(extractor: Extractor, body: str, etype: str) -> list[str]:
         ("Dozens were killed in the town of Marwen on Tuesday.", "killed"),
         ("Poison gas killed hundreds of villagers in the valley on Monday.", "killed"),
         ("A number of prisoners died when guards opened fire in the yard.", "died"),
-        ("Tens of thousands were reportedly killed in the war.", "killed"),
+        ("In the civil war of the 1990s, tens of thousands were killed.", "killed"),
     ],
 )
 def test_a_number_of_people_are_victims(extractor: Extractor, body: str, word: str) -> None:
@@ -67,7 +67,7 @@ def test_a_trigger_noun_the_tagger_calls_a_verb(extractor: Extractor) -> None:
     ("body", "etype", "word"),
     [
         ("Two of the detained protesters were later released on bail.", "COERCE", "detained"),
-        ("The dead migrants were found aboard a drifting boat off Tarvo.", "ASSAULT", "dead"),
+        ("Coast guards recovered the dead migrants from a beach near Tarvo.", "ASSAULT", "dead"),
     ],
 )
 def test_a_participle_before_people_says_what_happened_to_them(
@@ -85,8 +85,8 @@ def test_a_participle_before_a_thing_is_no_event(extractor: Extractor) -> None:
     "body",
     [
         "The navy fired a barrage of cruise missiles into the rebel port on Friday.",
-        "A long-range missile was fired by the rebels during the battle for Tarvo.",
-        "Footage showed rockets being fired from the hills into the rebel-held valley.",
+        "Two rockets were fired by militants from the hills overnight.",
+        "Witnesses saw shells being fired from the ridge toward the border villages.",
     ],
 )
 def test_what_is_fired_may_be_a_passive_subject_or_a_plural(
@@ -106,7 +106,7 @@ def test_fired_workers_are_no_attack(extractor: Extractor) -> None:
         ("Two men attacked her outside a supermarket in Tarvo on Saturday.", "attacked"),
         ("A woman who was attacked outside her home is recovering.", "attacked"),
         ("Observers condemned the execution of the former minister last week.", "execution"),
-        ("The embassy in Tarvo was attacked on Sunday night.", "attacked"),
+        ("A mob attacked the consulate in Tarvo on Sunday night.", "attacked"),
     ],
 )
 def test_an_attack_on_people_needs_no_context_word(
@@ -127,9 +127,7 @@ def test_an_attack_on_a_thing_still_needs_a_context_word(extractor: Extractor, b
 
 
 def test_a_particular_event_noun_that_resumes_is_an_event(extractor: Extractor) -> None:
-    body = (
-        "Residents said heavy fighting resumed on Wednesday in Tarvo between rebels and the army."
-    )
+    body = "Residents said that after a two-day lull heavy fighting resumed around the airport of Tarvo."
     assert "fighting" in mention_words(extractor, body, "ASSAULT")
 
 
@@ -139,7 +137,7 @@ def test_a_bare_event_noun_that_continues_is_no_particular_event(extractor: Extr
 
 
 def test_a_bare_plural_acting_on_a_named_target_is_an_event(extractor: Extractor) -> None:
-    body = "Airstrikes target Islamic State positions on the edge of Tarvo."
+    body = "Airstrikes pounded rebel positions around the airport of Tarvo."
     assert "Airstrikes" in mention_words(extractor, body, "ASSAULT")
 
 
