@@ -160,3 +160,13 @@ def test_killed_by_a_person_has_a_victim(extractor: Extractor, body: str) -> Non
 def test_a_bill_killed_by_a_committee_is_no_attack(extractor: Extractor) -> None:
     body = "The bill was killed by the committee in June."
     assert mention_words(extractor, body, "ASSAULT") == []
+
+
+def test_armed_forces_are_people(extractor: Extractor) -> None:
+    body = "Many government forces died when their convoy was ambushed near Tarvo."
+    assert "died" in mention_words(extractor, body, "ASSAULT")
+
+
+def test_market_forces_are_no_people(extractor: Extractor) -> None:
+    body = "Analysts said market forces killed the merger of the two banks."
+    assert mention_words(extractor, body, "ASSAULT") == []

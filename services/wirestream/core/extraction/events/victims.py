@@ -93,6 +93,7 @@ def person_victim(verb: Token, lex: EventLexicon) -> bool:
         for h in syntax.with_conjuncts(head):
             if (
                 h.lemma_.lower() in lex.person_nouns
+                or _armed_group(h, lex)
                 or h.ent_type_ in ("PERSON", "NORP")
                 or h.pos_ in ("PRON", "NUM")
                 or any(c.dep_ == "nummod" for c in h.children)
@@ -100,6 +101,21 @@ def person_victim(verb: Token, lex: EventLexicon) -> bool:
             ):
                 return True
     return False
+
+
+def _armed_group(token: Token, lex: EventLexicon) -> bool:
+    """ "security forces", "Iraqi troops": a plural noun of armed people (``actor_nouns.tsv`` or
+    "force") whose modifier is an actor too, or a nationality or country (not "market forces")."""
+    lemma = token.lemma_.lower()
+    return (
+        token.tag_ == "NNS"
+        and (lemma in lex.actor_nouns or lemma == "force")
+        and any(
+            c.dep_ in ("amod", "compound")
+            and (c.lemma_.lower() in lex.actor_nouns or c.ent_type_ in ("NORP", "GPE"))
+            for c in token.children
+        )
+    )
 
 
 def _by_a_person(verb: Token, lex: EventLexicon) -> bool:
