@@ -170,3 +170,13 @@ def test_armed_forces_are_people(extractor: Extractor) -> None:
 def test_market_forces_are_no_people(extractor: Extractor) -> None:
     body = "Analysts said market forces killed the merger of the two banks."
     assert mention_words(extractor, body, "ASSAULT") == []
+
+
+def test_a_death_coordinated_with_an_attempt_happened(extractor: Extractor) -> None:
+    body = "The man tried to escape from the guards and died of his wounds on Sunday."
+    assert "died" in mention_words(extractor, body, "ASSAULT")
+
+
+def test_a_killing_that_was_only_attempted_is_irrealis(extractor: Extractor) -> None:
+    body = "The man tried to kill his neighbour on Sunday."
+    assert "kill" not in mention_words(extractor, body, "ASSAULT")

@@ -224,8 +224,11 @@ def _irrealis_head(token: Token, lex: EventLexicon) -> bool:
 
 
 def irrealis(token: Token, lex: EventLexicon) -> bool:
-    """Under a modal, a condition or an irrealis head ("ready to", "would include", "seek")."""
+    """Under a modal, a condition or an irrealis head ("ready to", "would include", "seek"); a
+    death coordinated with an irrealis head's verb is not under it ("tried to flee and *died*")."""
     current = token
+    died = token.lemma_.lower() in lex.killed_verbs or token.lemma_.lower() == "die"
+    coordinated = False
     for _ in range(8):
         for child in current.children:
             if child.dep_ == "aux" and child.lower_ in lex.words.modals:
@@ -236,6 +239,7 @@ def irrealis(token: Token, lex: EventLexicon) -> bool:
         said_of = current.i == token.head.i and token.dep_ in ("nsubj", "nsubjpass")
         if (
             current is not token
+            and not (coordinated and died)
             and _irrealis_head(current, lex)
             and not (said_of and _predicate_of(current))
         ):
@@ -246,6 +250,7 @@ def irrealis(token: Token, lex: EventLexicon) -> bool:
             return False
         if current.dep_ == "prep" and current.lower_ in ("provided", "if"):
             return True
+        coordinated = current.dep_ == "conj"
         current = current.head
     return False
 
