@@ -180,3 +180,15 @@ def test_a_death_coordinated_with_an_attempt_happened(extractor: Extractor) -> N
 def test_a_killing_that_was_only_attempted_is_irrealis(extractor: Extractor) -> None:
     body = "The man tried to kill his neighbour on Sunday."
     assert "kill" not in mention_words(extractor, body, "ASSAULT")
+
+
+def test_people_who_were_executed(extractor: Extractor) -> None:
+    body = (
+        "The prisoners who were executed last year were buried outside Tarvo, a rights group said."
+    )
+    assert "executed" in mention_words(extractor, body, "ASSAULT")
+
+
+def test_a_plan_that_was_executed_is_no_attack(extractor: Extractor) -> None:
+    body = "The plan that was executed last spring saved the company money."
+    assert mention_words(extractor, body, "ASSAULT") == []

@@ -153,9 +153,10 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
         return True  # "rebels seized the town": a capture of ground, not a confiscation
     if lemma == "supply" and not obj_lemmas & lex.aid_objects:
         return True  # "supplies more than 150 teams": trade, not aid
-    if lemma == "execute":
+    if lemma == "execute":  # people, not a plan: "executed the prisoners", "men who were executed"
+        done_to = [*_taken(token), *(c for c in token.children if c.dep_ == "nsubjpass")]
         return not any(
-            o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in objects
+            o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in done_to
         )
     return bool(lemma in ("sign", "support") and not objects)
 
