@@ -4,7 +4,9 @@ A trigger is a verb or noun of ``triggers.tsv`` (or a casualty verb: an ASSAULT 
 trigger is), dropped when the lexicon's complement frames or a known other sense rule it out
 ("the fight against corruption", a campaign rally, "hosting parties"), when it is a noun that only
 names a kind of another common noun ("riot police", "a protest movement"), when negated, irrealis
-(under a modal, a condition or an irrealis head), in scare quotes, or a generic noun. One
+(under a modal, a condition or an irrealis head), in scare quotes, or a generic noun. A
+participle before a noun of people ("the detained men") is kept; a word that needs a context word
+(``context.json``) does not when it is done to people or a site ("attacked the officers"). One
 :class:`~.context.Draft` per type per segment.
 """
 
