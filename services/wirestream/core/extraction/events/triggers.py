@@ -4,7 +4,9 @@ A trigger is a verb or noun of ``triggers.tsv`` (or a casualty verb: an ASSAULT 
 trigger is), dropped when the lexicon's complement frames or a known other sense rule it out
 ("the fight against corruption", a campaign rally, "hosting parties"), when it is a noun that only
 names a kind of another common noun ("riot police", "a protest movement"), when negated, irrealis
-(under a modal, a condition or an irrealis head), in scare quotes, or a generic noun. One
+(under a modal, a condition or an irrealis head), in scare quotes, or a generic noun. A
+participle before a noun of people ("the detained men") is kept; a word that needs a context word
+(``context.json``) does not when it is done to people or a site ("attacked the officers"). One
 :class:`~.context.Draft` per type per segment.
 """
 
@@ -18,7 +20,12 @@ from wirestream.core.extraction.events.context import Draft, EventContext
 from wirestream.core.extraction.events.lexicon import EventLexicon
 from wirestream.core.extraction.events.quantities import is_projectile, particles
 from wirestream.core.extraction.events.shots import passed_away
-from wirestream.core.extraction.events.victims import person_victim, subject_is_nobody, wound_victim
+from wirestream.core.extraction.events.victims import (
+    is_person,
+    person_victim,
+    subject_is_nobody,
+    wound_victim,
+)
 from wirestream_contracts.records import EventType
 
 _QUOTE_CHARS = frozenset({"'", '"'})
@@ -27,8 +34,11 @@ _QUOTE_CHARS = frozenset({"'", '"'})
 def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool] | None:
     """(type, mode, casualty_only) when ``token`` is a trigger candidate."""
     lemma = token.lemma_.lower()
-    if token.ent_type_ in ("DATE", "TIME"):
-        return None  # "in March", "a strike on May 9" is not "strike May"
+    if token.ent_type_ in ("DATE", "TIME") and not (token.pos_ == "NOUN" and token.is_lower):
+        return None  # "in March", "May 9"; not the common noun of "an airstrike 10 days ago"
+    if token.pos_ == "VERB" and _nominal(token):
+        entry = lex.triggers.get((lemma, "NOUN"))
+        return (entry.type, entry.mode, False) if entry is not None else None
     if token.pos_ == "VERB":
         entry = lex.triggers.get((lemma, "VERB"))
         if entry is not None:
@@ -51,6 +61,12 @@ def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool
         if entry is not None and not (lemma == "talk" and token.lower_ != "talks"):
             return entry.type, entry.mode, False
     return None
+
+
+def _nominal(token: Token) -> bool:
+    """A word the tagger calls a verb where only a noun can stand: the object of a preposition
+    ("following a government forces *airstrike* on"), or after a determiner."""
+    return token.dep_ == "pobj" or any(c.dep_ == "det" for c in token.children)
 
 
 def complement_cues(token: Token) -> set[str]:
@@ -109,7 +125,7 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
         return True
     if lemma == "fire":
         preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
-        return not (preps & {"on", "at", "upon"} or any(is_projectile(o, lex) for o in objects))
+        return not (preps & {"on", "at", "upon"} or any(_projectile(o, lex) for o in _fired(token)))
     if lemma == "meet":
         withs = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "with"]
         with_lemmas = {o.lemma_.lower() for w in withs for o in w.children if o.dep_ == "pobj"}
@@ -139,11 +155,27 @@ def _lexical_veto(token: Token, etype: str, lex: EventLexicon) -> bool:
         return True  # "rebels seized the town": a capture of ground, not a confiscation
     if lemma == "supply" and not obj_lemmas & lex.aid_objects:
         return True  # "supplies more than 150 teams": trade, not aid
-    if lemma == "execute":
+    if lemma == "execute":  # people, not a plan: "executed the prisoners", "men who were executed"
+        done_to = [*_taken(token), *(c for c in token.children if c.dep_ == "nsubjpass")]
         return not any(
-            o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in objects
+            o.lemma_.lower() in lex.person_nouns or o.ent_type_ == "PERSON" for o in done_to
         )
     return bool(lemma in ("sign", "support") and not objects)
+
+
+def _fired(verb: Token) -> list[Token]:
+    """What ``verb`` ("fire") launches: its object, its passive subject ("a missile is fired"),
+    or the noun it describes ("rockets being fired from the hills")."""
+    fired = syntax.objects(verb) + [c for c in verb.children if c.dep_ == "nsubjpass"]
+    return [*fired, verb.head] if verb.dep_ == "acl" and verb.tag_ == "VBN" else fired
+
+
+def _projectile(noun: Token, lex: EventLexicon) -> bool:
+    """:func:`~.quantities.is_projectile`, or a projectile word in any number in the phrase ("a
+    barrage of cruise missiles")."""
+    return is_projectile(noun, lex) or any(
+        t.lemma_.lower() in lex.words.projectiles for t in noun.subtree
+    )
 
 
 def _taken(verb: Token) -> list[Token]:
@@ -195,8 +227,11 @@ def _irrealis_head(token: Token, lex: EventLexicon) -> bool:
 
 
 def irrealis(token: Token, lex: EventLexicon) -> bool:
-    """Under a modal, a condition or an irrealis head ("ready to", "would include", "seek")."""
+    """Under a modal, a condition or an irrealis head ("ready to", "would include", "seek"); a
+    death coordinated with an irrealis head's verb is not under it ("tried to flee and *died*")."""
     current = token
+    died = token.lemma_.lower() in lex.killed_verbs or token.lemma_.lower() == "die"
+    coordinated = False
     for _ in range(8):
         for child in current.children:
             if child.dep_ == "aux" and child.lower_ in lex.words.modals:
@@ -207,6 +242,7 @@ def irrealis(token: Token, lex: EventLexicon) -> bool:
         said_of = current.i == token.head.i and token.dep_ in ("nsubj", "nsubjpass")
         if (
             current is not token
+            and not (coordinated and died)
             and _irrealis_head(current, lex)
             and not (said_of and _predicate_of(current))
         ):
@@ -217,6 +253,7 @@ def irrealis(token: Token, lex: EventLexicon) -> bool:
             return False
         if current.dep_ == "prep" and current.lower_ in ("provided", "if"):
             return True
+        coordinated = current.dep_ == "conj"
         current = current.head
     return False
 
@@ -247,14 +284,31 @@ def _generic_noun(token: Token, lex: EventLexicon) -> bool:
     ):
         return True  # "the planned meeting", "a possible offensive": not (yet) an event
     head = token.head
-    if token.dep_ in ("nsubj", "dobj") and head.lemma_.lower() in lex.aspectual_heads:
-        return True
+    if (
+        token.dep_ in ("nsubj", "dobj")
+        and head.lemma_.lower() in lex.aspectual_heads
+        and not any(c.dep_ == "amod" for c in token.children)
+    ):
+        return True  # "strikes continue", "continues its offensive"; not "heavy fighting resumed"
     return bool(
         token.tag_ in ("NNS", "NNPS")
         and not any(
             c.dep_ in ("det", "poss", "amod", "compound", "nummod", "prep", "acl")
             for c in token.children
         )
+        and not _acts_on_a_named_target(token)
+    )
+
+
+def _acts_on_a_named_target(noun: Token) -> bool:
+    """ "Airstrikes hit Islamic State positions in Tarvo": a bare plural that is the subject of a
+    verb whose object names a particular target is the report of particular events."""
+    if noun.dep_ != "nsubj" or noun.head.pos_ != "VERB":
+        return False
+    return any(
+        t.ent_type_ in ("GPE", "LOC", "FAC", "ORG", "NORP")
+        for o in syntax.objects(noun.head)
+        for t in o.subtree
     )
 
 
@@ -269,10 +323,37 @@ def _names_a_kind(token: Token, lex: EventLexicon) -> bool:
     return (head, "NOUN") not in lex.triggers and head not in lex.event_reference_heads
 
 
+def _describes_people(token: Token, lex: EventLexicon) -> bool:
+    """ "the detained men", "the dead migrants": a past participle (or "dead") before a noun of
+    people says what happened to them."""
+    return (token.tag_ == "VBN" or token.lower_ == "dead") and token.head.lemma_.lower() in (
+        lex.person_nouns
+    )
+
+
+def _done_to_people(token: Token, lex: EventLexicon) -> bool:
+    """ "attacked the officers", "a woman who was attacked", "the execution of the minister",
+    "the embassy was attacked": the sense of business and sports ("hit a high", "attacked the
+    plan") takes no people and no site (``sites.tsv``)."""
+    if token.pos_ == "VERB":
+        done_to = [*syntax.objects(token), *(c for c in token.children if c.dep_ == "nsubjpass")]
+        if token.dep_ == "relcl" and any(c.tag_ == "WP" for c in token.children):
+            done_to.append(token.head)  # "a woman who was attacked"
+    else:
+        done_to = [
+            o
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for o in c.children
+            if o.dep_ == "pobj"
+        ]
+    return any(is_person(t, lex) or t.lemma_.lower() in lex.sites for t in done_to)
+
+
 def is_trigger(token: Token, etype: str, segment: SpacySpan, lex: EventLexicon) -> bool:
     """Whether a candidate of :func:`lookup` is an event here (see the module docstring)."""
-    if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ == "amod"):
-        return False
+    if token.dep_ == "amod" and not _describes_people(token, lex):
+        return False  # "occupied areas", "a planned rally"
     if _names_a_kind(token, lex):
         return False
     if _lexical_veto(token, etype, lex) or negated(token) or irrealis(token, lex):
@@ -298,8 +379,10 @@ def drafts_in(
         etype, mode, casualty_only = hit
         if not is_trigger(token, etype, segment, lex):
             continue
-        if token.lemma_.lower() in lex.needs_context.get(etype, frozenset()) and not (
-            context & lex.context_words.get(etype, frozenset())
+        if (
+            token.lemma_.lower() in lex.needs_context.get(etype, frozenset())
+            and not context & lex.context_words.get(etype, frozenset())
+            and not (etype == "ASSAULT" and _done_to_people(token, lex))
         ):
             continue  # "the dollar hit a high", "a rally in oil prices"
         if casualty_only and not person_victim(token, lex):

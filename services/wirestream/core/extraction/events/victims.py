@@ -85,18 +85,71 @@ def person_victim(verb: Token, lex: EventLexicon) -> bool:
     heads = [c for c in verb.children if c.dep_ in deps]
     if verb.pos_ == "ADJ" or (not heads and verb.dep_ in ("conj", "xcomp", "oprd", "acomp")):
         heads += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
-    if verb.dep_ == "acl":
-        heads.append(verb.head)
+    if verb.dep_ in ("acl", "amod"):
+        heads.append(verb.head)  # "soldiers killed in the attack", "the dead migrants"
+    if _by_a_person(verb, lex):
+        return True  # "Baloch was killed by her brother": only people are killed by people
     for head in heads:
         for h in syntax.with_conjuncts(head):
             if (
                 h.lemma_.lower() in lex.person_nouns
+                or _armed_group(h, lex)
                 or h.ent_type_ in ("PERSON", "NORP")
                 or h.pos_ in ("PRON", "NUM")
                 or any(c.dep_ == "nummod" for c in h.children)
+                or people_quantity(h, lex)
             ):
                 return True
     return False
+
+
+def _armed_group(token: Token, lex: EventLexicon) -> bool:
+    """ "security forces", "Iraqi troops": a plural noun of armed people (``actor_nouns.tsv`` or
+    "force") whose modifier is an actor too, or a nationality or country (not "market forces")."""
+    lemma = token.lemma_.lower()
+    return (
+        token.tag_ == "NNS"
+        and (lemma in lex.actor_nouns or lemma == "force")
+        and any(
+            c.dep_ in ("amod", "compound")
+            and (c.lemma_.lower() in lex.actor_nouns or c.ent_type_ in ("NORP", "GPE"))
+            for c in token.children
+        )
+    )
+
+
+def _by_a_person(verb: Token, lex: EventLexicon) -> bool:
+    """A passive verb whose "by" agent is a person ("killed by his own guard")."""
+    return any(
+        c.dep_ == "agent" and any(o.dep_ == "pobj" and is_person(o, lex) for o in c.children)
+        for c in verb.children
+    )
+
+
+def _quantity_word(token: Token, lex: EventLexicon) -> bool:
+    """ "dozens", "hundreds", "thousands", "tens": a number word of ``numbers.json`` as a noun."""
+    lemma = token.lemma_.lower()
+    word = token.lower_[:-1] if token.lower_.endswith("s") else token.lower_
+    return token.pos_ == "NOUN" and any(
+        w in lex.units or w in lex.tens or w in lex.multipliers for w in (lemma, word)
+    )
+
+
+def people_quantity(head: Token, lex: EventLexicon) -> bool:
+    """ "thousands of civilians", "a number of migrants", "most of the engineers", "dozens",
+    "tens of thousands": a part or a number of people, or a bare number noun standing for them
+    (only people are counted so: "dozens were killed")."""
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and (
+                    obj.lemma_.lower() in lex.person_nouns
+                    or obj.ent_type_ in ("PERSON", "NORP")
+                    or _quantity_word(obj, lex)
+                ):
+                    return True
+            return False
+    return _quantity_word(head, lex)
 
 
 def subject_is_nobody(verb: Token) -> bool:
