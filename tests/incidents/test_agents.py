@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from aiokafka.errors import KafkaTimeoutError
 
+from core.test_incidents import KEY, member
 from wirestream.core import jsonio
 from wirestream.core.incidents.routing import member_partition
 from wirestream.incidents.agents import IncidentService
@@ -30,30 +31,7 @@ from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import INCIDENT_MEMBERS
 from wirestream_contracts.incidents import IncidentMember, IncidentRecord
 
-KEY = "UA|ASSAULT"
 PARTITION = member_partition(KEY, INCIDENT_MEMBERS.partitions)
-
-
-def member(event_id: str, article_id: str, **fields: Any) -> IncidentMember:
-    values: dict[str, Any] = {
-        "op": "add",
-        "partition_key": KEY,
-        "article_id": article_id,
-        "revision": "r1",
-        "event_id": event_id,
-        "type": "ASSAULT",
-        "outlet": f"outlet-{article_id}",
-        "published_at": "2024-07-24T10:00:00+00:00",
-        "event_date": "2024-07-24",
-        "place_name": "Odesa",
-        "country": "UA",
-        "lat": 46.48,
-        "lon": 30.72,
-        "feature": "city",
-        "actors": ["Russia"],
-    }
-    values.update(fields)
-    return IncidentMember(**values)
 
 
 def broadcast(op: str, article_id: str, **fields: Any) -> IncidentMember:

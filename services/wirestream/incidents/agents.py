@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,25 +252,21 @@ class IncidentService:
             # In each table the additions and updates before the removals: one changelog
             # partition keeps their order, so a removal (a replaced revision, an absorbed
             # incident) is never restored without what takes its place.
-            added = sorted(e for e in changed.members if e in state.members)
-            for event_id in added:
-                value = state.members[event_id].model_dump(mode="json")
-                self.members[f"{key}{SEP}{event_id}"] = value
-            for event_id in sorted(changed.members - set(added)):
-                _drop(self.members, f"{key}{SEP}{event_id}")
-            kept = sorted(i for i in changed.incidents if i in state.published)
-            for incident_id in kept:
-                value = state.published[incident_id].model_dump(mode="json")
-                self.incidents[f"{key}{SEP}{incident_id}"] = value
-            for incident_id in sorted(changed.incidents - set(kept)):
-                _drop(self.incidents, f"{key}{SEP}{incident_id}")
+            _write(self.members, key, changed.members, state.members)
+            _write(self.incidents, key, changed.incidents, state.published)
         # Acknowledged before the message is: faust commits its offset once it is acked.
         await (self.barrier or self._settle)()
 
 
-def _drop(table: Any, name: str) -> None:
-    if name in table:
-        del table[name]
+def _write(table: Any, key: str, changed: set[str], current: Mapping[str, Any]) -> None:
+    """The ``changed`` names of ``key`` written to ``table``: those still in ``current`` first,
+    then the removals."""
+    kept = sorted(name for name in changed if name in current)
+    for name in kept:
+        table[f"{key}{SEP}{name}"] = current[name].model_dump(mode="json")
+    for name in sorted(changed - set(kept)):
+        if f"{key}{SEP}{name}" in table:
+            del table[f"{key}{SEP}{name}"]
 
 
 async def route(svc: IncidentService, stream: Any) -> None:
