@@ -4,29 +4,10 @@ Texts written for these tests."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from wirestream.core.contracts import Article, EventRecord
+from fixtures.events import actor_texts, events_of, one
 from wirestream.core.extraction import Extractor
-
-PUBLISHED = datetime(2024, 7, 24, 12, 0, tzinfo=UTC)
-
-
-def events_of(extractor: Extractor, body: str) -> list[EventRecord]:
-    article = Article(id="a", body=body, published_at=PUBLISHED, language="en")
-    return extractor.extract(article).events
-
-
-def one(extractor: Extractor, body: str, etype: str) -> EventRecord:
-    found = [e for e in events_of(extractor, body) if e.type == etype]
-    assert len(found) == 1, [(e.type, e.trigger.text) for e in events_of(extractor, body)]
-    return found[0]
-
-
-def actor_texts(event: EventRecord) -> set[str]:
-    return {p.span.text for p in event.actors}
 
 
 def test_relative_clause_subject_is_the_actor(extractor: Extractor) -> None:

@@ -3,19 +3,15 @@ trigger (texts written for these tests)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from wirestream.core.contracts import Article, EventRecord
+from fixtures import events as arguments
+from wirestream.core.contracts import EventRecord
 from wirestream.core.extraction import Extractor
-
-PUBLISHED = datetime(2024, 7, 24, 12, 0, tzinfo=UTC)
 
 
 def events_of(extractor: Extractor, body: str) -> list[EventRecord]:
-    article = Article(id="t", body=body, published_at=PUBLISHED, language="en")
-    events = extractor.extract(article).events
+    events = arguments.events_of(extractor, body)
     for e in events:
         assert e.trigger in e.mentions  # the main trigger is one of the mentions
         assert [m.start for m in e.mentions] == sorted({m.start for m in e.mentions})

@@ -4,21 +4,10 @@ written for these tests)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from wirestream.core.contracts import Article
+from fixtures.events import mention_texts as mentions
 from wirestream.core.extraction import Extractor
-
-PUBLISHED = datetime(2024, 7, 24, 12, 0, tzinfo=UTC)
-
-
-def mentions(extractor: Extractor, body: str, etype: str) -> list[str]:
-    article = Article(id="t", body=body, published_at=PUBLISHED, language="en")
-    return [
-        m.text for e in extractor.extract(article).events if e.type == etype for m in e.mentions
-    ]
 
 
 @pytest.mark.parametrize(

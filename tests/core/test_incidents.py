@@ -3,36 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
+from fixtures.incidents import KEY, member
 from wirestream.core.incidents import KeyState, build_incident, cluster, compatible, reconcile
 from wirestream.core.incidents.routing import member_partition
 from wirestream.core.incidents.state import Changes
 from wirestream_contracts.incidents import CountReport, IncidentMember, MemberCount
-
-KEY = "UA|ASSAULT"
-
-
-def member(event_id: str, article_id: str, **fields: Any) -> IncidentMember:
-    values: dict[str, Any] = {
-        "op": "add",
-        "partition_key": KEY,
-        "article_id": article_id,
-        "revision": "r1",
-        "event_id": event_id,
-        "type": "ASSAULT",
-        "outlet": f"outlet-{article_id}",
-        "published_at": "2024-07-24T10:00:00+00:00",
-        "event_date": "2024-07-24",
-        "place_name": "Odesa",
-        "country": "UA",
-        "lat": 46.48,
-        "lon": 30.72,
-        "feature": "city",
-        "actors": ["Russia"],
-    }
-    values.update(fields)
-    return IncidentMember(**values)
 
 
 def killed(value: int, qualifier: str = "exact") -> MemberCount:

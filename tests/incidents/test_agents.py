@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from aiokafka.errors import KafkaTimeoutError
 
-from core.test_incidents import KEY, member
+from fixtures.incidents import KEY, member
 from wirestream.core import jsonio
 from wirestream.core.incidents.routing import member_partition
 from wirestream.incidents.agents import IncidentService
