@@ -12,7 +12,15 @@ faust has no setting for two things every Wirestream faust app (archiver, alerte
   faust's transactional producers. :class:`ReadCommittedConsumerThread` overrides the private
   ``AIOKafkaConsumerThread._create_worker_consumer`` and sets aiokafka's ``_isolation_level``
   before the consumer starts; :class:`ReadCommittedConsumer` overrides
-  ``Consumer._new_consumer_thread``; :class:`WirestreamApp` overrides ``faust.App._new_consumer``.
+  ``Consumer._new_consumer_thread``; :class:`WirestreamApp` overrides ``faust.App._new_consumer``;
+- **no skipped messages on a partition the group never committed**: after a rebalance or table
+  recovery faust drops the records it fetched for partitions that were not yet active, and relies on
+  "seek to committed" to fetch them again, but aiokafka's ``seek_to_committed`` does not seek a
+  partition whose committed offset is missing or 0, so the fetch position stays past the dropped
+  records and they are never processed (seen after a worker SIGKILL, issue 16; faust-streaming
+  issue 216 is the same class). :class:`ReadCommittedConsumerThread` overrides the private
+  ``AIOKafkaConsumerThread.seek_to_committed`` to seek such partitions too
+  (:func:`seek_uncommitted`).
 
 :func:`check_faust_hooks` raises :class:`~wirestream.errors.ConfigurationError` naming the hook
 when an upgrade removed one (every app build calls it, and a test does); the versions they were
@@ -21,6 +29,7 @@ written against are pinned in pyproject.toml (faust-streaming 0.15.3, aiokafka 0
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import aiokafka
@@ -39,6 +48,7 @@ HOOKS: tuple[tuple[type[Any], str], ...] = (
     (faust.App, "_new_consumer"),
     (_FaustAIOKafkaConsumer, "_new_consumer_thread"),
     (AIOKafkaConsumerThread, "_create_worker_consumer"),
+    (AIOKafkaConsumerThread, "seek_to_committed"),
 )
 """(class, method) of every private faust method overridden here."""
 
@@ -81,6 +91,45 @@ class ReadCommittedConsumerThread(AIOKafkaConsumerThread):
             raise _incompatible(f"aiokafka's AIOKafkaConsumer has no {_AIOKAFKA_ATTRIBUTE}")
         setattr(consumer, _AIOKAFKA_ATTRIBUTE, ISOLATION_LEVEL)
         return consumer
+
+    async def seek_to_committed(self) -> Mapping[Any, int]:
+        """faust's seek to the committed offsets, then :func:`seek_uncommitted` for the
+        partitions that have none (so records dropped during a rebalance are fetched again)."""
+        committed = await super().seek_to_committed()
+        app = self.consumer.app
+        await self.call_thread(
+            seek_uncommitted,
+            self._ensure_consumer(),
+            committed,
+            app.tables.changelog_topics,
+            app.conf.consumer_auto_offset_reset,
+        )
+        return committed
+
+
+async def seek_uncommitted(
+    consumer: aiokafka.AIOKafkaConsumer,
+    committed: Mapping[Any, int | None],
+    skip_topics: Iterable[str] = (),
+    reset: str = "earliest",
+) -> list[Any]:
+    """Seek every partition in ``committed`` whose committed offset is missing or 0 — the ones
+    aiokafka's ``seek_to_committed`` leaves where they are — and return them.
+
+    A committed 0 seeks to offset 0; a missing one seeks to the beginning, or to the end when
+    ``reset`` (faust's ``consumer_auto_offset_reset``, default ``"earliest"``) is ``"latest"``.
+    Partitions of ``skip_topics`` (table changelogs, which faust's recovery seeks itself) are left
+    alone."""
+    skip = set(skip_topics)
+    mine = {tp: offset for tp, offset in committed.items() if tp.topic not in skip}
+    zero = [tp for tp, offset in mine.items() if offset == 0]
+    missing = [tp for tp, offset in mine.items() if offset is None or offset < 0]
+    for tp in zero:
+        consumer.seek(tp, 0)
+    if missing:
+        seek_to = consumer.seek_to_end if reset == "latest" else consumer.seek_to_beginning
+        await seek_to(*missing)
+    return [*zero, *missing]
 
 
 class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
