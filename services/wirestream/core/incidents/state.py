@@ -18,7 +18,10 @@ retracted event or article revision never comes back. That is what makes the sta
 at-least-once delivery. A newer revision of an article replaces the members of its older
 revisions (the extractor also publishes a retraction for them). Incidents whose newest member is
 more than ``horizon_days`` older than the key's newest member are forgotten (they stay as last
-published).
+published), a member already that old when it arrives is ignored, and a retraction or copy marking
+is forgotten once every member it concerned is that old (its day: the key's newest day when it was
+noted, raised to the day of every member it removed, kept out or marked), so a key's memory stays
+bounded by the horizon.
 
 The service persists the state in parts (:meth:`KeyState.changes` says which members, incidents
 and marks changed), so a message costs a few small changelog writes, not the whole key.
@@ -67,6 +70,8 @@ class KeyState:
     """Per article id: the copies stage's marking (``duplicate_of``; None: an original)."""
     published: dict[str, IncidentRecord] = field(default_factory=dict)
     """The last active record published per incident id (its ``event_ids`` are its members)."""
+    noted: dict[str, date] = field(default_factory=dict)
+    """Per mark (:func:`_mark`): the newest day of what it concerns; forgotten past the horizon."""
     newest: date | None = None
     by_day: dict[date, set[str]] = field(default_factory=dict)
     owner: dict[str, str] = field(default_factory=dict)
@@ -101,25 +106,52 @@ class KeyState:
             or f"{m.article_id}\x1f{m.revision}" in self.retracted_articles
         )
 
+    def _retracting(self, m: IncidentMember) -> list[str]:
+        """The marks (:func:`_mark`) that keep ``m`` out."""
+        marks = (
+            [_mark("e", m.event_id or "")] if (m.event_id or "") in self.retracted_events else []
+        )
+        for tag in (m.article_id, f"{m.article_id}\x1f{m.revision}"):
+            if tag in self.retracted_articles:
+                marks.append(_mark("a", tag))
+        return marks
+
+    def _touch(self, marks: Iterable[str], day: date | None) -> None:
+        """Raise the day of ``marks`` to ``day`` (unknown days are set at the next expiry)."""
+        for mark in marks:
+            noted = self.noted.get(mark)
+            if day is not None and (noted is None or noted < day):
+                self.noted[mark] = day
+                self.changed.marks = True
+
     def remember(self, retraction: IncidentMember) -> None:
         """Note a retraction without publishing (one already applied elsewhere, replayed here
         before a member of its article is added)."""
         if retraction.record_ids:
             self.retracted_events |= set(retraction.record_ids)
+            marks = [_mark("e", e) for e in retraction.record_ids]
         elif retraction.revision is None:
             self.retracted_articles.add(retraction.article_id)
+            marks = [_mark("a", retraction.article_id)]
         else:
-            self.retracted_articles.add(f"{retraction.article_id}\x1f{retraction.revision}")
+            tag = f"{retraction.article_id}\x1f{retraction.revision}"
+            self.retracted_articles.add(tag)
+            marks = [_mark("a", tag)]
+        self._touch(marks, self.newest)
         self.changed.marks = True
 
     def note_copy(self, mark: IncidentMember) -> None:
         """Note a copy marking without publishing (one seen before a member of its article)."""
         self.copies[mark.article_id] = mark.duplicate_of
+        self._touch([_mark("c", mark.article_id)], self.newest)
         self.changed.marks = True
 
     def _marked(self, m: IncidentMember) -> IncidentMember:
         """``m`` with its article's copy marking, when there is one."""
-        if m.article_id not in self.copies or self.copies[m.article_id] == m.duplicate_of:
+        if m.article_id not in self.copies:
+            return m
+        self._touch([_mark("c", m.article_id)], member_day(m))
+        if self.copies[m.article_id] == m.duplicate_of:
             return m
         return m.model_copy(update={"duplicate_of": self.copies[m.article_id]})
 
@@ -157,6 +189,7 @@ class KeyState:
         }
         for revision in sorted(r for r in older if r is not None):
             self.retracted_articles.add(f"{m.article_id}\x1f{revision}")
+            self._touch([_mark("a", f"{m.article_id}\x1f{revision}")], self.newest)
             self.changed.marks = True
         return sorted(k for k, v in self.members.items() if self._is_retracted(v))
 
@@ -174,13 +207,19 @@ class KeyState:
         if m.op == "copy":
             return self._copy(m)
         m = self._marked(m)
-        if m.op == "add" and (m.event_id is None or self._is_retracted(m)):
+        if m.op == "add" and (m.event_id is None or self._too_old(m, horizon_days)):
+            return []
+        if m.op == "add" and self._is_retracted(m):
+            self._touch(self._retracting(m), member_day(m))
             return []
         if m.op == "add" and m.event_id in self.members and self.members[m.event_id] == m:
             return []
         gone = self._gone(m)
         touched = {self.owner[e] for e in gone if e in self.owner}
         for event_id in gone:
+            self._touch(
+                self._retracting(self.members[event_id]), member_day(self.members[event_id])
+            )
             self._remove(event_id)
         groups: list[set[str]] = []
         for old in sorted(touched):
@@ -259,8 +298,18 @@ class KeyState:
             del self.owner[event_id]
         return out
 
+    def _too_old(self, m: IncidentMember, horizon_days: int) -> bool:
+        """Whether ``m`` is dated before the horizon (it would be forgotten at once)."""
+        day = member_day(m)
+        return (
+            day is not None
+            and self.newest is not None
+            and (day < self.newest - timedelta(days=horizon_days))
+        )
+
     def _expire(self, horizon_days: int) -> None:
-        """Forget incidents whose newest member is older than the horizon (no record)."""
+        """Forget incidents whose newest member is older than the horizon (no record), then the
+        marks (:meth:`_expire_marks`)."""
         if self.newest is None:
             return
         cutoff = self.newest - timedelta(days=horizon_days)
@@ -275,6 +324,33 @@ class KeyState:
                 self.changed.incidents.add(iid)
         for day in [d for d in self.by_day if d < cutoff and not self.by_day[d]]:
             del self.by_day[day]
+        self._expire_marks(cutoff)
+
+    def _expire_marks(self, cutoff: date) -> None:
+        """Give marks without a day the newest day; forget those dated before ``cutoff`` (every
+        member they concerned is older than the horizon, so one coming again is ignored), except
+        a copy marking of an article with a member still held."""
+        held = {m.article_id for m in self.members.values()}
+        for kind, names in (("e", self.retracted_events), ("a", self.retracted_articles)):
+            for name in sorted(names):
+                if self._expired(_mark(kind, name), cutoff):
+                    names.discard(name)
+        for article in sorted(self.copies):
+            if article not in held and self._expired(_mark("c", article), cutoff):
+                del self.copies[article]
+
+    def _expired(self, mark: str, cutoff: date) -> bool:
+        """Whether ``mark`` is dated before ``cutoff``; dates it (the newest day) when undated.
+        An expired mark is dropped from :attr:`noted` (the caller drops the mark)."""
+        day = self.noted.get(mark)
+        if day is None and self.newest is not None:
+            self.noted[mark] = self.newest
+            self.changed.marks = True
+        elif day is not None and day < cutoff:
+            del self.noted[mark]
+            self.changed.marks = True
+            return True
+        return False
 
     # --- repair ------------------------------------------------------------------------------
 
@@ -321,6 +397,8 @@ class KeyState:
             "retracted_events": sorted(self.retracted_events),
             "retracted_articles": sorted(self.retracted_articles),
             "copies": dict(sorted(self.copies.items())),
+            "noted": {k: v.isoformat() for k, v in sorted(self.noted.items())},
+            "newest": self.newest.isoformat() if self.newest else None,
         }
 
     @classmethod
@@ -332,13 +410,26 @@ class KeyState:
     ) -> KeyState:
         """The state from its persisted parts (as :meth:`changes` named them)."""
         loaded = [IncidentMember.model_validate(m) for m in members]
-        return cls(
+        marks = marks or {}
+        newest = marks.get("newest")
+        state = cls(
             members={m.event_id or "": m for m in loaded},
-            retracted_events=set((marks or {}).get("retracted_events", [])),
-            retracted_articles=set((marks or {}).get("retracted_articles", [])),
-            copies=dict((marks or {}).get("copies", {})),
+            retracted_events=set(marks.get("retracted_events", [])),
+            retracted_articles=set(marks.get("retracted_articles", [])),
+            copies=dict(marks.get("copies", {})),
+            noted={k: date.fromisoformat(v) for k, v in marks.get("noted", {}).items()},
             published={r.id: r for r in (IncidentRecord.model_validate(p) for p in published)},
         )
+        if newest is not None:  # the clock never goes back, whatever was retracted since
+            day = date.fromisoformat(newest)
+            state.newest = day if state.newest is None else max(state.newest, day)
+        return state
+
+
+def _mark(kind: str, name: str) -> str:
+    """The name of a mark in :attr:`KeyState.noted`: ``e`` a retracted event, ``a`` a retracted
+    article (or revision), ``c`` a copy marking."""
+    return f"{kind}:{name}"
 
 
 __all__ = ["DEFAULT_HORIZON_DAYS", "Changes", "KeyState"]
