@@ -227,3 +227,34 @@ async def test_a_replay_onto_tables_torn_by_a_kill_ends_where_a_clean_run_ends(
         # A late replay of the whole stream changes nothing (no retracted member comes back).
         await deliver(svc, messages)
         assert sink(svc).latest() == sink(clean).latest(), landed
+
+
+async def test_notes_of_retractions_and_copies_expire_with_the_horizon(
+    service: IncidentService,
+) -> None:
+    """A retraction or copy marking seen before its article's members is kept for them, within
+    the horizon of message time; a day's sweep deletes the older ones from the tables."""
+    day, horizon = 86_400.0, service.settings.horizon_days * 86_400.0
+    t0 = 1_720_000_000.0
+    tag = f"{PARTITION}\x1fa9"
+
+    async def at(t: float, m: IncidentMember) -> list[IncidentRecord]:
+        return await service.on_member(jsonio.dumps(m), PARTITION, t)
+
+    for article in ("a9", "a7"):
+        await at(t0, broadcast("retract", article))
+    await at(t0, broadcast("copy", "a8", duplicate_of="a1"))
+    assert tag in service.retracted and f"{PARTITION}\x1fa8" in service.copied
+    # Within the horizon the noted retraction keeps the article's member out.
+    assert await at(t0 + day, member("e9", "a9")) == []
+    # Past it, the note is ignored (and swept): a member of that article is an ordinary one.
+    [record] = await at(t0 + horizon + day, member("e7", "a7"))
+    assert record.event_ids == ["e7"]
+    assert not service.retracted and not service.copied
+
+
+async def test_notes_written_before_they_were_dated_are_still_read(
+    service: IncidentService,
+) -> None:
+    service.retracted[f"{PARTITION}\x1fa1"] = [broadcast("retract", "a1").model_dump(mode="json")]
+    assert await service.on_member(jsonio.dumps(WEST), PARTITION, 1_720_000_000.0) == []

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 SEP = "\x1f"
 ALL_KEYS = "*"
+DAY = 86_400.0
 """The partition key of a retraction: it concerns every key of the partition it lands in."""
 
 
@@ -62,6 +63,8 @@ class IncidentService:
     """Per partition key: its state in memory, dropped at every rebalance (rebuilt from the
     tables, which the changelogs restore, when the key is next needed)."""
     loaded: set[str] = field(default_factory=set)
+    swept: dict[int, int] = field(default_factory=dict)
+    """Per partition: the day (of message time) of the last sweep of its expired notes."""
     """The keys rebuilt from the tables during the current message (checked after it,
     :meth:`KeyState.repair`)."""
     barrier: Callable[[], Awaitable[None]] | None = None
@@ -126,8 +129,11 @@ class IncidentService:
         await self._settle(self.pending)
         return len(members)
 
-    async def on_member(self, value: bytes, partition: int) -> list[IncidentRecord]:
-        """Step 2 for one member, retraction or copy marking; returns the incident records
+    async def on_member(
+        self, value: bytes, partition: int, timestamp: float | None = None
+    ) -> list[IncidentRecord]:
+        """Step 2 for one member, retraction or copy marking (``timestamp``: its message's, in
+        seconds; the clock of the notes' expiry, none without); returns the incident records
         published.
 
         The records are sent and their acknowledgements awaited *before* any table is written
@@ -139,7 +145,7 @@ class IncidentService:
         changes: dict[str, tuple[KeyState, Changes]] = {}
         out: list[IncidentRecord] = []
         try:
-            for key, state in self._concerned(member, partition):
+            for key, state in self._concerned(member, partition, timestamp):
                 out.extend(state.apply(member, self.policy, self.settings.horizon_days))
                 changes[key] = (state, state.changed)
             for key in sorted(self.loaded):  # after the message: see KeyState.repair
@@ -150,7 +156,7 @@ class IncidentService:
                 changes[key] = (state, changes.get(key, (state, Changes()))[1] | state.changed)
             self.loaded.clear()
             await self._publish(out)
-            await self._persist(member, partition, changes)
+            await self._persist(member, partition, changes, timestamp)
         except BaseException:
             # The memory is ahead of the tables: rebuild it from them when next needed.
             for key in [*changes, *self.loaded]:
@@ -159,10 +165,13 @@ class IncidentService:
             raise
         return out
 
-    def _concerned(self, member: IncidentMember, partition: int) -> list[tuple[str, KeyState]]:
+    def _concerned(
+        self, member: IncidentMember, partition: int, now: float | None
+    ) -> list[tuple[str, KeyState]]:
         """The keys (with their states) a message applies to: a member's own key, with the
-        retractions and copy marking of its article seen before it; for a retraction or a copy
-        marking, every key of ``partition`` that holds a member of its article."""
+        retractions and copy marking of its article seen before it (within the horizon of
+        ``now``); for a retraction or a copy marking, every key of ``partition`` that holds a
+        member of its article."""
         tag = f"{partition}{SEP}{member.article_id}"
         if member.op in ("retract", "copy"):
             states = [(key, self._state(key)) for key in self._keys_of(partition)]
@@ -172,10 +181,10 @@ class IncidentService:
                 if any(m.article_id == member.article_id for m in state.members.values())
             ]
         state = self._state(member.partition_key)
-        for earlier in self.retracted.get(tag) or []:
+        horizon = self.settings.horizon_days * DAY
+        for earlier in _live(self.retracted.get(tag), now, horizon):
             state.remember(IncidentMember.model_validate(earlier))
-        marking = self.copied.get(tag)
-        if marking is not None:
+        for marking in _live(self.copied.get(tag), now, horizon)[-1:]:
             state.note_copy(IncidentMember.model_validate(marking))
         return [(member.partition_key, state)]
 
@@ -201,16 +210,29 @@ class IncidentService:
             if isinstance(table, AckedTable):
                 await table.settle()
 
-    def _note(self, member: IncidentMember, partition: int) -> None:
-        """Keep a retraction or copy marking for the members of its article that come later."""
+    def _note(self, member: IncidentMember, partition: int, now: float | None) -> None:
+        """Keep a retraction or copy marking for the members of its article that come later:
+        ``{"at": now, "entries": [...]}`` (every retraction; the latest copy marking)."""
         tag = f"{partition}{SEP}{member.article_id}"
+        entry = member.model_dump(mode="json")
         if member.op == "retract":
-            seen = list(self.retracted.get(tag) or [])
-            entry = member.model_dump(mode="json")
+            seen = _entries(self.retracted.get(tag))
             if entry not in seen:  # a replay adds nothing
-                self.retracted[tag] = [*seen, entry]
+                self.retracted[tag] = {"at": now, "entries": [*seen, entry]}
         elif member.op == "copy":
-            self.copied[tag] = member.model_dump(mode="json")
+            self.copied[tag] = {"at": now, "entries": [entry]}
+
+    def _sweep(self, partition: int, now: float | None) -> None:
+        """Once per day of message time and partition: delete the notes of ``partition`` older
+        than the horizon (lookups already ignore them; this bounds the tables)."""
+        if now is None or self.swept.get(partition) == int(now // DAY):
+            return
+        self.swept[partition] = int(now // DAY)
+        prefix, horizon = f"{partition}{SEP}", self.settings.horizon_days * DAY
+        for table in (self.retracted, self.copied):
+            for tag in [t for t in table if t.startswith(prefix)]:
+                if not _live(table[tag], now, horizon):
+                    del table[tag]
 
     def _keys_of(self, partition: int) -> list[str]:
         """The partition keys this worker holds state of in ``partition``."""
@@ -234,7 +256,11 @@ class IncidentService:
         return state
 
     async def _persist(
-        self, member: IncidentMember, partition: int, changes: dict[str, tuple[KeyState, Changes]]
+        self,
+        member: IncidentMember,
+        partition: int,
+        changes: dict[str, tuple[KeyState, Changes]],
+        now: float | None = None,
     ) -> None:
         """Write what one message changed to the tables: the retraction or marking noted and the
         keys' marks first; when marks changed, :attr:`barrier` (their changelog writes
@@ -242,7 +268,8 @@ class IncidentService:
         without the mark that keeps it out; and :attr:`barrier` again at the end, so the message
         is acked (and its offset committed) only once all its writes are on the broker
         (docs/DELIVERY.md, "Incidents")."""
-        self._note(member, partition)
+        self._note(member, partition, now)
+        self._sweep(partition, now)
         for key, (state, changed) in sorted(changes.items()):
             if changed.marks:
                 self.marks[key] = state.marks()
@@ -256,6 +283,25 @@ class IncidentService:
             _write(self.incidents, key, changed.incidents, state.published)
         # Acknowledged before the message is: faust commits its offset once it is acked.
         await (self.barrier or self._settle)()
+
+
+def _entries(note: Any) -> list[dict[str, Any]]:
+    """The entries of a note (``retracted``/``copied`` value; before the notes were dated, a
+    list of retractions or one copy marking)."""
+    if note is None:
+        return []
+    if isinstance(note, list):
+        return list(note)
+    return list(note["entries"]) if "entries" in note else [note]
+
+
+def _live(note: Any, now: float | None, horizon: float) -> list[dict[str, Any]]:
+    """The entries of a note noted within ``horizon`` seconds before ``now`` (all of them when
+    either time is unknown)."""
+    at = note.get("at") if isinstance(note, dict) else None
+    if now is not None and at is not None and at < now - horizon:
+        return []
+    return _entries(note)
 
 
 def _write(table: Any, key: str, changed: set[str], current: Mapping[str, Any]) -> None:
@@ -276,7 +322,7 @@ async def route(svc: IncidentService, stream: Any) -> None:
 
 async def cluster(svc: IncidentService, stream: Any) -> None:
     async for event in stream.events():
-        await svc.on_member(event.value, event.message.partition)
+        await svc.on_member(event.value, event.message.partition, event.message.timestamp)
 
 
 async def forget(svc: IncidentService, sender: Any, /, *args: Any, **kwargs: Any) -> None:

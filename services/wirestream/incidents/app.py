@@ -12,7 +12,10 @@
    per key, persisted in parts: the ``members`` table (per key and event id), ``incidents`` (per
    key and incident id: the last active record), ``marks`` (per key: retracted ids) and
    ``retracted`` (per partition and article id: the retractions seen), ``copied`` (per partition
-   and article id: the latest copy marking, taken by members that arrive after it). Each member updates its
+   and article id: the latest copy marking, taken by members that arrive after it). Everything
+   expires with the horizon (``WIRESTREAM_INCIDENTS_HORIZON_DAYS``): members, incidents and marks
+   by the key's newest member day, ``retracted`` and ``copied`` notes by message time (swept once
+   a day of message time per partition). Each member updates its
    key's state (held in memory between rebalances) and the incident records that changed go to
    the compacted ``incidents`` topic, keyed by incident id. A copy marking that arrives after
    its article's members re-publishes the incidents holding them, their independent outlets

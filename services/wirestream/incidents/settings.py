@@ -23,7 +23,10 @@ class IncidentSettings(ServiceSettings):
     - ``fine_km`` — ``WIRESTREAM_INCIDENTS_FINE_KM``; default 2.0: two place-level points this
       close are the same place.
     - ``horizon_days`` — ``WIRESTREAM_INCIDENTS_HORIZON_DAYS``; default 30: members this many days
-      older than their key's newest member are forgotten (their incidents stay as published).
+      older than their key's newest member are forgotten (their incidents stay as published), a
+      member that old on arrival is ignored, and retractions and copy markings are forgotten
+      this long after what they concerned (by member day in a key, by message time in the
+      ``retracted``/``copied`` notes).
     - ``group_id`` — ``WIRESTREAM_INCIDENTS_GROUP_ID``; default ``wirestream-incidents`` (the
       faust app id: consumer group and table changelog prefix).
     - ``data_dir`` — ``WIRESTREAM_INCIDENTS_DATA_DIR``; default ``var/incidents``.

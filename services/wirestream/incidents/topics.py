@@ -36,9 +36,9 @@ TABLES = {
     "pending": (EVENTS.partitions, "Per article id: its records so far."),
     "members": (INCIDENT_MEMBERS.partitions, "Per key and event id: a member."),
     "incidents": (INCIDENT_MEMBERS.partitions, "Per key and incident id: the last active record."),
-    "marks": (INCIDENT_MEMBERS.partitions, "Per key: the retracted event ids and revisions."),
-    "retracted": (INCIDENT_MEMBERS.partitions, "Per partition and article: retractions seen."),
-    "copied": (INCIDENT_MEMBERS.partitions, "Per partition and article: its latest copy marking."),
+    "marks": (INCIDENT_MEMBERS.partitions, "Per key: retracted ids, copy markings, their days."),
+    "retracted": (INCIDENT_MEMBERS.partitions, "Per partition and article: retractions, dated."),
+    "copied": (INCIDENT_MEMBERS.partitions, "Per partition and article: latest copy marking."),
 }
 """The changelogged tables: name -> (partitions, what they hold)."""
 
