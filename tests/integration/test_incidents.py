@@ -104,13 +104,25 @@ class Incidents:
         )
         self.latest: dict[str, IncidentRecord] = {}
         self.count = 0
+        self.read: dict[int, int] = {}
+        """Per partition: the offset after the last record read."""
 
     async def poll(self) -> None:
-        for messages in (await self.consumer.getmany(timeout_ms=300)).values():
+        for tp, messages in (await self.consumer.getmany(timeout_ms=300)).items():
             for m in messages:
                 record = IncidentRecord.model_validate_json(m.value)
                 self.latest[record.id] = record
                 self.count += 1
+                self.read[tp.partition] = m.offset + 1
+
+    def progress(self) -> str:
+        """Per assigned partition: read up to / last stable offset / high watermark."""
+        parts = [
+            f"{tp.partition}: {self.read.get(tp.partition, 0)}/"
+            f"{self.consumer.last_stable_offset(tp)}/{self.consumer.highwater(tp)}"
+            for tp in sorted(self.consumer.assignment())
+        ]
+        return f"{self.count} records read; read/LSO/highwater {', '.join(parts)}"
 
     def active(self) -> list[IncidentRecord]:
         return [r for r in self.latest.values() if r.status == "active"]
@@ -152,12 +164,20 @@ def start_worker(
 
 
 async def until(
-    condition: Callable[[], bool], reader: Incidents, process: subprocess.Popen[bytes], log: Path
+    condition: Callable[[], bool],
+    reader: Incidents,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    describe: Callable[[], str] | None = None,
 ) -> None:
+    """Poll ``reader`` until ``condition`` (120 s); a timeout says ``describe()`` (what differs)
+    and the worker's log."""
     deadline = time.monotonic() + 120
     while not condition():
         assert process.poll() is None, f"the worker exited:\n{log_excerpt(log)}"
-        assert time.monotonic() < deadline, f"timed out:\n{log_excerpt(log)}"
+        if time.monotonic() >= deadline:
+            detail = describe() if describe else ""
+            raise AssertionError(f"timed out: {detail}\n{log_excerpt(log)}")
         await reader.poll()
 
 

@@ -117,6 +117,19 @@ def groups(records: dict[str, IncidentRecord]) -> dict[str, tuple[str, ...]]:
     return {i: tuple(r.event_ids) for i, r in records.items() if r.status == "active"}
 
 
+def difference(reader: Incidents, expected: dict[str, tuple[str, ...]]) -> str:
+    """What the active incidents lack and have too many of, against ``expected``."""
+    got = groups(reader.latest)
+    missing = {i: g for i, g in expected.items() if got.get(i) != g}
+    extra = {i: g for i, g in got.items() if expected.get(i) != g}
+    held = {e for g in got.values() for e in g}
+    unheld = sorted(e for g in expected.values() for e in g if e not in held)
+    return (
+        f"{reader.progress()}; expected but not active: {missing}; active but not expected: "
+        f"{extra}; unheld: {unheld}"
+    )
+
+
 def contents(records: dict[str, IncidentRecord]) -> dict[str, Any]:
     """The active incidents without ``merged_from`` (what a run absorbed on its way)."""
     return {
@@ -180,7 +193,13 @@ async def test_a_fault_while_members_stream_in_loses_none_and_replays_the_same(
             process, port, log = start_worker(kafka, tmp_path, group)
             await asyncio.to_thread(wait_ready, process, port, log)
         await produce(kafka, second)
-        await until(lambda: groups(reader.latest) == expected, reader, process, log)
+        await until(
+            lambda: groups(reader.latest) == expected,
+            reader,
+            process,
+            log,
+            lambda: difference(reader, expected),
+        )
         first_run = contents(reader.latest)
     finally:
         await reader.consumer.stop()

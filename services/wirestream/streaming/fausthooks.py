@@ -29,6 +29,7 @@ written against are pinned in pyproject.toml (faust-streaming 0.15.3, aiokafka 0
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -40,6 +41,8 @@ from faust.transport.drivers.aiokafka import Producer as _FaustAIOKafkaProducer
 
 from wirestream.errors import ConfigurationError
 from wirestream.streaming.isolation import ISOLATION_LEVEL
+
+logger = logging.getLogger(__name__)
 
 _AIOKAFKA_ATTRIBUTE = "_isolation_level"
 HOOKS: tuple[tuple[type[Any], str], ...] = (
@@ -129,6 +132,12 @@ async def seek_uncommitted(
     if missing:
         seek_to = consumer.seek_to_end if reset == "latest" else consumer.seek_to_beginning
         await seek_to(*missing)
+    if zero or missing:
+        logger.info(
+            "sought %d partitions without a committed offset (%s)",
+            len(zero) + len(missing),
+            ", ".join(sorted(f"{tp.topic}[{tp.partition}]" for tp in [*zero, *missing])),
+        )
     return [*zero, *missing]
 
 
