@@ -232,8 +232,9 @@ class IncidentService:
 
     async def _settle(self, *tables: Any) -> None:
         """Until every write made so far to ``tables`` (default: those of ``cluster``; ``route``
-        acks by :meth:`ack_when_written` instead) is acknowledged (:meth:`~wirestream.incidents.topics.AckedTable.settle`):
-        faust acks the message when the step returns and commits its offset after."""
+        acks by :meth:`ack_when_written` instead) is acknowledged
+        (:meth:`~wirestream.incidents.topics.AckedTable.settle`): faust acks the message when the
+        step returns and commits its offset after."""
         own = (self.retracted, self.copied, self.marks, self.members, self.incidents)
         for table in tables or own:
             if isinstance(table, AckedTable):
