@@ -132,7 +132,8 @@ async def _wait_committed(
     async def done() -> bool:
         if not worker.alive():
             raise EnvironmentNotReadyError(f"the incident worker exited:\n{worker.log()}")
-        have = {(tp.topic, tp.partition): o for tp, o in (await committed_offsets(kafka, group)).items()}  # fmt: skip
+        committed = await committed_offsets(kafka, group)
+        have = {(tp.topic, tp.partition): offset for tp, offset in committed.items()}
         return all(have.get(tp, -1) >= offset for tp, offset in wanted.items())
 
     await async_wait_until(
@@ -239,11 +240,17 @@ def run(articles: Sequence[Article], kafka: KafkaSettings) -> dict[str, Any]:
     asyncio.run(ensure_topics(kafka, timeout=20.0))
     with tempfile.TemporaryDirectory(prefix=f"wirestream-{tag}-") as work:
         data = {"WIRESTREAM_INCIDENTS_DATA_DIR": str(Path(work) / "incidents")}
-        [ex] = start_workers(1, kafka, app_id="extractor", work_dir=Path(work), wait=False)
+        folder = Path(work)
+        [ex] = start_workers(1, kafka, app_id="extractor", work_dir=folder, wait=False)
         [inc] = start_workers(
-            1, kafka, app_id="incidents", work_dir=Path(work), service="incidents",
-            extra_env=data, wait=False,
-        )  # fmt: skip
+            1,
+            kafka,
+            app_id="incidents",
+            work_dir=folder,
+            service="incidents",
+            extra_env=data,
+            wait=False,
+        )
         try:
             wait_all_ready([ex, inc], timeout=300)
             print("incidents: both workers ready; idle window", file=sys.stderr)
