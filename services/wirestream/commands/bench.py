@@ -1,4 +1,5 @@
-"""``wirestream bench``: throughput and peak memory of extraction against bare spaCy."""
+"""``wirestream bench``: throughput and peak memory of extraction against bare spaCy; ``--web``
+the live view's CPU; ``--incidents`` the incident stage's CPU against the extractor's."""
 
 from __future__ import annotations
 
@@ -64,19 +65,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--seconds", type=float, default=60.0, help="measured seconds per window (default 60)"
     )
     web.add_argument("--pages", type=int, default=1, help="open streams for --web (default 1)")
+    parser.add_argument_group(
+        "incident stage",
+        "--incidents measures only the incident stage's CPU per article against the extractor's "
+        "(issue 16's target: at most 5 %): one extractor worker and one incident worker over the "
+        "same --limit articles from DIR/load/*.jsonl, on the local broker (or "
+        "WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS); user+system CPU of each process from ready to its "
+        "idle (its group committed all its input) and the incident worker's peak RSS. Writes "
+        "incidents.json to --out.",
+    ).add_argument(
+        "--incidents",
+        action="store_true",
+        help="benchmark the incident stage's CPU against the extractor's instead",
+    )
     parser.set_defaults(run=run)
 
 
-def run_web(args: argparse.Namespace) -> int:
-    """``--web``: the live view's CPU; prints one line per window and writes web.json."""
+def _broker() -> Any:
+    """KafkaSettings of ``$WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS`` (or ``$KAFKA_BOOTSTRAP_SERVERS``)
+    when set, else of the local broker (``wirestream kafka start``), started when it is not up."""
     import os
 
-    from wirestream.errors import ConfigurationError
-    from wirestream.evaluation import report, webbench
     from wirestream.streaming.settings import KafkaSettings
 
-    if args.rate <= 0 or args.seconds <= 0 or args.pages < 1:
-        raise ConfigurationError("--rate and --seconds must be positive, --pages at least 1")
     overrides: dict[str, Any] = {}
     if not (
         os.environ.get("WIRESTREAM_KAFKA_BOOTSTRAP_SERVERS")
@@ -89,7 +100,48 @@ def run_web(args: argparse.Namespace) -> int:
             "bootstrap_servers": status.bootstrap_servers,
             "security_protocol": "PLAINTEXT",
         }
-    kafka = KafkaSettings.from_env(**overrides)
+    return KafkaSettings.from_env(**overrides)
+
+
+def run_incidents(args: argparse.Namespace) -> int:
+    """``--incidents``: the incident stage's CPU per article; prints it and writes
+    incidents.json."""
+    from wirestream.errors import ConfigurationError
+    from wirestream.evaluation import bench, data, incidentbench, report
+
+    if args.limit < 1:
+        raise ConfigurationError("--limit must be at least 1")
+    root = data.resolve_data_dir(args.data)
+    articles, files = bench.load_articles(root, args.limit)
+    print(
+        f"{len(articles)} articles from {', '.join(f.name for f in files)}; one extractor worker "
+        "and one incident worker",
+        file=sys.stderr,
+    )
+    result = incidentbench.run(articles, _broker())
+    out = Path(args.out)
+    given = f" --data {args.data}" if args.data else ""
+    payload = {
+        "command": f"wirestream bench --incidents{given} --limit {args.limit} --out {args.out}",
+        "created_at": report.now(),
+        "machine": report.machine(),
+        "data": {str(p): {"sha256": data.sha256(p)} for p in files},
+        **result,
+    }
+    report.write_json(out / "incidents.json", payload)
+    print(incidentbench.summary(result))
+    print(f"\nWrote {out / 'incidents.json'}.")
+    return 0
+
+
+def run_web(args: argparse.Namespace) -> int:
+    """``--web``: the live view's CPU; prints one line per window and writes web.json."""
+    from wirestream.errors import ConfigurationError
+    from wirestream.evaluation import report, webbench
+
+    if args.rate <= 0 or args.seconds <= 0 or args.pages < 1:
+        raise ConfigurationError("--rate and --seconds must be positive, --pages at least 1")
+    kafka = _broker()
     out = Path(args.out)
     result = webbench.run(kafka, out, rate=args.rate, seconds=args.seconds, pages=args.pages)
     command = (
@@ -111,6 +163,8 @@ def run_web(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.web:
         return run_web(args)
+    if args.incidents:
+        return run_incidents(args)
     from wirestream.commands.eval import command_line
     from wirestream.core.extraction.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
     from wirestream.errors import ConfigurationError

@@ -70,6 +70,8 @@ class IncidentService:
     barrier: Callable[[], Awaitable[None]] | None = None
     """Waits until every table write so far is acknowledged; default :meth:`_settle` (tests
     give their own)."""
+    route_failure: BaseException | None = None
+    """A ``pending`` write of an earlier message that failed (:meth:`ack_when_written`)."""
     route_agent: Any = None
     cluster_agent: Any = None
     published: int = 0
@@ -91,7 +93,9 @@ class IncidentService:
         )
 
     async def on_record(self, value: bytes | None) -> int:
-        """Step 1 for one article, event, retraction or copy record; returns the members sent."""
+        """Step 1 for one article, event, retraction or copy record; returns the members sent.
+        Its ``pending`` writes are made, not awaited: :meth:`ack_when_written` acks the message
+        once they are acknowledged (docs/DELIVERY.md, "Incidents")."""
         try:
             record = orjson.loads(value or b"")
         except orjson.JSONDecodeError:
@@ -120,14 +124,39 @@ class IncidentService:
         complete = pending.complete()
         if complete is None:
             self.pending[article_id] = pending.to_dict()
-            await self._settle(self.pending)
             return 0
         members = members_of_article(*complete)
         for member in members:
             await self._send_member(member, member_partition(member.partition_key, partitions))
         self.pending.pop(article_id, None)
-        await self._settle(self.pending)
         return len(members)
+
+    def ack_when_written(self, event: Any) -> None:
+        """Ack ``event`` (faust may then commit its offset) once the ``pending`` writes made so
+        far are acknowledged (:meth:`on_record` does not wait for them); at once when there are
+        none. A failed write leaves it unacked, so it is replayed after a restart; the failure is
+        raised at the next message (:meth:`raise_route_failure`)."""
+        writes = list(getattr(self.pending, "unacked", ()))
+        if not writes:
+            event.ack()
+            return
+        self.pending.unacked.clear()
+
+        def written(done: asyncio.Future[Any]) -> None:
+            failure = asyncio.CancelledError() if done.cancelled() else done.exception()
+            if failure is None:
+                event.ack()
+            else:
+                logger.error("a pending write failed; its message stays unacked: %r", failure)
+                self.route_failure = failure
+
+        asyncio.gather(*writes).add_done_callback(written)
+
+    def raise_route_failure(self) -> None:
+        """Raise the failure of an earlier message's ``pending`` write, if one failed."""
+        if self.route_failure is not None:
+            failure, self.route_failure = self.route_failure, None
+            raise failure
 
     async def on_member(
         self, value: bytes, partition: int, timestamp: float | None = None
@@ -203,8 +232,9 @@ class IncidentService:
 
     async def _settle(self, *tables: Any) -> None:
         """Until every write made so far to ``tables`` (default: those of ``cluster``; ``route``
-        has ``pending``) is acknowledged (:meth:`~wirestream.incidents.topics.AckedTable.settle`):
-        faust acks the message when the step returns and commits its offset after."""
+        acks by :meth:`ack_when_written` instead) is acknowledged
+        (:meth:`~wirestream.incidents.topics.AckedTable.settle`): faust acks the message when the
+        step returns and commits its offset after."""
         own = (self.retracted, self.copied, self.marks, self.members, self.incidents)
         for table in tables or own:
             if isinstance(table, AckedTable):
@@ -316,8 +346,12 @@ def _write(table: Any, key: str, changed: set[str], current: Mapping[str, Any]) 
 
 
 async def route(svc: IncidentService, stream: Any) -> None:
-    async for value in stream:
-        await svc.on_record(value)
+    """Step 1, acking each message by hand once its table writes are acknowledged, without
+    waiting for them before the next message (the writes of a burst share produce requests)."""
+    async for event in stream.noack().events():
+        svc.raise_route_failure()
+        await svc.on_record(event.value)
+        svc.ack_when_written(event)
 
 
 async def cluster(svc: IncidentService, stream: Any) -> None:
