@@ -30,7 +30,7 @@ written against are pinned in pyproject.toml (faust-streaming 0.15.3, aiokafka 0
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import aiokafka
@@ -52,6 +52,8 @@ HOOKS: tuple[tuple[type[Any], str], ...] = (
     (_FaustAIOKafkaConsumer, "_new_consumer_thread"),
     (AIOKafkaConsumerThread, "_create_worker_consumer"),
     (AIOKafkaConsumerThread, "seek_to_committed"),
+    (_FaustAIOKafkaConsumer, "_wait_next_records"),
+    (_FaustAIOKafkaConsumer, "getmany"),
 )
 """(class, method) of every private faust method overridden here."""
 
@@ -94,6 +96,14 @@ class ReadCommittedConsumerThread(AIOKafkaConsumerThread):
             raise _incompatible(f"aiokafka's AIOKafkaConsumer has no {_AIOKAFKA_ATTRIBUTE}")
         setattr(consumer, _AIOKAFKA_ATTRIBUTE, ISOLATION_LEVEL)
         return consumer
+
+    async def seek_to_reset(self, partitions: list[Any], reset: str) -> None:
+        """Seek ``partitions`` where the reset policy ``reset`` says (:func:`seek_uncommitted`)."""
+
+        async def seek() -> None:
+            await seek_uncommitted(self._ensure_consumer(), dict.fromkeys(partitions), (), reset)
+
+        await self.call_thread(seek)
 
     async def seek_to_committed(self) -> Mapping[Any, int]:
         """faust's seek to the committed offsets, then :func:`seek_uncommitted` for the
@@ -141,11 +151,79 @@ async def seek_uncommitted(
     return [*zero, *missing]
 
 
+def undelivered(batch: Mapping[Any, Sequence[Any]], handed: Mapping[Any, int]) -> list[Any]:
+    """The partitions of a fetched ``batch`` (partition -> records with ``.offset``) with a record
+    after the last one ``handed`` on to the streams (partition -> offset; absent: none)."""
+    return sorted(
+        (
+            tp
+            for tp, records in batch.items()
+            if records and records[-1].offset > handed.get(tp, -1)
+        ),
+        key=lambda tp: (tp.topic, tp.partition),
+    )
+
+
 class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
-    """faust's aiokafka consumer, reading committed messages only."""
+    """faust's aiokafka consumer, reading committed messages only, and fetching again what faust
+    drops from a fetched batch.
+
+    faust's ``getmany`` stops handing on a fetched batch when the flow stops or the generation
+    changes (a rebalance begins), skips the records of partitions that are not active, and a
+    record whose hand-over is interrupted by a suspended flow counts as read; aiokafka's
+    position is already past them all. faust counts on a later seek to the committed offsets to
+    fetch them again, and when none comes (the partition stays assigned) its gap check later
+    counts the skipped offsets as done and commits past them: messages lost without a trace
+    (issue 16). Here every record handed on is noted (:meth:`_handed_on`), and after each batch the
+    partitions with a record not handed on are sought to their committed offset (where the
+    reset policy says when none): the records come again, at least once.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deliver = self.callback
+        self.callback = self._handed_on
+        self._batch: Mapping[Any, Sequence[Any]] = {}
+        self._handed: dict[Any, int] = {}
 
     def _new_consumer_thread(self) -> AIOKafkaConsumerThread:
         return ReadCommittedConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+    async def _handed_on(self, message: Any) -> None:
+        await self._deliver(message)
+        self._handed[message.tp] = message.offset
+
+    async def _wait_next_records(self, timeout: float) -> Any:
+        records, active = await super()._wait_next_records(timeout)
+        self._batch = records or {}
+        return records, active
+
+    async def getmany(self, timeout: float) -> Any:
+        """faust's batch, then the partitions it did not hand on whole fetched again."""
+        self._batch, self._handed = {}, {}
+        async for tp, message in super().getmany(timeout):
+            yield tp, message
+        dropped = [tp for tp in undelivered(self._batch, self._handed) if tp in self.assignment()]
+        if dropped:
+            await self._fetch_again(dropped)
+
+    async def _fetch_again(self, partitions: list[Any]) -> None:
+        committed = {tp: self._committed_offset.get(tp) for tp in partitions}
+        logger.warning(
+            "fetched records were not handed on (a rebalance or a paused partition): "
+            "fetching again from the committed offsets %s",
+            ", ".join(f"{tp.topic}[{tp.partition}]={committed[tp]}" for tp in partitions),
+        )
+        for tp, offset in committed.items():
+            if offset:
+                await self.seek(tp, offset)
+            else:
+                self._read_offset[tp] = None
+        fresh = [tp for tp, offset in committed.items() if not offset]
+        if fresh:
+            thread = self._thread
+            assert isinstance(thread, ReadCommittedConsumerThread)
+            await thread.seek_to_reset(fresh, self.app.conf.consumer_auto_offset_reset)
 
 
 def read_committed_consumer(app: Any) -> ReadCommittedConsumer:
