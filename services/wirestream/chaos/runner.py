@@ -174,6 +174,10 @@ class FaultRunner:
         fault = outcome.fault
         if fault.kind in ("sigkill", "sigterm"):
             assert fault.worker is not None
+            if not self.pool.slots[fault.worker].alive() and self.restarts:
+                # A stop that took longer than planned: its restart is still to come; wait for it.
+                await asyncio.gather(*self.restarts)
+                outcome.started = self.monitor.now()
             worker = self.pool.slots[fault.worker]
             if not worker.alive():
                 outcome.error = "skipped: the worker was not running"
