@@ -1,4 +1,4 @@
-"""``wirestream chaos``: extractor workers under randomly timed faults, every raw offset reconciled.
+"""``wirestream chaos``: extractor (or incident) workers under randomly timed faults, checked.
 
 Pure parts (no processes, no Kafka), unit-tested in ``tests/chaos/``:
 
@@ -15,4 +15,10 @@ Pure parts (no processes, no Kafka), unit-tested in ``tests/chaos/``:
 
 Edges: :mod:`.kafkaio` (publisher, readers, group-offset sampler) and :mod:`.runner` (broker,
 workers, fault execution, one run end to end).
+
+``--stage incidents`` (incident workers on a synthetic member stream): pure :mod:`.members` (the
+stream), :mod:`.incidentplan` (stream and faults from one seed), :mod:`.incidentcheck` (the
+incidents against the pure clustering, a replay against a run), :mod:`.incidentreport`; edges
+:mod:`.incidentio` (members published as ``route`` sends them, the incidents topic read
+``read_committed``) and :mod:`.incidentrun` (workers, faults, the replay).
 """

@@ -170,14 +170,15 @@ class OutputReader:
 
 
 class OffsetSampler:
-    """The consumer group's committed offsets and the raw end offsets, per raw partition."""
+    """The consumer group's committed offsets and the end offsets, per partition of ``topic``
+    (default: the raw topic)."""
 
-    def __init__(self, kafka: KafkaSettings, group: str) -> None:
+    def __init__(self, kafka: KafkaSettings, group: str, topic: str | None = None) -> None:
         from aiokafka.admin import AIOKafkaAdminClient
 
         self.kafka = kafka
         self.group = group
-        self.topic = RAW_ARTICLES.name(kafka)
+        self.topic = topic or RAW_ARTICLES.name(kafka)
         self._admin = AIOKafkaAdminClient(
             bootstrap_servers=kafka.bootstrap_servers, request_timeout_ms=int(ADMIN_TIMEOUT * 1000)
         )

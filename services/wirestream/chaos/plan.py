@@ -18,6 +18,10 @@ FAULT_KINDS = ("sigkill", "sigterm", "broker", "poison")
 """sigkill: kill -9 a worker (restarted after a delay, or left dead for the survivors); sigterm:
 stop a worker and restart it; broker: stop the local broker and start it again; poison: a burst
 of poison messages."""
+INCIDENT_FAULT_KINDS = ("sigkill", "sigterm", "broker")
+"""The kinds ``--stage incidents`` chooses from (its stream carries no poison)."""
+STAGES = ("extractor", "incidents")
+"""``--stage``: whose workers run under the faults."""
 POISON_KINDS = ("nested", "huge", "fault", "not_json", "wrong_shape")
 """nested: a valid article whose metadata is nested 300 deep; huge: 7,000,000 bytes of non-JSON;
 fault: an article whose extraction raises (fault marker); not_json / wrong_shape: small malformed."""
@@ -30,6 +34,9 @@ DEFAULT_RESTART_PROBABILITY = 0.5
 DEFAULT_BURST = 4
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_SETTLE = 5.0
+DEFAULT_HAPPENINGS = 48
+DEFAULT_REPORTS = 4
+DEFAULT_RETRACTIONS = 3
 
 FAULT_WINDOW = (0.1, 0.9)
 """Faults happen between these fractions of the publishing window."""
@@ -43,7 +50,11 @@ class ChaosConfig:
     """The options of ``wirestream chaos`` (defaults: 2 workers, 300 articles, 5 messages/s,
     2 faults per run of any kind, a killed worker restarted with probability 0.5, poison bursts of
     4, 300 s to complete after publishing, 5 s of settling, exactly-once expected, one poison
-    message of each kind mixed in; ``poison=False`` leaves them out, bursts included)."""
+    message of each kind mixed in; ``poison=False`` leaves them out, bursts included).
+
+    ``stage="incidents"`` runs incident workers on a synthetic member stream instead
+    (:mod:`wirestream.chaos.members`: ``happenings`` 48, ``reports`` 4 each, ``retractions`` 3);
+    ``articles``, ``poison``, ``burst`` and ``restart_probability`` do not apply there."""
 
     workers: int = DEFAULT_WORKERS
     articles: int = DEFAULT_ARTICLES
@@ -59,6 +70,10 @@ class ChaosConfig:
     generated: bool = False
     data: str | None = None
     worker_env: tuple[str, ...] = ()
+    stage: str = "extractor"
+    happenings: int = DEFAULT_HAPPENINGS
+    reports: int = DEFAULT_REPORTS
+    retractions: int = DEFAULT_RETRACTIONS
 
     def check(self) -> None:
         """Raise :class:`ConfigurationError` naming the option when a value is out of range."""
@@ -75,9 +90,18 @@ class ChaosConfig:
             problems.append("--restart-probability must be between 0 and 1")
         if self.burst < 1:
             problems.append("--burst must be at least 1")
-        unknown = sorted(set(self.fault_kinds) - set(FAULT_KINDS))
+        if not 1 <= self.happenings <= 100:
+            problems.append("--happenings must be between 1 and 100")
+        if self.reports < 1:
+            problems.append("--reports must be at least 1")
+        if not 0 <= self.retractions <= self.happenings * self.reports:
+            problems.append("--retractions must be between 0 and happenings x reports")
+        if self.stage not in STAGES:
+            problems.append(f"--stage must be one of {', '.join(STAGES)}")
+        allowed = INCIDENT_FAULT_KINDS if self.stage == "incidents" else FAULT_KINDS
+        unknown = sorted(set(self.fault_kinds) - set(allowed))
         if unknown:
-            problems.append(f"--fault-kinds: unknown {', '.join(unknown)} (use {FAULT_KINDS})")
+            problems.append(f"--fault-kinds: unknown {', '.join(unknown)} (use {allowed})")
         if not self.poison and "poison" in self.fault_kinds and self.faults:
             problems.append("--no-poison: also leave 'poison' out of --fault-kinds")
         if self.faults and not self.fault_kinds:
@@ -195,38 +219,26 @@ def _burst(rng: random.Random, size: int) -> tuple[str, ...]:
 
 def replay_command(config: ChaosConfig, seed: int, *, bootstrap: str | None = None) -> str:
     """The command line that runs exactly this run again (same seed, same options)."""
-    args = [
-        "wirestream",
-        "chaos",
-        "--runs",
-        "1",
-        "--seed",
-        str(seed),
-        "--workers",
-        str(config.workers),
-        "--articles",
-        str(config.articles),
-        "--rate",
-        f"{config.rate:g}",
-        "--faults",
-        str(config.faults),
-        "--fault-kinds",
-        ",".join(config.fault_kinds) or "none",
-        "--restart-probability",
-        f"{config.restart_probability:g}",
-        "--burst",
-        str(config.burst),
-        "--timeout",
-        f"{config.timeout:g}",
-    ]
-    if config.generated:
-        args.append("--generated")
-    elif config.data:
-        args.extend(["--data", config.data])
+    args = ["wirestream", "chaos", "--runs", "1", "--seed", str(seed)]
+    if config.stage == "incidents":
+        args.extend(["--stage", "incidents", "--happenings", str(config.happenings)])
+        args.extend(["--reports", str(config.reports), "--retractions", str(config.retractions)])
+    else:
+        args.extend(["--articles", str(config.articles)])
+        args.extend(["--restart-probability", f"{config.restart_probability:g}"])
+        args.extend(["--burst", str(config.burst)])
+        if config.generated:
+            args.append("--generated")
+        elif config.data:
+            args.extend(["--data", config.data])
+        if not config.poison:
+            args.append("--no-poison")
+    args.extend(["--workers", str(config.workers), "--rate", f"{config.rate:g}"])
+    args.extend(["--faults", str(config.faults)])
+    args.extend(["--fault-kinds", ",".join(config.fault_kinds) or "none"])
+    args.extend(["--timeout", f"{config.timeout:g}"])
     if not config.exactly_once:
         args.append("--no-exactly-once")
-    if not config.poison:
-        args.append("--no-poison")
     for item in config.worker_env:
         args.extend(["--worker-env", item])
     if bootstrap:

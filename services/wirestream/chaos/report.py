@@ -155,22 +155,23 @@ def run_json(result: RunResult, exactly_once: bool) -> dict[str, Any]:
         "completed_after_s": result.completed_after,
         "publish_s": round(result.publish_seconds, 1),
         "longest_stall": {"partition": result.stall[0], "seconds": round(result.stall[1], 1)},
-        "faults": [
-            {
-                "kind": o.fault.kind,
-                "planned_at": round(o.fault.at, 2),
-                "describe": o.fault.describe(),
-                "started": o.started,
-                "effective": o.effective,
-                "restarted": o.restarted,
-                "exit_code": o.exit_code,
-                "error": o.error,
-                "recovery_s": o.recovery,
-            }
-            for o in result.faults
-        ],
+        "faults": [fault_json(o) for o in result.faults],
         "health_seconds": result.health,
         "health_transitions": [t.as_dict() for t in result.transitions],
         "final_sigterm_exit_codes": result.shutdown,
         "notes": result.notes,
+    }
+
+
+def fault_json(outcome: FaultOutcome) -> dict[str, Any]:
+    return {
+        "kind": outcome.fault.kind,
+        "planned_at": round(outcome.fault.at, 2),
+        "describe": outcome.fault.describe(),
+        "started": outcome.started,
+        "effective": outcome.effective,
+        "restarted": outcome.restarted,
+        "exit_code": outcome.exit_code,
+        "error": outcome.error,
+        "recovery_s": outcome.recovery,
     }

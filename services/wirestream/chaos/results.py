@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from wirestream.chaos.incidentcheck import IncidentCheck
 from wirestream.chaos.plan import Fault
 from wirestream.chaos.reconcile import RawMessage, Reconciliation, committed_past
 from wirestream.chaos.timeline import Transition
@@ -59,3 +61,42 @@ class RunResult:
     def poison(self) -> dict[str, str]:
         """What became of each poison message: records, dead letter (stage) or lost."""
         return {k: v for k, v in sorted(self.reconciliation.outcomes.items()) if is_poison(k)}
+
+
+@dataclass
+class IncidentRunResult:
+    """One run: the check after the faults, and the replay's."""
+
+    number: int
+    seed: int
+    prefix: str
+    work_dir: Path
+    replay: str
+    check: IncidentCheck
+    faults: list[FaultOutcome]
+    publish_seconds: float
+    last_fault_end: float | None
+    converged_at: float | None
+    health: dict[str, dict[str, float]]
+    stall: tuple[int | None, float]
+    shutdown: dict[str, int | None]
+    committed: dict[int, int] = field(default_factory=dict)
+    """The group's committed offset per members-topic partition at the end (and ``ends``: the
+    partitions' end offsets then): a partition committed short of its end stalled."""
+    ends: dict[int, int] = field(default_factory=dict)
+    commits: list[dict[str, Any]] = field(default_factory=list)
+    """Every change of a members-topic partition's committed offset (``timeline.commit_changes``)."""
+    replay_check: IncidentCheck | None = None
+    replay_differences: list[str] = field(default_factory=list)
+    replay_converged_after: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def converge_after_last_fault(self) -> float | None:
+        if self.converged_at is None:
+            return None
+        return max(0.0, self.converged_at - (self.last_fault_end or 0.0))
+
+    def failed(self) -> bool:
+        replay_bad = self.replay_check is None or not self.replay_check.ok
+        return not self.check.ok or replay_bad or bool(self.replay_differences)

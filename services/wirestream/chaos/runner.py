@@ -17,7 +17,7 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +30,14 @@ from wirestream.chaos.messages import (
     load_pool,
     poison_message,
 )
-from wirestream.chaos.plan import ChaosConfig, RunPlan, plan_run, replay_command, run_seed
+from wirestream.chaos.plan import (
+    ChaosConfig,
+    Fault,
+    RunPlan,
+    plan_run,
+    replay_command,
+    run_seed,
+)
 from wirestream.chaos.reconcile import RawMessage, reconcile
 from wirestream.chaos.results import FaultOutcome, RunResult
 from wirestream.chaos.timeline import (
@@ -63,7 +70,9 @@ class WorkerPool:
 
     def restart(self, index: int) -> None:
         old = self.slots[index]
-        self.slots[index] = WorkerProcess(free_port(), old.env, old.log_path).start()
+        self.slots[index] = WorkerProcess(
+            free_port(), old.env, old.log_path, service=old.service, args=old.args, cwd=old.cwd
+        ).start()
 
     def stop_all(self) -> dict[str, int | None]:
         """SIGTERM every running worker at once (SIGKILL after 30 s); exit code per worker."""
@@ -127,7 +136,7 @@ class FaultRunner:
     def __init__(
         self,
         pool: WorkerPool,
-        publisher: Publisher,
+        publisher: Publisher | None,
         broker: LocalBroker | None,
         monitor: Monitor,
         say: Say,
@@ -140,7 +149,12 @@ class FaultRunner:
         self.restarts: list[asyncio.Task[None]] = []
 
     async def run(self, plan: RunPlan) -> list[FaultOutcome]:
-        outcomes = [FaultOutcome(fault) for fault in plan.faults]
+        return await self.run_faults(plan.faults, plan.marker)
+
+    async def run_faults(self, faults: Sequence[Fault], marker: str = "") -> list[FaultOutcome]:
+        """Each fault at its time (``marker``: the fault-marker token of poison bursts); returns
+        once every restart is done."""
+        outcomes = [FaultOutcome(fault) for fault in faults]
         for number, outcome in enumerate(outcomes):
             delay = outcome.fault.at - self.monitor.now()
             if delay > 0:
@@ -148,7 +162,7 @@ class FaultRunner:
             outcome.started = self.monitor.now()
             self.say(f"  t={outcome.started:6.1f}s {outcome.fault.describe()}")
             try:
-                await self._execute(outcome, plan, number)
+                await self._execute(outcome, marker, number)
             except Exception as exc:  # noqa: BLE001 - recorded in the report, the run goes on
                 outcome.error = f"{type(exc).__name__}: {exc}"
                 self.say(f"  fault failed: {outcome.error}")
@@ -156,10 +170,14 @@ class FaultRunner:
             await asyncio.gather(*self.restarts)
         return outcomes
 
-    async def _execute(self, outcome: FaultOutcome, plan: RunPlan, number: int) -> None:
+    async def _execute(self, outcome: FaultOutcome, marker: str, number: int) -> None:
         fault = outcome.fault
         if fault.kind in ("sigkill", "sigterm"):
             assert fault.worker is not None
+            if not self.pool.slots[fault.worker].alive() and self.restarts:
+                # A stop that took longer than planned: its restart is still to come; wait for it.
+                await asyncio.gather(*self.restarts)
+                outcome.started = self.monitor.now()
             worker = self.pool.slots[fault.worker]
             if not worker.alive():
                 outcome.error = "skipped: the worker was not running"
@@ -174,8 +192,11 @@ class FaultRunner:
         elif fault.kind == "broker":
             await self._bounce_broker(outcome)
         else:
+            if self.publisher is None:
+                outcome.error = "skipped: no raw publisher in this run"
+                return
             burst = [
-                poison_message(kind, 100_000 * (number + 1) + i, plan.marker)
+                poison_message(kind, 100_000 * (number + 1) + i, marker)
                 for i, kind in enumerate(fault.poison)
             ]
             await self.publisher.send_all(burst, rate=None, t0=time.monotonic())
@@ -370,11 +391,11 @@ def run_chaos(
             results.append(result)
     finally:
         if broker is not None and data_dir is not None:
-            _stop_own_broker(broker, data_dir, work_dir)
+            stop_own_broker(broker, data_dir, work_dir)
     return results
 
 
-def _stop_own_broker(broker: LocalBroker, data_dir: Path, work_dir: Path) -> None:
+def stop_own_broker(broker: LocalBroker, data_dir: Path, work_dir: Path) -> None:
     broker.stop()
     with contextlib.suppress(OSError):
         work_dir.mkdir(parents=True, exist_ok=True)

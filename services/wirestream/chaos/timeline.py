@@ -123,3 +123,23 @@ def unhealthy_seconds(samples: Sequence[HealthSample], end: float) -> dict[str, 
                 entry["unhealthy"] += span
         totals[f"worker-{worker} {path}"] = {k: round(v, 1) for k, v in entry.items()}
     return totals
+
+
+def commit_changes(samples: Sequence[OffsetSample]) -> list[dict[str, Any]]:
+    """Every change of a partition's committed offset (the first sample included), compact:
+    ``{"t", "partition", "committed", "end"}`` — where a stalled partition stopped."""
+    last: dict[int, int] = {}
+    changes = []
+    for sample in samples:
+        for partition, committed in sorted(sample.committed.items()):
+            if last.get(partition) != committed:
+                last[partition] = committed
+                changes.append(
+                    {
+                        "t": round(sample.t, 2),
+                        "partition": partition,
+                        "committed": committed,
+                        "end": sample.end.get(partition),
+                    }
+                )
+    return changes

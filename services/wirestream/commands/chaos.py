@@ -1,8 +1,9 @@
-"""``wirestream chaos``: extractor workers under random faults; every raw offset reconciled.
+"""``wirestream chaos``: extractor (default) or incident workers under random faults, checked.
 
 See :mod:`wirestream.chaos`. Exit status 0 when no run lost a message (and, with
-``--exactly-once``, the default, none showed a duplicate to a read_committed consumer), 1 otherwise,
-2 for a configuration or environment error.
+``--exactly-once``, the default, none showed a duplicate to a read_committed consumer), or with
+``--stage incidents`` when every run's incidents and its replay's checked clean; 1 otherwise, 2 for
+a configuration or environment error.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ DEFAULT_WORK_DIR = "var/chaos/<timestamp>"
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "chaos",
-        help="run extractor workers under random faults and reconcile every raw offset",
+        help="run extractor (or incident) workers under random faults and check every output",
         description=(
             "Per run: a fresh topic prefix, N extractor workers, M articles published at --rate "
             "with one poison message of each kind mixed in (metadata nested 300 deep, 7,000,000 "
@@ -39,7 +40,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "messages, visible duplicates, dead letters by stage, time to recover per fault and "
             "health transitions are printed with the command that replays each run. Starts its "
             "own local broker (free ports, temporary data) unless --bootstrap-servers or "
-            "KAFKA_BOOTSTRAP_SERVERS is given; broker faults need the own broker."
+            "KAFKA_BOOTSTRAP_SERVERS is given; broker faults need the own broker. "
+            "--stage incidents: incident workers instead, on a synthetic member stream "
+            "(--happenings, --reports, --retractions) published at --rate to the members topic, "
+            "faults sigkill, sigterm, broker (one worker down at a time, always started again); "
+            "checked: every standing member in exactly one active incident, the active incidents "
+            "those of the pure clustering, no happening in two incidents, and a replay under a "
+            "new group without faults gives the same ids and contents (docs/CHAOS.md)."
         ),
     )
     _add_run_options(parser.add_argument)
@@ -54,11 +61,17 @@ def _add_run_options(add: Callable[..., Any]) -> None:
     )
     add("--seed", type=int, default=None, help="seed of the first run (default: random, printed)")
     add(
+        "--stage",
+        choices=defaults.STAGES,
+        default="extractor",
+        help="whose workers run under the faults (default extractor)",
+    )
+    add(
         "--workers",
         type=int,
         default=defaults.DEFAULT_WORKERS,
         metavar="N",
-        help=f"extractor workers (default {defaults.DEFAULT_WORKERS})",
+        help=f"workers (default {defaults.DEFAULT_WORKERS})",
     )
     add(
         "--articles",
@@ -66,6 +79,24 @@ def _add_run_options(add: Callable[..., Any]) -> None:
         default=defaults.DEFAULT_ARTICLES,
         metavar="M",
         help=f"articles per run (default {defaults.DEFAULT_ARTICLES})",
+    )
+    add(
+        "--happenings",
+        type=int,
+        default=defaults.DEFAULT_HAPPENINGS,
+        help=f"--stage incidents: happenings in the member stream, 1 to 100 (default {defaults.DEFAULT_HAPPENINGS})",
+    )
+    add(
+        "--reports",
+        type=int,
+        default=defaults.DEFAULT_REPORTS,
+        help=f"--stage incidents: reports (members) per happening (default {defaults.DEFAULT_REPORTS})",
+    )
+    add(
+        "--retractions",
+        type=int,
+        default=defaults.DEFAULT_RETRACTIONS,
+        help=f"--stage incidents: articles retracted, at random places in the stream (default {defaults.DEFAULT_RETRACTIONS})",
     )
     add(
         "--rate",
@@ -81,9 +112,10 @@ def _add_run_options(add: Callable[..., Any]) -> None:
     )
     add(
         "--fault-kinds",
-        default=",".join(defaults.FAULT_KINDS),
+        default=None,
         metavar="LIST",
         help=f"comma-separated kinds to choose from, or 'none' (default {','.join(defaults.FAULT_KINDS)}; "
+        f"with --stage incidents {','.join(defaults.INCIDENT_FAULT_KINDS)}; "
         "'broker' is dropped with an external broker)",
     )
     add(
@@ -153,9 +185,11 @@ def _add_check_options(add: Callable[..., Any]) -> None:
 
 
 def config_from(args: argparse.Namespace, external: bool) -> defaults.ChaosConfig:
-    kinds = tuple(
-        k.strip() for k in args.fault_kinds.split(",") if k.strip() and k.strip() != "none"
+    default_kinds = (
+        defaults.INCIDENT_FAULT_KINDS if args.stage == "incidents" else defaults.FAULT_KINDS
     )
+    given = args.fault_kinds if args.fault_kinds is not None else ",".join(default_kinds)
+    kinds = tuple(k.strip() for k in given.split(",") if k.strip() and k.strip() != "none")
     if external:
         kinds = tuple(k for k in kinds if k != "broker")
     config = defaults.ChaosConfig(
@@ -173,6 +207,10 @@ def config_from(args: argparse.Namespace, external: bool) -> defaults.ChaosConfi
         generated=args.generated,
         data=args.data,
         worker_env=tuple(args.worker_env),
+        stage=args.stage,
+        happenings=args.happenings,
+        reports=args.reports,
+        retractions=args.retractions,
     )
     config.check()
     return config
@@ -182,7 +220,6 @@ def run(args: argparse.Namespace) -> int:
     from wirestream import logs
     from wirestream.chaos import report
     from wirestream.chaos.runner import run_chaos
-    from wirestream.core import jsonio
     from wirestream.errors import ConfigurationError
 
     logs.configure("WARNING")
@@ -200,17 +237,45 @@ def run(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr, flush=True)
 
     say(f"wirestream chaos: seed {seed}, {args.runs} run(s); worker logs in {work_dir}")
+    if config.stage == "incidents":
+        return _run_incidents(args, config, seed, work_dir, bootstrap, say)
     results = run_chaos(config, seed, args.runs, work_dir, bootstrap, say)
     print(report.render(results, config.exactly_once))
     print(f"\nworker logs: {work_dir}")
     if args.json:
-        command = (
-            shlex.join(["wirestream", *sys.argv[1:]])
-            if sys.argv[1:2] == ["chaos"]
-            else "wirestream chaos"
-        )
-        payload = report.to_json(results, exactly_once=config.exactly_once, command=command)
-        payload["seed"] = seed
-        Path(args.json).write_bytes(jsonio.dumps_pretty(payload) + b"\n")
-        print(f"report: {args.json}")
+        payload = report.to_json(results, exactly_once=config.exactly_once, command=_command())
+        _write_json(args.json, payload, seed)
     return 1 if any(r.failed(config.exactly_once) for r in results) else 0
+
+
+def _run_incidents(
+    args: argparse.Namespace,
+    config: defaults.ChaosConfig,
+    seed: int,
+    work_dir: Path,
+    bootstrap: str | None,
+    say: Callable[[str], None],
+) -> int:
+    from wirestream.chaos import incidentreport
+    from wirestream.chaos.incidentrun import run_incident_chaos
+
+    results = run_incident_chaos(config, seed, args.runs, work_dir, bootstrap, say)
+    print(incidentreport.render(results))
+    print(f"\nworker logs: {work_dir}")
+    if args.json:
+        _write_json(args.json, incidentreport.to_json(results, command=_command()), seed)
+    return 1 if any(r.failed() for r in results) else 0
+
+
+def _command() -> str:
+    if sys.argv[1:2] == ["chaos"]:
+        return shlex.join(["wirestream", *sys.argv[1:]])
+    return "wirestream chaos"
+
+
+def _write_json(path: str, payload: dict[str, Any], seed: int) -> None:
+    from wirestream.core import jsonio
+
+    payload["seed"] = seed
+    Path(path).write_bytes(jsonio.dumps_pretty(payload) + b"\n")
+    print(f"report: {path}")
