@@ -69,7 +69,7 @@ def consumer(monkeypatch: pytest.MonkeyPatch, batch: dict[TP, list[Record]]) -> 
     monkeypatch.setattr(c, "assignment", lambda: {PART, OTHER})
     monkeypatch.setattr(c, "_get_active_partitions", lambda: {PART, OTHER})
     monkeypatch.setattr(c, "highwater", lambda tp: 100)
-    c.sought = sought
+    c.sought = sought  # type: ignore[attr-defined]
     return c
 
 
@@ -123,4 +123,6 @@ def test_faust_s_drain_loop_hands_on_through_the_noting_callback() -> None:
     app = build_app(
         "refetch-test", KafkaSettings(bootstrap_servers="127.0.0.1:9", topic_prefix="x.")
     )
-    assert app.consumer.callback == app.consumer._handed_on
+    consumer = app.consumer
+    assert isinstance(consumer, ReadCommittedConsumer)
+    assert consumer.callback == consumer._handed_on
