@@ -17,7 +17,7 @@ import pytest
 from faust.types import TP
 
 from wirestream.streaming.faustapp import build_app
-from wirestream.streaming.fausthooks import ReadCommittedConsumer, undelivered
+from wirestream.streaming.fausthooks import ReadCommittedConsumer, mark_contiguous, undelivered
 from wirestream.streaming.settings import KafkaSettings
 
 PART = TP("x.members", 0)
@@ -126,3 +126,29 @@ def test_faust_s_drain_loop_hands_on_through_the_noting_callback() -> None:
     consumer = app.consumer
     assert isinstance(consumer, ReadCommittedConsumer)
     assert consumer.callback == consumer._handed_on
+
+
+async def test_a_gap_of_several_offsets_is_fetched_again_before_it_counts_as_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """faust counts offsets between two records handed on as done (it commits past them); when
+    records were lost on the way, they are verified first: fetched again from the last record
+    handed on, and only the same gap seen again counts."""
+    c = consumer(monkeypatch, {PART: [Record(36)]})
+    await c._add_gap(PART, 22, 35)  # 21 handed on, then 35: 22..34 missing
+    assert not c._gap[PART]
+    assert await drain(c, stop_after=None) == [36]
+    assert c.sought == [(PART, 21)]
+    await c._add_gap(PART, 22, 35)  # fetched again and still missing: records there are none
+    assert c._gap[PART].overlaps(22, 36)
+
+
+async def test_one_missing_offset_is_a_transaction_marker_except_in_a_contiguous_topic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = consumer(monkeypatch, {})
+    await c._add_gap(PART, 22, 23)
+    assert c._gap[PART].overlaps(22, 24) and c._refetch == {}
+    mark_contiguous(c.app, OTHER.topic)
+    await c._add_gap(OTHER, 22, 23)
+    assert not c._gap[OTHER] and c._refetch == {OTHER: 21}

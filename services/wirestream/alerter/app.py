@@ -38,6 +38,7 @@ from wirestream.alerter.settings import AlerterSettings
 from wirestream.alerter.topics import HITS_PARTITIONS, declare, provisioned
 from wirestream.alerter.webhooks import DeliveryOptions, Policy
 from wirestream.streaming.faustapp import build_app, run_worker, serve_views
+from wirestream.streaming.fausthooks import mark_contiguous
 from wirestream.streaming.provision import ensure_new_topics, faust_new_topics
 from wirestream.streaming.service import Startup
 from wirestream.streaming.settings import KafkaSettings
@@ -89,6 +90,7 @@ def create_service(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = build_app(settings.group_id, kafka, data_dir=settings.data_dir / settings.group_id)
     topics = declare(app, kafka, rules)
+    mark_contiguous(app, topics.hits.get_topic_name())  # match's own, not transactional
     # No key_type/value_type: keys and values go through faust's JSON codec as plain data. (A
     # builtin such as ``list`` as value_type breaks changelog recovery: faust calls
     # ``list.from_data`` on every restored value; the restart integration test caught it.)

@@ -48,6 +48,7 @@ from wirestream.incidents.agents import IncidentService
 from wirestream.incidents.settings import IncidentSettings
 from wirestream.incidents.topics import PROVISIONED, TABLES, declare, tables
 from wirestream.streaming.faustapp import build_app, run_worker, serve_views
+from wirestream.streaming.fausthooks import mark_contiguous
 from wirestream.streaming.provision import ensure_new_topics, faust_new_topics
 from wirestream.streaming.service import Startup
 from wirestream.streaming.settings import KafkaSettings
@@ -66,6 +67,7 @@ def create_service(settings: IncidentSettings, kafka: KafkaSettings) -> Incident
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = build_app(settings.group_id, kafka, data_dir=settings.data_dir / settings.group_id)
     topics = declare(app, kafka)
+    mark_contiguous(app, topics.members.get_topic_name())  # route's own, not transactional
     svc = IncidentService(
         app=app,
         settings=settings,

@@ -54,6 +54,7 @@ HOOKS: tuple[tuple[type[Any], str], ...] = (
     (AIOKafkaConsumerThread, "seek_to_committed"),
     (_FaustAIOKafkaConsumer, "_wait_next_records"),
     (_FaustAIOKafkaConsumer, "getmany"),
+    (_FaustAIOKafkaConsumer, "_add_gap"),
 )
 """(class, method) of every private faust method overridden here."""
 
@@ -176,7 +177,8 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
     counts the skipped offsets as done and commits past them: messages lost without a trace
     (issue 16). Here every record handed on is noted (:meth:`_handed_on`), and after each batch the
     partitions with a record not handed on are sought to their committed offset (where the
-    reset policy says when none): the records come again, at least once.
+    reset policy says when none): the records come again, at least once. And a gap faust would
+    count as done is verified first by fetching it again (:meth:`_add_gap`).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -185,6 +187,11 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         self.callback = self._handed_on
         self._batch: Mapping[Any, Sequence[Any]] = {}
         self._handed: dict[Any, int] = {}
+        self._verifying: dict[Any, int] = {}
+        self._refetch: dict[Any, int] = {}
+        self.contiguous_topics: set[str] = set()
+        """Topics no transactional producer writes (their offsets have no gaps): every gap in
+        them is verified, not only gaps of more than one offset (a transaction's marker)."""
 
     def _new_consumer_thread(self) -> AIOKafkaConsumerThread:
         return ReadCommittedConsumerThread(self, loop=self.loop, beacon=self.beacon)
@@ -199,13 +206,42 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         return records, active
 
     async def getmany(self, timeout: float) -> Any:
-        """faust's batch, then the partitions it did not hand on whole fetched again."""
+        """faust's batch, then the partitions it did not hand on whole fetched again, and those
+        with a gap to verify sought back (:meth:`_add_gap`)."""
         self._batch, self._handed = {}, {}
         async for tp, message in super().getmany(timeout):
             yield tp, message
-        dropped = [tp for tp in undelivered(self._batch, self._handed) if tp in self.assignment()]
+        assigned = self.assignment()
+        dropped = [tp for tp in undelivered(self._batch, self._handed) if tp in assigned]
         if dropped:
             await self._fetch_again(dropped)
+        refetch, self._refetch = self._refetch, {}
+        for tp, offset in sorted(refetch.items(), key=lambda item: str(item[0])):
+            if tp in assigned:
+                await self.seek(tp, offset)
+
+    async def _add_gap(self, tp: Any, offset_from: int, offset_to: int) -> None:
+        """faust counts the offsets between the last record handed on and the next one as done
+        (a transaction's marker, compaction), and so commits past them; when records were
+        fetched and lost on the way they are lost for good. A gap of more than one offset (or
+        any gap in :attr:`contiguous_topics`) is verified first: the partition is sought back to
+        the last record handed on after this batch (it comes again), and only a gap that ends at
+        the same offset again is counted as done."""
+        missing = offset_to - offset_from
+        suspect = missing > 1 or tp.topic in self.contiguous_topics
+        if suspect and self._verifying.get(tp) != offset_to:
+            self._verifying[tp] = offset_to
+            self._refetch[tp] = min(offset_from - 1, self._refetch.get(tp, offset_from - 1))
+            logger.warning(
+                "offsets %d-%d of %s[%d] were not handed on: fetching from %d again",
+                offset_from,
+                offset_to - 1,
+                tp.topic,
+                tp.partition,
+                offset_from - 1,
+            )
+            return
+        await super()._add_gap(tp, offset_from, offset_to)
 
     async def _fetch_again(self, partitions: list[Any]) -> None:
         committed = {tp: self._committed_offset.get(tp) for tp in partitions}
@@ -224,6 +260,15 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
             thread = self._thread
             assert isinstance(thread, ReadCommittedConsumerThread)
             await thread.seek_to_reset(fresh, self.app.conf.consumer_auto_offset_reset)
+
+
+def mark_contiguous(app: Any, *topics: str) -> None:
+    """Tell ``app``'s consumer that no transactional producer writes ``topics`` (topics a faust
+    app itself produces): every gap in their offsets is then verified
+    (:meth:`ReadCommittedConsumer._add_gap`)."""
+    consumer = app.consumer
+    if isinstance(consumer, ReadCommittedConsumer):
+        consumer.contiguous_topics.update(topics)
 
 
 def read_committed_consumer(app: Any) -> ReadCommittedConsumer:
