@@ -152,3 +152,18 @@ async def test_one_missing_offset_is_a_transaction_marker_except_in_a_contiguous
     mark_contiguous(c.app, OTHER.topic)
     await c._add_gap(OTHER, 22, 23)
     assert not c._gap[OTHER] and c._refetch == {OTHER: 21}
+
+
+async def test_table_changelogs_are_left_to_faust_s_recovery(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    batch: dict[TP, list[Record]] = {}
+    c = consumer(monkeypatch, batch)
+    table = c.app.Table("marks", partitions=2)
+    changelog = TP(table.changelog_topic.get_topic_name(), 0)
+    batch[changelog] = [Record(5, topic=changelog.topic)]  # fetched, not active: not handed on
+    monkeypatch.setattr(c, "assignment", lambda: {changelog, PART})
+    await c._add_gap(changelog, 2, 5)
+    async for _ in c.getmany(timeout=0.1):
+        pass
+    assert c.sought == [] and c._gap[changelog].overlaps(2, 6)

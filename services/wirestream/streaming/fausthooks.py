@@ -212,7 +212,12 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         async for tp, message in super().getmany(timeout):
             yield tp, message
         assigned = self.assignment()
-        dropped = [tp for tp in undelivered(self._batch, self._handed) if tp in assigned]
+        changelogs = self.app.tables.changelog_topics  # faust's recovery seeks those itself
+        dropped = [
+            tp
+            for tp in undelivered(self._batch, self._handed)
+            if tp in assigned and tp.topic not in changelogs
+        ]
         if dropped:
             await self._fetch_again(dropped)
         refetch, self._refetch = self._refetch, {}
@@ -229,6 +234,8 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         the same offset again is counted as done."""
         missing = offset_to - offset_from
         suspect = missing > 1 or tp.topic in self.contiguous_topics
+        if tp.topic in self.app.tables.changelog_topics:
+            suspect = False  # faust's recovery reads and seeks the changelogs itself
         if suspect and self._verifying.get(tp) != offset_to:
             self._verifying[tp] = offset_to
             self._refetch[tp] = min(offset_from - 1, self._refetch.get(tp, offset_from - 1))
