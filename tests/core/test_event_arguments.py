@@ -196,3 +196,13 @@ def test_no_nominal_place(extractor: Extractor, body: str) -> None:
     for event in events_of(extractor, body):
         loc = event.location
         assert loc is None or loc.span.text not in ("a town", "the capital", "the city"), loc
+
+
+def test_place_of_a_site_subject_is_the_events(extractor: Extractor) -> None:
+    event = one(extractor, "The French embassy in Lagos was attacked on Monday.", "ASSAULT")
+    assert event.location is not None and event.location.span.text == "Lagos"
+
+
+def test_place_of_a_people_subject_is_not_the_events(extractor: Extractor) -> None:
+    body = "The authorities in Lagos arrested two journalists on Monday."
+    assert one(extractor, body, "COERCE").location is None

@@ -274,7 +274,8 @@ def _place_object(prep: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
     """(object, whether a direction governs the preposition) when ``prep`` may introduce a place.
 
     "The authorities in Kyiv" (a subject noun) says where the authorities are, but an event noun
-    keeps its place ("the attacks in Paris focused attention on ...")."""
+    keeps its place ("the attacks in Paris focused attention on ..."), and so does a site
+    (``sites.tsv``: "the embassy in Tehran was attacked": where the site is, the event is)."""
     words = lex.words
     if prep.dep_ not in ("prep", "conj") or (
         prep.lower_ not in words.location_prepositions and prep.lower_ != "of"
@@ -296,6 +297,7 @@ def _place_object(prep: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
         not direction
         and governor.pos_ in ("NOUN", "PROPN")
         and governor.lemma_.lower() not in words.place_nouns
+        and governor.lemma_.lower() not in lex.sites
         and governor.ent_type_ not in ("GPE", "LOC", "FAC")
         and governor.dep_ in ("nsubj", "nsubjpass")
         and (governor.lemma_.lower(), "NOUN") not in lex.triggers
