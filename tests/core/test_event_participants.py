@@ -327,3 +327,16 @@ def test_an_actor_phrase_stops_at_a_run_of_spaces(extractor: Extractor) -> None:
 def test_an_actor_phrase_keeps_single_spaces(extractor: Extractor) -> None:
     body = "Kenyan riot police detained opposition candidate Kizza Odongo on Monday."
     assert actor_texts(one(extractor, body, "COERCE")) == {"Kenyan riot police"}
+
+
+# --- sixth pass: who ordered an event acted it (texts written for these tests) ------------------
+
+
+def test_who_ordered_the_killing_is_its_actor(extractor: Extractor) -> None:
+    body = "Prosecutors say the colonel ordered the killing of two farmers."
+    assert "the colonel" in actor_texts(one(extractor, body, "ASSAULT"))
+
+
+def test_who_condemned_the_killing_is_not_its_actor(extractor: Extractor) -> None:
+    body = "Prosecutors say the colonel condemned the killing of two farmers."
+    assert "the colonel" not in actor_texts(one(extractor, body, "ASSAULT"))
