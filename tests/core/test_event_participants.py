@@ -340,3 +340,18 @@ def test_who_ordered_the_killing_is_its_actor(extractor: Extractor) -> None:
 def test_who_condemned_the_killing_is_not_its_actor(extractor: Extractor) -> None:
     body = "Prosecutors say the colonel condemned the killing of two farmers."
     assert "the colonel" not in actor_texts(one(extractor, body, "ASSAULT"))
+
+
+def test_noun_tagged_as_a_verb_takes_its_modifier_as_actor(extractor: Extractor) -> None:
+    body = (
+        "Nearly 200 villagers have been killed in Turkish and Iraqi government airstrikes "
+        "since the truce collapsed."
+    )
+    event = one(extractor, body, "ASSAULT")
+    assert any("Iraqi government" in a for a in actor_texts(event))
+    assert not any("villagers" in a for a in actor_texts(event))
+
+
+def test_noun_trigger_without_an_actor_modifier_has_no_actor(extractor: Extractor) -> None:
+    body = "Nearly 200 villagers have been killed in heavy overnight airstrikes since the truce."
+    assert not actor_texts(one(extractor, body, "ASSAULT"))

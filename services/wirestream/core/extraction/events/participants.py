@@ -58,9 +58,11 @@ def _prepositional_objects(token: Token, preps: frozenset[str]) -> list[Token]:
 
 def add_participants(draft: Draft, ctx: EventContext) -> None:
     """The draft's actors and recipients, from each of its triggers (the primary one first);
-    a recipient that is also an actor is left out."""
+    a recipient that is also an actor is left out. A trigger tagged as a verb but sitting where
+    only a noun can (the object of a preposition: "killed in Turkish government airstrikes") is
+    read as the noun it is."""
     for trig in [draft.trigger, *[t for t in draft.triggers if t is not draft.trigger]]:
-        if trig.pos_ == "VERB":
+        if trig.pos_ == "VERB" and trig.dep_ != "pobj":
             actors, recipients = _verb_arguments(trig, draft, ctx)
         else:
             actors, recipients = _noun_arguments(trig, draft, ctx)
