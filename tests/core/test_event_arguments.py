@@ -206,3 +206,16 @@ def test_place_of_a_site_subject_is_the_events(extractor: Extractor) -> None:
 def test_place_of_a_people_subject_is_not_the_events(extractor: Extractor) -> None:
     body = "The authorities in Lagos arrested two journalists on Monday."
     assert one(extractor, body, "COERCE").location is None
+
+
+def test_place_of_a_site_reads_from_the_site(extractor: Extractor) -> None:
+    body = "Gunmen killed two guards at the army base in Kashmir on Monday."
+    event = one(extractor, body, "ASSAULT")
+    assert event.location is not None and event.location.span.text == "army base in Kashmir"
+    assert event.location.name == "Kashmir"
+
+
+def test_place_of_a_site_outside_a_place_phrase_keeps_its_own_span(extractor: Extractor) -> None:
+    body = "Police arrested two men with a map of the court building in Lagos."
+    event = one(extractor, body, "COERCE")
+    assert event.location is not None and event.location.span.text == "Lagos"
