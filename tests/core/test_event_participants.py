@@ -355,3 +355,13 @@ def test_noun_tagged_as_a_verb_takes_its_modifier_as_actor(extractor: Extractor)
 def test_noun_trigger_without_an_actor_modifier_has_no_actor(extractor: Extractor) -> None:
     body = "Nearly 200 villagers have been killed in heavy overnight airstrikes since the truce."
     assert not actor_texts(one(extractor, body, "ASSAULT"))
+
+
+def test_site_of_an_attack_is_no_actor(extractor: Extractor) -> None:
+    body = "The blast was an attack at the crowded Lagoon cafe in Lagos which killed nine people."
+    assert not any("cafe" in a for a in actor_texts(one(extractor, body, "ASSAULT")))
+
+
+def test_site_noun_can_act_in_other_events(extractor: Extractor) -> None:
+    body = "A court in Lagos banned the opposition party on Monday."
+    assert "A court" in actor_texts(one(extractor, body, "COERCE"))

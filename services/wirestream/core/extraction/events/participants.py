@@ -197,8 +197,10 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
 
 def _no_agent(head: Token, draft: Draft, ctx: EventContext) -> bool:
     """Whether ``head`` cannot have acted: an event noun ("a terror attack killed 18", "Rallies
-    in Russia"), the target of an "anti-" prefix ("anti-Muslim attacks"), or a word of the same
-    name as the trigger ("the National Conference of State Legislatures")."""
+    in Russia"), a site of an attack (``sites.tsv``: "an attack at the cafe which killed nine";
+    a court may still ban, an embassy still call for), the target of an "anti-" prefix
+    ("anti-Muslim attacks"), or a word of the same name as the trigger ("the National
+    Conference of State Legislatures")."""
     lemma = head.lemma_.lower()
     lex = ctx.lex
     if (
@@ -208,6 +210,8 @@ def _no_agent(head: Token, draft: Draft, ctx: EventContext) -> bool:
         and lemma not in lex.actor_nouns
     ):
         return True
+    if draft.type == "ASSAULT" and head.pos_ in ("NOUN", "PROPN") and lemma in lex.sites:
+        return True  # "an attack at the Rolando cafe": where, not who (a court may ban)
     doc = head.doc
     if (
         head.i >= 2
