@@ -365,13 +365,3 @@ def test_site_of_an_attack_is_no_actor(extractor: Extractor) -> None:
 def test_site_noun_can_act_in_other_events(extractor: Extractor) -> None:
     body = "A court in Lagos banned the opposition party on Monday."
     assert "A court" in actor_texts(one(extractor, body, "COERCE"))
-
-
-def test_site_naming_an_attack_is_no_actor(extractor: Extractor) -> None:
-    event = one(extractor, "The 2009 Kandahar Airfield bombing killed 12 people.", "ASSAULT")
-    assert not actor_texts(event)
-
-
-def test_group_naming_an_attack_stays_its_actor(extractor: Extractor) -> None:
-    event = one(extractor, "The 2009 Taliban bombing killed 12 people.", "ASSAULT")
-    assert actor_texts(event) == {"Taliban"}
