@@ -327,3 +327,41 @@ def test_an_actor_phrase_stops_at_a_run_of_spaces(extractor: Extractor) -> None:
 def test_an_actor_phrase_keeps_single_spaces(extractor: Extractor) -> None:
     body = "Kenyan riot police detained opposition candidate Kizza Odongo on Monday."
     assert actor_texts(one(extractor, body, "COERCE")) == {"Kenyan riot police"}
+
+
+# --- sixth pass: who ordered an event acted it (texts written for these tests) ------------------
+
+
+def test_who_ordered_the_killing_is_its_actor(extractor: Extractor) -> None:
+    body = "Prosecutors say the colonel ordered the killing of two farmers."
+    assert "the colonel" in actor_texts(one(extractor, body, "ASSAULT"))
+
+
+def test_who_condemned_the_killing_is_not_its_actor(extractor: Extractor) -> None:
+    body = "Prosecutors say the colonel condemned the killing of two farmers."
+    assert "the colonel" not in actor_texts(one(extractor, body, "ASSAULT"))
+
+
+def test_noun_tagged_as_a_verb_takes_its_modifier_as_actor(extractor: Extractor) -> None:
+    body = (
+        "Nearly 200 villagers have been killed in Turkish and Iraqi government airstrikes "
+        "since the truce collapsed."
+    )
+    event = one(extractor, body, "ASSAULT")
+    assert any("Iraqi government" in a for a in actor_texts(event))
+    assert not any("villagers" in a for a in actor_texts(event))
+
+
+def test_noun_trigger_without_an_actor_modifier_has_no_actor(extractor: Extractor) -> None:
+    body = "Nearly 200 villagers have been killed in heavy overnight airstrikes since the truce."
+    assert not actor_texts(one(extractor, body, "ASSAULT"))
+
+
+def test_site_of_an_attack_is_no_actor(extractor: Extractor) -> None:
+    body = "The blast was an attack at the crowded Lagoon cafe in Lagos which killed nine people."
+    assert not any("cafe" in a for a in actor_texts(one(extractor, body, "ASSAULT")))
+
+
+def test_site_noun_can_act_in_other_events(extractor: Extractor) -> None:
+    body = "A court in Lagos banned the opposition party on Monday."
+    assert "A court" in actor_texts(one(extractor, body, "COERCE"))

@@ -90,8 +90,9 @@ def site_phrases(triggers: list[Token], body: str, lex: EventLexicon) -> list[tu
 
 def modifier_actors(trig: Token, lex: EventLexicon) -> list[Token]:
     """Compound modifiers of an event noun that name an actor ("police shootings", "coalition
-    airstrikes", "IS attacks"): a proper noun, or a noun of ``actor_nouns.tsv``."""
-    if trig.pos_ != "NOUN":
+    airstrikes", "IS attacks"): a proper noun, or a noun of ``actor_nouns.tsv``. A trigger tagged
+    as a verb in a preposition's object is such a noun ("in Iraqi government airstrikes")."""
+    if trig.pos_ != "NOUN" and not (trig.pos_ == "VERB" and trig.dep_ == "pobj"):
         return []
     return [
         c

@@ -106,6 +106,15 @@ class EventWords:
     """Direction words before a place ("north of Kyiv")."""
     place_nouns: frozenset[str]
     """Common nouns of places ("region", "street")."""
+    city_nouns: frozenset[str]
+    """Common nouns that refer back to a city ("the capital", "the village")."""
+    region_nouns: frozenset[str]
+    """Common nouns that refer back to a region ("the same province", "the district")."""
+    country_nouns: frozenset[str]
+    """Common nouns that refer back to a country ("the republic")."""
+    nominal_place_prepositions: frozenset[str]
+    """Prepositions by which a trigger places its event at a GPE-like common noun ("across the
+    city")."""
     calendar_words: frozenset[str]
     """Day and month names and relative days: a date, never a participant ("may" and "march" left out: dates only when spaCy says DATE)."""
     site_prepositions: frozenset[str]

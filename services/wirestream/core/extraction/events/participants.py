@@ -58,9 +58,11 @@ def _prepositional_objects(token: Token, preps: frozenset[str]) -> list[Token]:
 
 def add_participants(draft: Draft, ctx: EventContext) -> None:
     """The draft's actors and recipients, from each of its triggers (the primary one first);
-    a recipient that is also an actor is left out."""
+    a recipient that is also an actor is left out. A trigger tagged as a verb but sitting where
+    only a noun can (the object of a preposition: "killed in Turkish government airstrikes") is
+    read as the noun it is."""
     for trig in [draft.trigger, *[t for t in draft.triggers if t is not draft.trigger]]:
-        if trig.pos_ == "VERB":
+        if trig.pos_ == "VERB" and trig.dep_ != "pobj":
             actors, recipients = _verb_arguments(trig, draft, ctx)
         else:
             actors, recipients = _noun_arguments(trig, draft, ctx)
@@ -195,8 +197,10 @@ def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:
 
 def _no_agent(head: Token, draft: Draft, ctx: EventContext) -> bool:
     """Whether ``head`` cannot have acted: an event noun ("a terror attack killed 18", "Rallies
-    in Russia"), the target of an "anti-" prefix ("anti-Muslim attacks"), or a word of the same
-    name as the trigger ("the National Conference of State Legislatures")."""
+    in Russia"), a site of an attack (``sites.tsv``: "an attack at the cafe which killed nine";
+    a court may still ban, an embassy still call for), the target of an "anti-" prefix
+    ("anti-Muslim attacks"), or a word of the same name as the trigger ("the National
+    Conference of State Legislatures")."""
     lemma = head.lemma_.lower()
     lex = ctx.lex
     if (
@@ -206,6 +210,8 @@ def _no_agent(head: Token, draft: Draft, ctx: EventContext) -> bool:
         and lemma not in lex.actor_nouns
     ):
         return True
+    if draft.type == "ASSAULT" and head.pos_ in ("NOUN", "PROPN") and lemma in lex.sites:
+        return True  # "an attack at the Rolando cafe": where, not who (a court may ban)
     doc = head.doc
     if (
         head.i >= 2

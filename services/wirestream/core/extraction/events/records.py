@@ -18,6 +18,7 @@ from wirestream.core.contracts import (
 from wirestream.core.extraction.events import arguments, syntax
 from wirestream.core.extraction.events.casualties import counts_others
 from wirestream.core.extraction.events.context import Draft, EventContext, PlacePhrase
+from wirestream.core.extraction.events.nominals import nominal_places
 from wirestream.core.extraction.spans import body_span
 from wirestream.core.ids import record_id
 
@@ -66,6 +67,7 @@ def clause_places(draft: Draft, ctx: EventContext) -> list[PlacePhrase]:
             span = body_span(ctx.body, start, end)
             where = EventLocation(entity_id=None, name=name, country=None, geo=None, span=span)
             out.append(PlacePhrase(location=where, rank=arguments.SITE_RANK))
+        out += nominal_places(draft.triggers, ctx)  # "killed in the same province"
     return out
 
 

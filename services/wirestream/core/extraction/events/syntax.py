@@ -274,7 +274,8 @@ def _place_object(prep: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
     """(object, whether a direction governs the preposition) when ``prep`` may introduce a place.
 
     "The authorities in Kyiv" (a subject noun) says where the authorities are, but an event noun
-    keeps its place ("the attacks in Paris focused attention on ...")."""
+    keeps its place ("the attacks in Paris focused attention on ..."), and so does a site
+    (``sites.tsv``: "the embassy in Tehran was attacked": where the site is, the event is)."""
     words = lex.words
     if prep.dep_ not in ("prep", "conj") or (
         prep.lower_ not in words.location_prepositions and prep.lower_ != "of"
@@ -296,6 +297,7 @@ def _place_object(prep: Token, lex: EventLexicon) -> tuple[Token, bool] | None:
         not direction
         and governor.pos_ in ("NOUN", "PROPN")
         and governor.lemma_.lower() not in words.place_nouns
+        and governor.lemma_.lower() not in lex.sites
         and governor.ent_type_ not in ("GPE", "LOC", "FAC")
         and governor.dep_ in ("nsubj", "nsubjpass")
         and (governor.lemma_.lower(), "NOUN") not in lex.triggers
@@ -308,7 +310,10 @@ def place_phrase(
     head: Token, governor: Token, direction: bool, segment: SpacySpan, ctx: EventContext
 ) -> PlacePhrase | None:
     """The place phrase of ``head`` when it names a place (a LOCATION mention, a named place,
-    or a place noun with a proper noun: "the Kharkiv region")."""
+    or a place noun with a proper noun: "the Kharkiv region"). When ``governor`` is a site in a
+    place phrase ("at the army base in Kashmir"), the span starts at the site: the site is where
+    the event is, the named place where the site is (the name and entity stay the named
+    place's)."""
     body, entities, words = ctx.body, ctx.entities, ctx.lex.words
     start, end = np_bounds(head, with_of=True)
     mentions = [(s, e) for s, e in entities.mentions_between(start, end) if e.type == "LOCATION"]
@@ -324,6 +329,8 @@ def place_phrase(
         return None
     if direction:
         start = governor.idx
+    elif _at_site(governor, ctx.lex):
+        start = _site_start(governor)  # "at the army base in Kashmir": the site, where it is
     own_end, end = end, _with_larger_place(head, end, ctx)
     span = body_span(body, start, end)
     head_entity = entity_at(entities, head)
@@ -344,6 +351,23 @@ def place_phrase(
     )
     narrowed = direction or (head_entity is None and entity is not None)
     return PlacePhrase(location, _rank(head_entity, head, narrowed, words))
+
+
+def _at_site(governor: Token, lex: EventLexicon) -> bool:
+    """Whether ``governor`` is a site (``sites.tsv``) in a site phrase ("at the army base")."""
+    return (
+        governor.dep_ == "pobj"
+        and governor.lemma_.lower() in lex.sites
+        and governor.head.lower_ in lex.words.location_prepositions
+    )
+
+
+def _site_start(site: Token) -> int:
+    """Where a site's phrase starts, its determiner and possessor left out."""
+    left = site.left_edge
+    while left.i < site.i and left.dep_ in ("det", "poss", "punct"):
+        left = left.doc[left.i + 1]
+    return left.idx
 
 
 def _names_no_place(
