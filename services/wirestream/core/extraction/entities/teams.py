@@ -24,6 +24,7 @@ import re
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from wirestream.core.extraction.doctext import doc_text
 from wirestream.core.extraction.entities.lexicon import Lexicon
 
 _SCORE = re.compile(r"\d+(?:[-/]\d+)?")
@@ -45,7 +46,7 @@ def is_sports_report(doc: Doc, lex: Lexicon) -> bool:
 def _score_after(doc: Doc, end: int) -> bool:
     if end >= len(doc) or not _SCORE.fullmatch(doc[end].text):
         return False
-    return not _DATE_AFTER.match(doc.text, doc[end - 1].idx + len(doc[end - 1]))
+    return not _DATE_AFTER.match(doc_text(doc), doc[end - 1].idx + len(doc[end - 1]))
 
 
 def _first_conjunct(token: Token) -> Token:

@@ -61,14 +61,16 @@ def claims_in(
     """(claim verb, claim) for every attribution verb in ``segment``."""
     out: list[tuple[Token, Claim]] = []
     for verb in segment:
-        lemma = verb.lemma_.lower()
         if verb.lower_ == "according":
             objs = [o for c in verb.children for o in c.children if o.dep_ == "pobj"]
             source = syntax.participant(objs[0], ctx) if objs else None
             cue = body_span(ctx.body, verb.idx, verb.idx + len(verb.text))
             out.append((verb, Claim(source=source, modality="reported", cue=cue)))
             continue
-        if verb.pos_ != "VERB" or lemma not in ctx.lex.claim_verbs:
+        if verb.pos_ != "VERB":
+            continue
+        lemma = verb.lemma_.lower()
+        if lemma not in ctx.lex.claim_verbs:
             continue
         modality: Modality = ctx.lex.claim_verbs[lemma]
         comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]

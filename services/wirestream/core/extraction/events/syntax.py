@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from wirestream.core.contracts import EntityRecord, EventLocation, Participant, Span
+from wirestream.core.extraction.doctext import doc_text
 from wirestream.core.extraction.entities import EntityIndex
 from wirestream.core.extraction.events.context import EventContext, PlacePhrase
 from wirestream.core.extraction.events.lexicon import EventLexicon, EventWords
@@ -206,7 +207,7 @@ def participant(head: Token, ctx: EventContext) -> Participant | None:
 def _within_line(head: Token, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` cut to the line of ``head``: a phrase never runs across a line break or
     a run of two or more spaces (a layout break: a headline glued to the first sentence)."""
-    text = head.doc.text
+    text = doc_text(head.doc)
     breaks = list(_LAYOUT_BREAK.finditer(text, start, end))
     before = [m for m in breaks if m.end() <= head.idx]
     after = [m for m in breaks if m.start() >= head.idx + len(head.text)]

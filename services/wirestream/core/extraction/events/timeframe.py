@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from wirestream.core.contracts import EventDate
+from wirestream.core.extraction.doctext import doc_text
 from wirestream.core.extraction.events import syntax
 from wirestream.core.extraction.events.context import Draft, EventContext
 from wirestream.core.extraction.spans import body_span
@@ -48,7 +49,7 @@ def mark_background(draft: Draft, ctx: EventContext) -> None:
     than ``recent_days`` before publication."""
     trig = draft.trigger
     left = syntax.np_bounds(trig)[0] if trig.pos_ != "VERB" else trig.idx
-    before = ctx.doc.text[max(draft.segment.start_char, left - 40) : left].lower()
+    before = doc_text(ctx.doc)[max(draft.segment.start_char, left - 40) : left].lower()
     before = " ".join(before.replace("-", " - ").split()).replace(" - ", "-")
     if any(
         before.endswith(cue) or f"{cue} " in before[-len(cue) - 25 :]

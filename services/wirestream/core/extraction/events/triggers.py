@@ -29,10 +29,13 @@ from wirestream.core.extraction.events.victims import (
 from wirestream_contracts.records import EventType
 
 _QUOTE_CHARS = frozenset({"'", '"'})
+_CANDIDATE_POS = frozenset({"VERB", "ADJ", "NOUN", "PROPN"})
 
 
 def lookup(token: Token, lex: EventLexicon) -> tuple[EventType, str | None, bool] | None:
     """(type, mode, casualty_only) when ``token`` is a trigger candidate."""
+    if token.pos_ not in _CANDIDATE_POS:
+        return None  # every rule below needs one of these parts of speech
     lemma = token.lemma_.lower()
     if token.ent_type_ in ("DATE", "TIME") and not (token.pos_ == "NOUN" and token.is_lower):
         return None  # "in March", "May 9"; not the common noun of "an airstrike 10 days ago"

@@ -28,6 +28,8 @@ _TRAILER_TOKENS = 16
 _END = frozenset(".!?")
 _COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj"})
 _CLAUSE_DEPS = frozenset({"acl", "ccomp", "relcl"})
+_INDIRECT_POS = frozenset({"VERB", "AUX", "NOUN"})
+"""Parts of speech of an indirect cue: a reporting verb (:meth:`Finder._verb`) or a cue noun."""
 _STRIP = " \t\n,;:-."
 
 
@@ -111,8 +113,10 @@ class Finder:
     # ---- cues -----------------------------------------------------------------------------
 
     def _verb(self, token: Token, *, direct: bool) -> bool:
+        if token.pos_ not in ("VERB", "AUX") or self.in_quote[token.i]:
+            return False
         entry = self.lex.verbs.get(token.lemma_.lower())
-        if entry is None or token.pos_ not in ("VERB", "AUX") or self.in_quote[token.i]:
+        if entry is None:
             return False
         return entry.direct if direct else entry.indirect
 
@@ -320,6 +324,8 @@ class Finder:
         for token in self.doc:
             if self.in_quote[token.i] or token.is_space:
                 continue
+            if token.pos_ not in _INDIRECT_POS and token.lower_ != "according":
+                continue  # no branch below applies (a cue verb, a cue noun or "according to")
             para = self.para_of(token.idx)
             if self.headline[para]:
                 continue
