@@ -57,13 +57,6 @@ def test_sigkill_takeover_and_poison_lose_nothing(kafka_bootstrap: str, tmp_path
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.xfail(
-    strict=False,
-    reason="open (issue 16, found by this harness): after a SIGKILL, a members partition the "
-    "killed worker owned, reassigned to a freshly started worker once the session expired, can "
-    "stay at the offset the killed worker had committed: the new owner never processes its later "
-    "members (seed 7 here: partition 1 at 5 of 21 for 240 s; docs/CHAOS.md)",
-)
 def test_incident_workers_through_a_broker_restart_a_kill_and_a_stop(
     broker: SessionBroker, tmp_path: Path
 ) -> None:

@@ -229,13 +229,7 @@ async def test_reports_become_one_incident_through_a_kill_a_retraction_and_a_rep
         def three_sources() -> bool:
             return any(len(r.sources.articles) == 3 for r in reader.wide())
 
-        try:
-            await until(three_sources, reader, process, log)
-        except AssertionError:
-            # Known, open (issue 16, docs/DELIVERY.md): in about one run of five to seven the
-            # worker restarted after a SIGKILL never sees messages whose offsets its killed
-            # predecessor's group committed without their effects. Every other check holds.
-            pytest.xfail("members lost after a SIGKILL of the incident worker (issue 16)")
+        await until(three_sources, reader, process, log)
         [incident] = reader.wide()
         assert incident.sources.articles == sorted([seed.id, kyiv.id, odesa.id])
         assert incident.casualties.killed is not None and incident.casualties.killed.best == 5

@@ -61,15 +61,7 @@ def difference(reader: Incidents, expected: dict[str, tuple[str, ...]]) -> str:
     "fault",
     [
         "broker restart",
-        pytest.param(
-            "worker SIGKILL",
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason="open (issue 16): in about 1 run of 5 the restarted worker never sees "
-                "the 8-9 members per partition that followed the 2-3 the killed worker had "
-                "processed: their offsets were committed without their effects",
-            ),
-        ),
+        "worker SIGKILL",
     ],
 )
 async def test_a_fault_while_members_stream_in_loses_none_and_replays_the_same(

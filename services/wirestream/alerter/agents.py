@@ -140,20 +140,28 @@ class AlerterService:
                 )
 
 
+# Each agent acks a message by hand once its step has returned: faust's own ack sits in a
+# ``finally`` and so also acks a message whose step a stop cancelled or an error ended, which a
+# graceful stop then commits (docs/DELIVERY.md, "What faust drops").
+
+
 async def match(svc: AlerterService, stream: Any) -> None:
-    async for event in stream.events():
+    async for event in stream.noack().events():
         await svc.on_record(event.value, event.message.timestamp)
+        event.ack()
 
 
 async def evaluate(svc: AlerterService, stream: Any) -> None:
-    async for value in stream:
-        await svc.on_hit(value)
+    async for event in stream.noack().events():
+        await svc.on_hit(event.value)
+        event.ack()
 
 
 async def deliver_alerts(svc: AlerterService, stream: Any) -> None:
     try:
-        async for event in stream.events():
+        async for event in stream.noack().events():
             await svc.on_alert(event.value, event.message)
+            event.ack()
     finally:
         if svc.session is not None:
             await svc.session.close()
