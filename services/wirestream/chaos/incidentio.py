@@ -11,31 +11,26 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from wirestream.chaos.kafkaio import PRODUCER_REQUEST_TIMEOUT_MS, _assign_all, _consumer
+from wirestream.chaos.kafkaio import _assign_all, _consumer, idempotent_producer, pace
 from wirestream.core import jsonio
 from wirestream.core.incidents.routing import member_partition
 from wirestream.incidents.agents import ALL_KEYS
+from wirestream.incidents.topics import PROVISIONED
 from wirestream.streaming.provision import ensure_topics
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import (
-    ARTICLES,
-    COPIES,
-    EVENTS,
     INCIDENT_MEMBERS,
     INCIDENTS,
-    RETRACTIONS,
 )
 from wirestream_contracts.incidents import IncidentMember, IncidentRecord
 
 log = logging.getLogger(__name__)
 
-STAGE_TOPICS = (ARTICLES, EVENTS, RETRACTIONS, COPIES, INCIDENT_MEMBERS, INCIDENTS)
-"""The topics the incident worker reads and writes."""
-
 
 async def prepare(kafka: KafkaSettings) -> None:
-    """Create the stage's topics under ``kafka.topic_prefix``."""
-    await ensure_topics(kafka, list(STAGE_TOPICS))
+    """Create the stage's topics (the incident worker's :data:`PROVISIONED`) under
+    ``kafka.topic_prefix``."""
+    await ensure_topics(kafka, list(PROVISIONED))
 
 
 def targets(member: IncidentMember, partitions: int) -> list[int]:
@@ -49,15 +44,8 @@ class MemberPublisher:
     """One idempotent producer (acks=all) to the members topic, patient through a broker stop."""
 
     def __init__(self, kafka: KafkaSettings) -> None:
-        from aiokafka import AIOKafkaProducer
-
         self.topic = INCIDENT_MEMBERS.name(kafka)
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=kafka.bootstrap_servers,
-            acks="all",
-            enable_idempotence=True,
-            request_timeout_ms=PRODUCER_REQUEST_TIMEOUT_MS,
-        )
+        self._producer = idempotent_producer(kafka)
         self.sent = 0
 
     async def start(self) -> None:
@@ -74,10 +62,7 @@ class MemberPublisher:
         pending = []
         partitions = INCIDENT_MEMBERS.partitions
         for index, member in enumerate(members):
-            if rate:
-                delay = t0 + index / rate - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
+            await pace(t0, index, rate)
             value, key = jsonio.dumps(member), member.partition_key.encode()
             for partition in targets(member, partitions):
                 pending.append(

@@ -33,21 +33,35 @@ PRODUCER_REQUEST_TIMEOUT_MS = 120_000
 ADMIN_TIMEOUT = 5.0
 
 
+def idempotent_producer(kafka: KafkaSettings, **options: Any) -> Any:
+    """An idempotent aiokafka producer (acks=all), patient through a broker stop."""
+    from aiokafka import AIOKafkaProducer
+
+    return AIOKafkaProducer(
+        bootstrap_servers=kafka.bootstrap_servers,
+        acks="all",
+        enable_idempotence=True,
+        request_timeout_ms=PRODUCER_REQUEST_TIMEOUT_MS,
+        **options,
+    )
+
+
+async def pace(t0: float, index: int, rate: float | None) -> None:
+    """Wait until message ``index`` of a stream at ``rate`` per second from ``t0`` (monotonic
+    clock) is due; at once without a rate."""
+    if rate:
+        delay = t0 + index / rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
 class Publisher:
     """One idempotent producer (acks=all) for the raw topic, shared by the paced stream and the
     poison bursts."""
 
     def __init__(self, kafka: KafkaSettings) -> None:
-        from aiokafka import AIOKafkaProducer
-
         self.topic = RAW_ARTICLES.name(kafka)
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=kafka.bootstrap_servers,
-            acks="all",
-            enable_idempotence=True,
-            max_request_size=MAX_REQUEST_BYTES,
-            request_timeout_ms=PRODUCER_REQUEST_TIMEOUT_MS,
-        )
+        self._producer = idempotent_producer(kafka, max_request_size=MAX_REQUEST_BYTES)
         self.sent = 0
 
     async def start(self) -> None:
@@ -61,10 +75,7 @@ class Publisher:
         broker acknowledged every one."""
         pending = []
         for index, (key, value) in enumerate(messages):
-            if rate:
-                delay = t0 + index / rate - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
+            await pace(t0, index, rate)
             pending.append(await self._producer.send(self.topic, value=value, key=key))
             self.sent += 1
         await asyncio.gather(*pending)
