@@ -20,7 +20,11 @@ faust has no setting for two things every Wirestream faust app (archiver, alerte
   records and they are never processed (seen after a worker SIGKILL, issue 16; faust-streaming
   issue 216 is the same class). :class:`ReadCommittedConsumerThread` overrides the private
   ``AIOKafkaConsumerThread.seek_to_committed`` to seek such partitions too
-  (:func:`seek_uncommitted`).
+  (:func:`seek_uncommitted`);
+- **a graceful stop that leaves the group during a rebalance**: aiokafka's consumer stop waits
+  for a JoinGroup the broker holds until a dead member's session expires;
+  :class:`ReadCommittedConsumerThread` overrides ``AIOKafkaConsumerThread.on_thread_stop`` to
+  leave first (:func:`wirestream.streaming.leave.leave_group`).
 
 :func:`check_faust_hooks` raises :class:`~wirestream.errors.ConfigurationError` naming the hook
 when an upgrade removed one (every app build calls it, and a test does); the versions they were
@@ -35,12 +39,14 @@ from typing import Any
 
 import aiokafka
 import faust
+from aiokafka.consumer.group_coordinator import GroupCoordinator
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.drivers.aiokafka import Consumer as _FaustAIOKafkaConsumer
 from faust.transport.drivers.aiokafka import Producer as _FaustAIOKafkaProducer
 
 from wirestream.errors import ConfigurationError
 from wirestream.streaming.isolation import ISOLATION_LEVEL
+from wirestream.streaming.leave import COORDINATOR_HOOKS, leave_group
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +61,8 @@ HOOKS: tuple[tuple[type[Any], str], ...] = (
     (_FaustAIOKafkaConsumer, "_wait_next_records"),
     (_FaustAIOKafkaConsumer, "getmany"),
     (_FaustAIOKafkaConsumer, "_add_gap"),
+    (AIOKafkaConsumerThread, "on_thread_stop"),
+    *((GroupCoordinator, name) for name in COORDINATOR_HOOKS),
 )
 """(class, method) of every private faust method overridden here."""
 
@@ -105,6 +113,13 @@ class ReadCommittedConsumerThread(AIOKafkaConsumerThread):
             await seek_uncommitted(self._ensure_consumer(), dict.fromkeys(partitions), (), reset)
 
         await self.call_thread(seek)
+
+    async def on_thread_stop(self) -> None:
+        """Leave the group first (:func:`~wirestream.streaming.leave.leave_group`: without
+        waiting for a rebalance the broker holds), then faust's stop."""
+        if self._consumer is not None:
+            await leave_group(self._consumer)
+        await super().on_thread_stop()
 
     async def seek_to_committed(self) -> Mapping[Any, int]:
         """faust's seek to the committed offsets, then :func:`seek_uncommitted` for the
