@@ -189,6 +189,9 @@ def run_incidents_once(
         wait_all_ready(pool.slots, timeout=WORKER_READY_TIMEOUT)
         say(f"  publishing {len(plan.stream.order)} members over {plan.publish_seconds:.0f} s")
         driven = asyncio.run(drive(plan, kafka, config, pool, broker, say))
+        if driven.converged_at is None:  # what the live workers wait on, in their logs
+            dumped = [i for i, w in enumerate(pool.slots) if w.dump_tasks()]
+            say(f"  not converged: task dumps of workers {dumped} are in their logs")
     finally:
         exits = _unexpected_exits(pool) if pool.slots else []
         shutdown = pool.stop_all()

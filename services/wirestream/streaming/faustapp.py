@@ -33,12 +33,14 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import faust
 from mode import Service
 
+from wirestream.streaming import taskdump
 from wirestream.streaming.fausthooks import WirestreamApp
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import MAX_REQUEST_BYTES as MAX_REQUEST_BYTES
@@ -128,11 +130,21 @@ def serve_views(
         async def on_start(self) -> None:
             self.server = await WebServer.start(views, bind, port)
             logger.info("serving /health, /ready and /metrics on %s:%d", bind, port)
+            taskdump.install(partial(_loops, app))
 
         async def on_stop(self) -> None:
             if self.server is not None:
                 await self.server.stop()
                 self.server = None
+
+
+def _loops(app: faust.App) -> list[tuple[str, asyncio.AbstractEventLoop]]:
+    """The worker's event loops: the main one and the consumer thread's."""
+    loops = [("main", asyncio.get_running_loop())]
+    thread = getattr(app.consumer, "_thread", None)
+    if thread is not None and getattr(thread, "thread_loop", None) is not None:
+        loops.append(("consumer thread", thread.thread_loop))
+    return loops
 
 
 def host(

@@ -132,6 +132,22 @@ class WorkerProcess:
             self.process.kill()
             return self.process.wait(10)
 
+    def dump_tasks(self, timeout: float = 5.0) -> bool:
+        """SIGUSR1 (faust workers log what each asyncio task waits on,
+        :mod:`wirestream.streaming.taskdump`) and wait until the dump is in the log; False when
+        the worker is gone or did not write it in ``timeout`` seconds."""
+        marker = "task dump (SIGUSR1)"
+        before = self.log_path.read_text(errors="replace").count(marker)
+        if not self.alive():
+            return False
+        self.signal(signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log_path.read_text(errors="replace").count(marker) > before:
+                return True
+            time.sleep(0.1)
+        return False
+
     def kill(self) -> None:
         """SIGKILL: no shutdown at all."""
         if self.process is not None and self.alive():
