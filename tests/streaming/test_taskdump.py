@@ -15,14 +15,21 @@ async def waits_for_an_event(event: asyncio.Event) -> None:
     await event.wait()
 
 
-async def test_a_dump_names_the_waiting_function() -> None:
+async def calls_the_waiter(event: asyncio.Event) -> None:
+    await waits_for_an_event(event)
+
+
+async def test_a_dump_names_the_waiting_function_and_its_callers() -> None:
     event = asyncio.Event()
-    task = asyncio.create_task(waits_for_an_event(event), name="the-waiter")
+    task = asyncio.create_task(calls_the_waiter(event), name="the-waiter")
     await asyncio.sleep(0)  # let it reach its await
     lines = taskdump.dump([("main", asyncio.get_running_loop())])
     [line] = [line for line in lines if "the-waiter" in line]
     assert line.startswith("[main] the-waiter: ")
-    assert "waits_for_an_event" in line and "test_taskdump.py" in line
+    inner, outer = line.split(": ", 1)[1].split(" <- ")[:2]
+    assert "locks.py" in inner and "wait" in inner  # asyncio.Event.wait, innermost
+    assert "waits_for_an_event" in outer and "test_taskdump.py" in outer
+    assert "calls_the_waiter" in line
     event.set()
     await task
     assert not any("the-waiter" in line for line in taskdump.dump([("main", task.get_loop())]))

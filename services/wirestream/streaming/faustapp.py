@@ -130,7 +130,7 @@ def serve_views(
         async def on_start(self) -> None:
             self.server = await WebServer.start(views, bind, port)
             logger.info("serving /health, /ready and /metrics on %s:%d", bind, port)
-            taskdump.install(partial(_loops, app))
+            taskdump.install(partial(_loops, app), partial(_consumer_state, app))
 
         async def on_stop(self) -> None:
             if self.server is not None:
@@ -145,6 +145,39 @@ def _loops(app: faust.App) -> list[tuple[str, asyncio.AbstractEventLoop]]:
     if thread is not None and getattr(thread, "thread_loop", None) is not None:
         loops.append(("consumer thread", thread.thread_loop))
     return loops
+
+
+def _consumer_state(app: faust.App) -> list[str]:
+    """The consumer's partitions as faust and aiokafka see them (for the task dump)."""
+    consumer: Any = app.consumer
+    lines = [
+        f"faust flow active: {consumer.flow_active}, in recovery: {app.in_recovery}",
+        f"faust assigned: {_tps(consumer.assignment())}",
+        f"faust active: {_tps(consumer._active_partitions or ())}",
+        f"faust paused: {_tps(consumer._paused_partitions)}",
+        f"faust buffered (full streams): {_tps(consumer._buffered_partitions)}",
+        f"faust acked up to: {_offsets(getattr(consumer, '_committed_offset', {}))}",
+    ]
+    thread = getattr(consumer, "_thread", None)
+    kafka = getattr(thread, "_consumer", None)
+    if kafka is not None:
+        lines.append(f"aiokafka paused: {_tps(kafka.paused())}")
+        state = kafka._subscription.subscription
+        assignment = state.assignment if state is not None else None
+        if assignment is not None:
+            positions = {tp: assignment.state_value(tp).position for tp in assignment.tps}
+            lines.append(f"aiokafka positions: {_offsets(positions)}")
+    return lines
+
+
+def _tps(tps: Any) -> str:
+    return ", ".join(sorted(f"{tp.topic.rsplit('.', 1)[-1]}[{tp.partition}]" for tp in tps))
+
+
+def _offsets(offsets: Any) -> str:
+    return ", ".join(
+        sorted(f"{tp.topic.rsplit('.', 1)[-1]}[{tp.partition}]={o}" for tp, o in offsets.items())
+    )
 
 
 def host(

@@ -13,6 +13,8 @@ import logging
 import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +22,24 @@ FRAMES = 6
 """Innermost frames shown per task."""
 
 
+def _frames(task: asyncio.Task[object]) -> list[FrameType]:
+    """The task's suspended frames, outermost first, following each coroutine's ``cr_await``
+    (``Task.get_stack`` shows only the task's own coroutine)."""
+    frames: list[FrameType] = []
+    awaited: Any = task.get_coro()
+    while awaited is not None:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+        if frame is not None:
+            frames.append(frame)
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+    return frames
+
+
 def describe(task: asyncio.Task[object]) -> str:
-    """``name: innermost <- ... <- outermost`` for one task (its coroutine's suspended frames)."""
-    frames = task.get_stack(limit=FRAMES)
+    """``name: innermost <- ... <- outermost`` (the :data:`FRAMES` innermost) for one task."""
     where = " <- ".join(
         f"{Path(f.f_code.co_filename).name}:{f.f_lineno} {f.f_code.co_name}"
-        for f in reversed(frames)
+        for f in reversed(_frames(task)[-FRAMES:])
     )
     return f"{task.get_name()}: {where or 'not started'}"
 
@@ -40,11 +54,16 @@ def dump(loops: Iterable[tuple[str, asyncio.AbstractEventLoop]]) -> list[str]:
     return sorted(lines)
 
 
-def install(loops: Callable[[], Iterable[tuple[str, asyncio.AbstractEventLoop]]]) -> None:
-    """Log :func:`dump` of ``loops()`` on SIGUSR1 (call from the running main loop)."""
+def install(
+    loops: Callable[[], Iterable[tuple[str, asyncio.AbstractEventLoop]]],
+    state: Callable[[], Iterable[str]] = tuple,
+) -> None:
+    """Log :func:`dump` of ``loops()``, then the lines of ``state()`` (e.g. the consumer's
+    partitions), on SIGUSR1 (call from the running main loop)."""
 
     def log_tasks() -> None:
         lines = dump(loops())
-        logger.warning("task dump (SIGUSR1): %d tasks\n%s", len(lines), "\n".join(lines))
+        extra = list(state())
+        logger.warning("task dump (SIGUSR1): %d tasks\n%s", len(lines), "\n".join([*lines, *extra]))
 
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, log_tasks)
