@@ -94,8 +94,10 @@ def run(args: argparse.Namespace) -> int:
         "charts": charts,
     }
     report.write_json(out / "eval.json", payload)
+    written = [report.write_jsonl(out / n, rows) for r in results for n, rows in r.lines.items()]
 
-    print(f"\nWrote {out / 'eval.json'} and {len(charts)} chart(s) in {out}/.")
+    also = "".join(f", {p.name}" for p in written)
+    print(f"\nWrote {out / 'eval.json'}{also} and {len(charts)} chart(s) in {out}/.")
     return 0
 
 
