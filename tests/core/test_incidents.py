@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from fixtures.incidents import KEY, member
 from wirestream.core.incidents import KeyState, build_incident, cluster, compatible, reconcile
@@ -72,13 +73,25 @@ def test_a_telephone_number_is_not_a_place() -> None:
     # Two appeals for tips giving one police line are not one scene: the extractor took the
     # line for a place, and a name with a telephone number in it names no place.
     for line in ("410-396-2221 or Metro Crime Stoppers", "Crimestoppers at (504) 822-1111"):
-        tip = {"place_name": line, "lat": None, "lon": None, "feature": None, "actors": []}
+        tip: dict[str, Any] = {
+            "place_name": line,
+            "lat": None,
+            "lon": None,
+            "feature": None,
+            "actors": [],
+        }
         a = member("e1", "a1", type="REQUEST", **tip)
         b = member("e2", "a2", type="REQUEST", event_date=None, **tip)
         assert not compatible(a, b)
     # Street numbers and ranges are addresses, not telephone numbers.
     for street in ("3000-3100 block of Main Street", "1814 Ennis Joslin Road", "Highway 101"):
-        spot = {"place_name": street, "lat": None, "lon": None, "feature": None, "actors": []}
+        spot: dict[str, Any] = {
+            "place_name": street,
+            "lat": None,
+            "lon": None,
+            "feature": None,
+            "actors": [],
+        }
         assert compatible(member("e3", "a3", **spot), member("e4", "a4", **spot))
 
 
