@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from fixtures.incidents import KEY, member
 from wirestream.core.incidents import KeyState, build_incident, cluster, compatible, reconcile
+from wirestream.core.incidents.compat import explain
 from wirestream.core.incidents.routing import member_partition
 from wirestream.core.incidents.state import Changes
 from wirestream_contracts.incidents import CountReport, IncidentMember, MemberCount
@@ -65,6 +67,43 @@ def test_an_address_named_alike_is_a_fine_match_without_people() -> None:
     assert not compatible(
         member("e5", "a5", place_name="home"), member("e6", "a6", place_name="home")
     )
+
+
+def test_a_telephone_number_is_not_a_place() -> None:
+    # Two appeals for tips giving one police line are not one scene: the extractor took the
+    # line for a place, and a name with a telephone number in it names no place.
+    for line in ("410-396-2221 or Metro Crime Stoppers", "Crimestoppers at (504) 822-1111"):
+        tip: dict[str, Any] = {
+            "place_name": line,
+            "lat": None,
+            "lon": None,
+            "feature": None,
+            "actors": [],
+        }
+        a = member("e1", "a1", type="REQUEST", **tip)
+        b = member("e2", "a2", type="REQUEST", event_date=None, **tip)
+        assert not compatible(a, b)
+    # Street numbers and ranges are addresses, not telephone numbers.
+    for street in ("3000-3100 block of Main Street", "1814 Ennis Joslin Road", "Highway 101"):
+        spot: dict[str, Any] = {
+            "place_name": street,
+            "lat": None,
+            "lon": None,
+            "feature": None,
+            "actors": [],
+        }
+        assert compatible(member("e3", "a3", **spot), member("e4", "a4", **spot))
+
+
+def test_explain_names_what_linked_two_reports_and_what_did_not() -> None:
+    why = explain(member("e1", "a1"), member("e2", "a2", killed=None))
+    assert why["linked"] and why["time"] and why["place"] == "coarse"
+    assert why["shared_names"] == ["russia"] and why["corroborated"]
+    assert not why["counts_agree"] and not why["counts_contradict"]
+    alone = explain(member("e1", "a1", actors=[]), member("e2", "a2", actors=["Police"]))
+    assert not alone["linked"] and alone["place"] == "coarse" and not alone["corroborated"]
+    later = explain(member("e1", "a1"), member("e2", "a2", event_date="2024-07-27"))
+    assert not later["linked"] and not later["time"]
 
 
 def test_reconcile_at_least_and_exact() -> None:

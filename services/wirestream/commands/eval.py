@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "Run the extraction pipeline on labelled data sets and score it, next to baselines on "
             "the same texts (raw spaCy NER for entities, textacy's direct quotations for quotes, "
             "'always 0' for casualties, every article its own and same-day same-city for incidents). Prints a Markdown table; writes eval.json (every number, "
-            "versions, data sha256) and PNG charts to --out. --data is a folder holding one folder "
+            "versions, data sha256), PNG charts and, for incidents, incidents-links.jsonl (why "
+            "reports were joined) to --out. --data is a folder holding one folder "
             "per data set (conll2003/dev.jsonl, quotes_ggt/articles.jsonl, "
             "casualties_gva/articles.jsonl, events_wikievents/dev.jsonl, events_m2e2/docs.jsonl); "
             "with --only it may be the data set's folder itself. See docs/EVALUATION.md."
@@ -94,8 +95,10 @@ def run(args: argparse.Namespace) -> int:
         "charts": charts,
     }
     report.write_json(out / "eval.json", payload)
+    written = [report.write_jsonl(out / n, rows) for r in results for n, rows in r.lines.items()]
 
-    print(f"\nWrote {out / 'eval.json'} and {len(charts)} chart(s) in {out}/.")
+    also = "".join(f", {p.name}" for p in written)
+    print(f"\nWrote {out / 'eval.json'}{also} and {len(charts)} chart(s) in {out}/.")
     return 0
 
 

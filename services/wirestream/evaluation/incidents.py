@@ -13,6 +13,11 @@ An article is placed in the incident holding most of its events (ties: the small
 article with no event in any incident is its own. Scores are pairwise precision, recall, F1 over
 article pairs and B³. Baselines: every article its own incident; every pair of articles published
 the same day naming the same city (the city-level place their events name most) merged.
+
+The run also writes ``incidents-links.jsonl`` beside ``eval.json``: one line per predicted
+incident of several articles, with each article's gold and every link between members of two
+different articles and the criteria that made it (:func:`~wirestream.core.incidents.compat.explain`),
+for reading why reports were joined. It holds ids, extracted names and verdicts, no text.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wirestream.core.contracts import EventRecord
 from wirestream.core.extraction import Extractor
-from wirestream.core.incidents import cluster, members_of_article
+from wirestream.core.incidents import cluster, compatible, members_of_article
+from wirestream.core.incidents.compat import explain, member_day
 from wirestream.core.incidents.members import normalise_name
 from wirestream.evaluation import data
 from wirestream.evaluation.scoring import score_bcubed, score_pairwise
@@ -171,6 +178,68 @@ def _table(result: TaskResult, out: dict[str, dict[str, dict[str, float]]]) -> N
     )
 
 
+def _link(a: IncidentMember, b: IncidentMember) -> dict[str, Any]:
+    return {
+        "articles": [a.article_id, b.article_id],
+        "events": [a.event_id, b.event_id],
+        "places": [a.place_name, b.place_name],
+        "days": [str(member_day(a)), str(member_day(b))],
+        "dated": [a.event_date is not None, b.event_date is not None],
+        "reasons": explain(a, b),
+    }
+
+
+def incident_links(
+    incidents: Mapping[str, list[IncidentMember]],
+    gold: Mapping[str, Hashable],
+    texts: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Per predicted incident of several articles: its articles with their gold, whether the
+    gold agrees, how many distinct texts they have, and every link between members of two
+    different articles (:func:`~wirestream.core.incidents.compat.explain` says why)."""
+    out: list[dict[str, Any]] = []
+    for incident_id, group in incidents.items():
+        articles = sorted({m.article_id for m in group})
+        if len(articles) < 2:
+            continue
+        labels = {a: gold.get(a) for a in articles}
+        links = [
+            _link(a, b)
+            for i, a in enumerate(group)
+            for b in group[i + 1 :]
+            if a.article_id != b.article_id and compatible(a, b)
+        ]
+        out.append(
+            {
+                "incident": incident_id,
+                "articles": [{"id": a, "gold": labels[a]} for a in articles],
+                "gold_agrees": len(set(labels.values())) == 1,
+                "distinct_texts": len({texts.get(a, "") for a in articles}),
+                "links": links,
+            }
+        )
+    return out
+
+
+def _pair_counts(
+    predicted: Mapping[str, Hashable], scored: list[IncidentDoc], links: list[dict[str, Any]]
+) -> dict[str, int]:
+    """False article pairs (strict gold), those of one shared text, and the predicted incidents
+    of several articles (all; those joining different texts; of these, those gold disagrees
+    with)."""
+    gold = gold_labels(scored, strict=True)
+    texts = {d.id: d.text for d in scored}
+    wrong = [(a, b) for a, b in _predicted_pairs(predicted) if gold[a] != gold[b]]
+    mixed = [row for row in links if row["distinct_texts"] > 1]
+    return {
+        "false_pairs": len(wrong),
+        "false_pairs_same_text": sum(texts[a] == texts[b] for a, b in wrong),
+        "multi_article_incidents": len(links),
+        "multi_text_incidents": len(mixed),
+        "multi_text_incidents_gold_disagrees": sum(not row["gold_agrees"] for row in mixed),
+    }
+
+
 def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskResult:
     """Pairwise and B³ scores of the incident clustering on GVA, with two baselines."""
     result = TaskResult("incidents", datasets={"casualties_gva": str(path)})
@@ -195,19 +264,14 @@ def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskRes
         "same_day_same_city": cities,
     }
     out = _scores(scored, systems)
-    strict_gold = gold_labels(scored, strict=True)
     texts = {d.id: d.text for d in scored}
-    wrong = [(a, b) for a, b in _predicted_pairs(predicted) if strict_gold[a] != strict_gold[b]]
-    same_text = sum(texts[a] == texts[b] for a, b in wrong)
+    links = incident_links(incidents, gold_labels(scored, strict=True), texts)
+    result.lines["incidents-links.jsonl"] = links
     result.metrics = {
         **out,
-        "false_pairs": len(wrong),
-        "false_pairs_same_text": same_text,
+        **_pair_counts(predicted, scored, links),
         "members": len(members),
         "incidents": len(incidents),
-        "multi_article_incidents": sum(
-            len({m.article_id for m in g}) > 1 for g in incidents.values()
-        ),
         "extract_seconds": round(extract_s, 2),
         "cluster_seconds": round(cluster_s, 4),
         "cluster_cost_fraction": round(cluster_s / extract_s, 5) if extract_s else None,
@@ -220,7 +284,8 @@ def run_incidents(extractor: Extractor, path: Path, options: Options) -> TaskRes
     result.notes.append(
         f"strict gold has {out['strict']['wirestream']['gold_pairs']} article pairs, "
         f"{out['strict_clean']['wirestream']['gold_pairs']} on the clean subset; of the "
-        f"{len(wrong)} false pairs, {same_text} are records sharing one text (a round-up GVA "
+        f"{result.metrics['false_pairs']} false pairs, {result.metrics['false_pairs_same_text']} "
+        "are records sharing one text (a round-up GVA "
         f"links to several incidents); clustering took {cluster_s:.3f} s against "
         f"{extract_s:.1f} s of extraction"
     )

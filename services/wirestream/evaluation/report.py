@@ -78,6 +78,13 @@ def write_json(path: Path, payload: dict[str, Any]) -> None:
     path.write_bytes(jsonio.dumps_pretty(payload) + b"\n")
 
 
+def write_jsonl(path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
+    """``rows`` as JSON lines in ``path``; returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"".join(jsonio.dumps(row) + b"\n" for row in rows))
+    return path
+
+
 def bar_chart(
     path: Path,
     title: str,

@@ -67,6 +67,8 @@ class TaskResult:
     rows: list[list[str]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lines: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """File name -> JSON lines the command writes beside eval.json (e.g. the incident links)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
