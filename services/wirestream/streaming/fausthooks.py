@@ -43,10 +43,12 @@ from aiokafka.consumer.group_coordinator import GroupCoordinator
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.drivers.aiokafka import Consumer as _FaustAIOKafkaConsumer
 from faust.transport.drivers.aiokafka import Producer as _FaustAIOKafkaProducer
+from mode import Service
 
 from wirestream.errors import ConfigurationError
 from wirestream.streaming.isolation import ISOLATION_LEVEL
 from wirestream.streaming.leave import COORDINATOR_HOOKS, leave_group
+from wirestream.streaming.stalls import STALL_CHECK_SECONDS, StallWatch
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +206,8 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         self._handed: dict[Any, int] = {}
         self._verifying: dict[Any, int] = {}
         self._refetch: dict[Any, int] = {}
+        self._last_handed: dict[Any, int] = {}
+        self._stalls = StallWatch()
         self.contiguous_topics: set[str] = set()
         """Topics no transactional producer writes (their offsets have no gaps): every gap in
         them is verified, not only gaps of more than one offset (a transaction's marker)."""
@@ -214,6 +218,7 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
     async def _handed_on(self, message: Any) -> None:
         await self._deliver(message)
         self._handed[message.tp] = message.offset
+        self._last_handed[message.tp] = message.offset
 
     async def _wait_next_records(self, timeout: float) -> Any:
         records, active = await super()._wait_next_records(timeout)
@@ -265,13 +270,44 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
             return
         await super()._add_gap(tp, offset_from, offset_to)
 
-    async def _fetch_again(self, partitions: list[Any]) -> None:
+    @Service.timer(STALL_CHECK_SECONDS)
+    async def _stall_timer(self) -> None:
+        await self.check_stalls()
+
+    async def check_stalls(self) -> None:
+        """Fetch again the partitions a stream dropped records of (:mod:`.stalls`; every
+        :data:`~wirestream.streaming.stalls.STALL_CHECK_SECONDS`)."""
+        if self.app.rebalancing or self.app.in_recovery or not self.flow_active:
+            self._stalls.reset()
+            return
+        assigned, conductor = self.assignment(), self.app.topics
+        handed = {  # only partitions a stream acks (not changelogs, read by the recovery)
+            tp: offset
+            for tp, offset in self._last_handed.items()
+            if tp in assigned and conductor.acks_enabled_for(tp.topic)
+        }
+        busy = {message.tp for message in list(self._unacked_messages)}
+        stalled = self._stalls.stalled(handed, self._committed_offset, busy)
+        if stalled:
+            await self._fetch_again(
+                stalled,
+                "records handed to a stream were not processed (an event of an older "
+                "generation, or read while the flow was suspended, is skipped by faust)",
+            )
+
+    async def _fetch_again(
+        self,
+        partitions: list[Any],
+        why: str = "fetched records were not handed on (a rebalance or a paused partition)",
+    ) -> None:
         committed = {tp: self._committed_offset.get(tp) for tp in partitions}
         logger.warning(
-            "fetched records were not handed on (a rebalance or a paused partition): "
-            "fetching again from the committed offsets %s",
+            "%s: fetching again from the committed offsets %s",
+            why,
             ", ".join(f"{tp.topic}[{tp.partition}]={committed[tp]}" for tp in partitions),
         )
+        for tp in partitions:
+            self._last_handed.pop(tp, None)
         for tp, offset in committed.items():
             if offset:
                 await self.seek(tp, offset)

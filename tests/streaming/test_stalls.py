@@ -1,0 +1,104 @@
+"""A partition whose records a stream dropped (faust skips events of an older generation) is
+fetched again after two checks without progress — and only then."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from faust.types import TP
+
+from wirestream.streaming.faustapp import build_app
+from wirestream.streaming.fausthooks import ReadCommittedConsumer
+from wirestream.streaming.settings import KafkaSettings
+from wirestream.streaming.stalls import StallWatch
+
+PART = TP("x.members", 0)
+OTHER = TP("x.members-changelog", 0)
+
+
+def test_a_partition_is_stalled_at_the_second_check_without_progress() -> None:
+    watch = StallWatch()
+    assert watch.stalled({PART: 20}, {PART: 5}, busy=()) == []  # first sight
+    assert watch.stalled({PART: 20}, {PART: 5}, busy=()) == [PART]
+    assert watch.stalled({PART: 20}, {PART: 5}, busy=()) == []  # sought back: starts over
+
+
+def test_progress_busy_records_or_everything_committed_is_no_stall() -> None:
+    watch = StallWatch()
+    watch.stalled({PART: 20, OTHER: 9}, {PART: 5, OTHER: 3}, busy=())
+    assert watch.stalled({PART: 20, OTHER: 9}, {PART: 6, OTHER: 3}, busy={OTHER}) == []
+    assert watch.stalled({PART: 21, OTHER: 9}, {PART: 6, OTHER: 9}, busy=()) == []  # handed more
+    assert watch.stalled({PART: 21}, {PART: 21}, busy=()) == []  # all processed
+    assert watch.stalled({PART: 21}, {PART: 21}, busy=()) == []
+
+
+def test_a_partition_never_committed_stalls_too() -> None:
+    watch = StallWatch()
+    watch.stalled({PART: 4}, {}, busy=())
+    assert watch.stalled({PART: 4}, {}, busy=()) == [PART]
+
+
+def stalled_consumer(monkeypatch: pytest.MonkeyPatch) -> Any:
+    app = build_app("stall-test", KafkaSettings(bootstrap_servers="127.0.0.1:9", topic_prefix="x."))
+    c = app.consumer
+    assert isinstance(c, ReadCommittedConsumer)
+    sought: list[tuple[TP, int]] = []
+
+    async def seek(partition: TP, offset: int) -> None:
+        sought.append((partition, offset))
+
+    async def deliver(message: Any) -> None:  # the conductor: to the stream, which skips it
+        pass
+
+    c._deliver = deliver
+    monkeypatch.setattr(c, "seek", seek)
+    monkeypatch.setattr(c, "assignment", lambda: {PART, OTHER})
+    monkeypatch.setattr(app.topics, "acks_enabled_for", lambda topic: topic == PART.topic)
+    c._committed_offset[PART] = 5
+    c._committed_offset[OTHER] = 3
+    c.sought = sought  # type: ignore[attr-defined]
+    return c
+
+
+async def test_records_handed_on_and_dropped_are_fetched_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = stalled_consumer(monkeypatch)
+    for offset in range(6, 21):  # handed on to the stream, which skipped them
+        await c._handed_on(SimpleNamespace(tp=PART, offset=offset))
+    await c.check_stalls()
+    assert c.sought == []
+    await c.check_stalls()
+    assert c.sought == [(PART, 5)]  # faust commits the last processed offset
+    assert PART not in c._last_handed
+
+
+async def test_a_record_being_processed_or_a_rebalance_holds_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = stalled_consumer(monkeypatch)
+    message = SimpleNamespace(tp=PART, offset=6)
+    await c._handed_on(message)
+    c._unacked_messages = [message]  # the agent is on it
+    await c.check_stalls()
+    await c.check_stalls()
+    assert c.sought == []
+    c._unacked_messages = []
+    await c.check_stalls()
+    c.app.rebalancing = True  # a rebalance in between: the watch starts over
+    await c.check_stalls()
+    c.app.rebalancing = False
+    await c.check_stalls()
+    assert c.sought == []
+    await c.check_stalls()
+    assert c.sought == [(PART, 5)]
+
+
+async def test_topics_no_stream_acks_are_not_watched(monkeypatch: pytest.MonkeyPatch) -> None:
+    c = stalled_consumer(monkeypatch)
+    await c._handed_on(SimpleNamespace(tp=OTHER, offset=9))  # e.g. a changelog
+    await c.check_stalls()
+    await c.check_stalls()
+    assert c.sought == []
