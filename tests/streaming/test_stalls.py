@@ -79,12 +79,18 @@ async def test_a_record_being_processed_or_a_rebalance_holds_the_check(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     c = stalled_consumer(monkeypatch)
-    message = SimpleNamespace(tp=PART, offset=6)
+    message = SimpleNamespace(tp=PART, offset=6, acked=False)
     await c._handed_on(message)
     c._unacked_messages = [message]  # the agent is on it
     await c.check_stalls()
     await c.check_stalls()
     assert c.sought == []
+    message.acked = True  # acked, and still in faust's set until it is garbage
+    await c.check_stalls()
+    await c.check_stalls()
+    assert c.sought == [(PART, 5)]
+    c.sought.clear()
+    await c._handed_on(SimpleNamespace(tp=PART, offset=7))
     c._unacked_messages = []
     await c.check_stalls()
     c.app.rebalancing = True  # a rebalance in between: the watch starts over

@@ -157,6 +157,9 @@ def _consumer_state(app: faust.App) -> list[str]:
         f"faust paused: {_tps(consumer._paused_partitions)}",
         f"faust buffered (full streams): {_tps(consumer._buffered_partitions)}",
         f"faust acked up to: {_offsets(getattr(consumer, '_committed_offset', {}))}",
+        f"last handed to a stream: {_offsets(getattr(consumer, '_last_handed', {}))}",
+        "being processed: " + _tps({m.tp for m in list(consumer._unacked_messages) if not m.acked}),
+        f"tracked, acked: {_tps({m.tp for m in list(consumer._unacked_messages) if m.acked})}",
     ]
     thread = getattr(consumer, "_thread", None)
     kafka = getattr(thread, "_consumer", None)

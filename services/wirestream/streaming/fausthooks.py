@@ -286,7 +286,9 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
             for tp, offset in self._last_handed.items()
             if tp in assigned and conductor.acks_enabled_for(tp.topic)
         }
-        busy = {message.tp for message in list(self._unacked_messages)}
+        # faust keeps a message it acked as a duplicate (offset already acked or committed) in
+        # its unacked set until it is garbage: only messages not acked yet are being processed
+        busy = {m.tp for m in list(self._unacked_messages) if not m.acked}
         stalled = self._stalls.stalled(handed, self._committed_offset, busy)
         if stalled:
             await self._fetch_again(
