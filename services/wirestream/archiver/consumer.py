@@ -29,6 +29,7 @@ from wirestream.archiver.settings import ArchiverSettings
 from wirestream.archiver.store import ArchiveStore
 from wirestream.archiver.topics import ARCHIVED_TOPICS
 from wirestream.streaming.isolation import ISOLATION_LEVEL
+from wirestream.streaming.leave import stop_consumer
 from wirestream.streaming.settings import KafkaSettings
 
 logger = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ class Archiver:
                             await self._flush(buf)
             await self.flush_all()
         finally:
-            await self.consumer.stop()
+            await stop_consumer(self.consumer)
             self.consumer = None
 
     def ready(self) -> bool:

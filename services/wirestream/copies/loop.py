@@ -36,6 +36,7 @@ from wirestream.copies.topics import COPIES, COPY_FINGERPRINTS
 from wirestream.core import jsonio
 from wirestream.extractor.processing import Outgoing
 from wirestream.extractor.transactions import PartitionWriter
+from wirestream.streaming.leave import stop_consumer
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.transactional import group_consumer, transactional_producer
 from wirestream_contracts import headers as wire_headers
@@ -118,7 +119,7 @@ class CopiesLoop:
                     await asyncio.sleep(RETRY_DELAY)
         finally:
             await self.release()
-            await self.consumer.stop()
+            await stop_consumer(self.consumer)
 
     async def step(self) -> None:
         """One fetch: take the fingerprints in, publish changed markings with the offset."""

@@ -16,8 +16,9 @@ commit-refresh tasks and sends LeaveGroup. A cancelled JoinGroup is still pendin
 coordination connection, and a broker answers a connection's requests in order, so the LeaveGroup
 goes over the client's default connection to the same broker. The broker then completes the
 rebalance without this member. The consumer's own ``stop()`` afterwards closes the fetcher and
-the client (its coordinator close returns at once). Used by every Wirestream consumer: faust's
-consumer thread (:mod:`wirestream.streaming.fausthooks`) and the extractor's loop.
+the client (its coordinator close returns at once). Used by every Wirestream group consumer:
+faust's consumer thread (:mod:`wirestream.streaming.fausthooks`), the extractor's and copies
+stage's loops, the archiver's and the live view's consumers (:func:`stop_consumer`).
 
 The aiokafka internals it uses are checked by
 :func:`wirestream.streaming.fausthooks.check_faust_hooks` (pinned aiokafka 0.14.0).
@@ -78,6 +79,12 @@ async def leave_group(consumer: aiokafka.AIOKafkaConsumer, grace: float = LEAVE_
     await _send_leave(consumer, coordinator, held)
     coordinator.reset_generation()
     return held
+
+
+async def stop_consumer(consumer: aiokafka.AIOKafkaConsumer) -> None:
+    """Leave the group at once (:func:`leave_group`), then stop ``consumer``."""
+    await leave_group(consumer)
+    await consumer.stop()
 
 
 async def _send_leave(

@@ -26,6 +26,7 @@ from aiokafka.errors import KafkaError
 
 from wirestream.core import jsonio
 from wirestream.streaming.isolation import ISOLATION_LEVEL
+from wirestream.streaming.leave import stop_consumer
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import MAX_REQUEST_BYTES
 from wirestream.web.feed import Item
@@ -96,7 +97,7 @@ class LiveConsumer:
             if stats is not None:
                 stats.cancel()
                 await asyncio.gather(stats, return_exceptions=True)
-            await self.consumer.stop()
+            await stop_consumer(self.consumer)
             self.consumer = None
 
     def _take(self, batches: dict[TopicPartition, list[Any]]) -> list[Item]:
