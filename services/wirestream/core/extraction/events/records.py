@@ -124,7 +124,8 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
     places = sorted(draft.places, key=lambda p: p.location.span.start)
     location: EventLocation | None = None
     if places:
-        location = min(places, key=lambda p: p.rank).location
+        direct = _direct_places(places, draft.triggers, ctx)
+        location = min(places, key=lambda p: (id(p) not in direct, p.rank)).location
     elif ctx.dateline is not None and not draft.background and not _names_place(seg, ctx):
         location = ctx.dateline.model_copy(update={"place_source": "dateline"})
     return EventRecord(
@@ -148,6 +149,27 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
         timeframe="background" if draft.background else "current",
         confidence=_confidence(draft),
     )
+
+
+def _direct_places(
+    places: list[PlacePhrase], triggers: list[Token], ctx: EventContext
+) -> set[int]:
+    """Ids of the place phrases a trigger governs itself: its own preposition's object ("a
+    news conference *in the Rose Garden* at the White House in Washington") or its modifier,
+    not a place nested in another phrase."""
+    heads = {t.i for t in triggers}
+    out: set[int] = set()
+    for phrase in places:
+        span = ctx.doc.char_span(
+            phrase.location.span.start, phrase.location.span.end, alignment_mode="expand"
+        )
+        if span is None:
+            continue
+        root = span.root
+        prep = root.head if root.dep_ == "pobj" else root
+        if prep.head.i in heads and prep.i != prep.head.i:
+            out.add(id(phrase))
+    return out
 
 
 def _word_span(token: Token, body: str) -> Span:
