@@ -151,9 +151,7 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
     )
 
 
-def _direct_places(
-    places: list[PlacePhrase], triggers: list[Token], ctx: EventContext
-) -> set[int]:
+def _direct_places(places: list[PlacePhrase], triggers: list[Token], ctx: EventContext) -> set[int]:
     """Ids of the place phrases a trigger governs itself: its own preposition's object ("a
     news conference *in the Rose Garden* at the White House in Washington") or its modifier,
     not a place nested in another phrase."""
