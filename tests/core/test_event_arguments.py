@@ -219,3 +219,51 @@ def test_place_of_a_site_outside_a_place_phrase_keeps_its_own_span(extractor: Ex
     body = "Police arrested two men with a map of the court building in Lagos."
     event = one(extractor, body, "COERCE")
     assert event.location is not None and event.location.span.text == "Lagos"
+
+
+# --- seventh pass: place choice and names inside event names (texts written for these tests) ---
+
+
+def test_larger_place_after_a_comma_joins_the_place_phrase(extractor: Extractor) -> None:
+    body = "Gunmen killed three farmers near Kandahar, Afghanistan on Monday."
+    event = one(extractor, body, "ASSAULT")
+    assert event.location is not None and event.location.span.text == "Kandahar, Afghanistan"
+    assert event.location.name == "Kandahar"
+
+
+def test_smaller_place_after_a_comma_stays_out_of_the_place_phrase(extractor: Extractor) -> None:
+    event = one(extractor, "Protesters rallied in Tunisia, Zarzis on Sunday.", "PROTEST")
+    assert event.location is not None and event.location.span.text == "Tunisia"
+
+
+def test_place_the_trigger_governs_comes_before_nested_places(extractor: Extractor) -> None:
+    body = (
+        "Leaders held a news conference in the Rose Garden at the White House in Washington on "
+        "Friday."
+    )
+    event = one(extractor, body, "CONSULT")
+    assert event.location is not None and event.location.span.text == "the Rose Garden"
+    assert {loc.span.text for loc in event.locations} >= {"White House in Washington"}
+
+
+def test_nested_place_still_counts_when_the_trigger_governs_none(extractor: Extractor) -> None:
+    event = one(extractor, "Leaders held talks at a hotel in Geneva on Friday.", "CONSULT")
+    assert event.location is not None and event.location.span.text == "hotel in Geneva"
+
+
+def test_place_name_inside_an_event_name_is_no_actor(extractor: Extractor) -> None:
+    body = "Investigators in Boston studied the Boston Marathon bombing for months."
+    assert actor_texts(one(extractor, body, "ASSAULT")) == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "actor"),
+    [
+        ("The Taliban attack near Kabul killed six soldiers on Monday.", "Taliban"),
+        ("Six soldiers were killed in U.S. airstrikes on Monday.", "U.S."),  # a country acts
+    ],
+)
+def test_group_or_country_modifier_stays_the_actor(
+    extractor: Extractor, body: str, actor: str
+) -> None:
+    assert actor in actor_texts(one(extractor, body, "ASSAULT"))
