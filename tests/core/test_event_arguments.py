@@ -267,3 +267,15 @@ def test_group_or_country_modifier_stays_the_actor(
     extractor: Extractor, body: str, actor: str
 ) -> None:
     assert actor in actor_texts(one(extractor, body, "ASSAULT"))
+
+
+def test_place_of_what_an_event_noun_damaged_is_the_events(extractor: Extractor) -> None:
+    event = one(extractor, "The embassy in Lagos was damaged by a bombing on Monday.", "ASSAULT")
+    assert event.location is not None and event.location.span.text == "Lagos"
+
+
+def test_place_of_a_subject_is_not_that_of_an_event_noun_outside_the_agent(
+    extractor: Extractor,
+) -> None:
+    body = "The embassy in Lagos was closed after a bombing on Monday."
+    assert one(extractor, body, "ASSAULT").location is None

@@ -39,6 +39,9 @@ def _clause_prepositions(trig: Token) -> set[int]:
     linked = trig.pos_ == "VERB" and trig.dep_ in _CLAUSE_LINKS and verb.pos_ == "VERB"
     if (trig.pos_ != "VERB" and verb.pos_ == "VERB") or linked:
         allowed.update(c.i for c in verb.children if c.dep_ == "prep")
+    if trig.pos_ != "VERB" and trig.dep_ == "pobj" and trig.head.dep_ == "agent":
+        for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+            allowed.update(c.i for c in subject.children if c.dep_ == "prep")  # "X in Y was hit by"
     if trig.dep_ == "relcl" and any(c.lower_ == "where" for c in trig.children):
         allowed.add(trig.head.i)  # "in Kampala, where he was arrested"
     return allowed
