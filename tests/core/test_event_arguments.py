@@ -279,3 +279,18 @@ def test_place_of_a_subject_is_not_that_of_an_event_noun_outside_the_agent(
 ) -> None:
     body = "The embassy in Lagos was closed after a bombing on Monday."
     assert one(extractor, body, "ASSAULT").location is None
+
+
+def test_unknown_place_after_a_city_and_a_comma_joins_the_place_phrase(
+    extractor: Extractor,
+) -> None:
+    body = "Hundreds of people rallied in Palm Springs, California on Sunday."
+    event = one(extractor, body, "PROTEST")
+    assert event.location is not None
+    assert event.location.span.text == "Palm Springs, California"
+
+
+def test_unknown_place_on_a_list_after_a_city_stays_out(extractor: Extractor) -> None:
+    body = "Hundreds of people rallied in Palm Springs, California and Nevada on Sunday."
+    event = one(extractor, body, "PROTEST")
+    assert event.location is not None and event.location.span.text == "Palm Springs"

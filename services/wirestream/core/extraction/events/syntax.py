@@ -405,15 +405,30 @@ def _with_larger_place(head: Token, end: int, ctx: EventContext) -> int:
         return end
     after = doc[comma.i + 1]
     outer = entity_at(ctx.entities, after)
-    if outer is None or outer is inner or outer.type != "LOCATION" or outer.geo is None:
-        return end
-    inner_size = _GEO_SIZE[inner.geo.feature] if inner.geo is not None else -1
-    if _GEO_SIZE[outer.geo.feature] <= inner_size:
+    if outer is None or outer is inner or outer.type != "LOCATION":
         return end
     mention = next(
         (s for s, e in ctx.entities.mentions_between(after.idx, after.idx + 1) if e is outer), None
     )
-    return max(end, mention.end) if mention is not None else end
+    if mention is None:
+        return end
+    inner_size = _GEO_SIZE[inner.geo.feature] if inner.geo is not None else -1
+    if outer.geo is None:  # "Palm Springs, California": unknown after a city, not in a list
+        if inner_size != 0 or _in_list(after, mention.end):
+            return end
+    elif _GEO_SIZE[outer.geo.feature] <= inner_size:
+        return end
+    return max(end, mention.end)
+
+
+def _in_list(first: Token, end: int) -> bool:
+    """Whether a name starting at ``first`` and ending at character ``end`` goes on a list
+    ("Lyon, Nice and Paris")."""
+    doc = first.doc
+    nxt = next((t for t in doc[first.i : first.i + 8] if t.idx >= end), None)
+    if nxt is not None and nxt.text == "," and nxt.i + 1 < len(doc):
+        nxt = doc[nxt.i + 1]
+    return nxt is not None and nxt.lower_ in ("and", "or")
 
 
 _GEO_SIZE = {"place": 0, "city": 0, "region": 1, "country": 2}
