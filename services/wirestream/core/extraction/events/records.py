@@ -31,7 +31,9 @@ Not ``ccomp``: "said in Washington that ..." places the saying, not the event.""
 def _clause_prepositions(trig: Token) -> set[int]:
     """Token indices whose place phrases are said of ``trig``: its own phrase, the prepositions of
     the verb it is an argument of (a noun, or a noun in a prepositional phrase: "killed in an
-    attack in X"), of the clause a verb trigger is linked to, and the noun of "X, where ..."."""
+    attack in X"), of the clause a verb trigger is linked to, of the subject an event noun in a
+    passive's agent hit ("the building in X was shattered by an explosion"), and the noun of
+    "X, where ..."."""
     allowed = {t.i for t in trig.subtree}
     verb = trig.head
     if trig.pos_ != "VERB" and trig.dep_ == "pobj" and verb.head.pos_ == "VERB":
@@ -111,7 +113,9 @@ def _confidence(draft: Draft) -> float:
 
 def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
     """The record of a (merged) draft; its id is derived from the article id and revision, the
-    trigger span and the type."""
+    trigger span and the type. Its location: a place a trigger governs itself before places
+    nested in other phrases, then the most specific (lowest rank), then the first in the text;
+    without a place, the dateline's for a current event whose sentence names none."""
     article_id, revision = ctx.article_id, ctx.revision
     trigger = _word_span(draft.trigger, ctx.body)
     if (
