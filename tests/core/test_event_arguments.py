@@ -294,3 +294,15 @@ def test_unknown_place_on_a_list_after_a_city_stays_out(extractor: Extractor) ->
     body = "Hundreds of people rallied in Palm Springs, California and Nevada on Sunday."
     event = one(extractor, body, "PROTEST")
     assert event.location is not None and event.location.span.text == "Palm Springs"
+
+
+def test_definite_place_noun_an_event_noun_is_of_is_the_place(extractor: Extractor) -> None:
+    body = "Aid workers reached Mosul on Monday. The shelling of the city killed four soldiers."
+    event = one(extractor, body, "ASSAULT")
+    assert event.location is not None and event.location.span.text == "the city"
+    assert event.location.name == "Mosul"
+
+
+def test_indefinite_place_noun_an_event_noun_is_of_is_no_place(extractor: Extractor) -> None:
+    body = "Aid workers reached Mosul on Monday. The shelling of a city killed four soldiers."
+    assert one(extractor, body, "ASSAULT").location is None

@@ -1,6 +1,7 @@
 """Places named by a common noun that refers back to a named place (issue 15, sixth pass).
 
-"a general was killed *in the same province*", "bombs went off *across the city*": a GPE-like
+"a general was killed *in the same province*", "bombs went off *across the city*", "the shelling
+*of the city*" (seventh pass: the city shelled is where the shelling was): a GPE-like
 noun (``words.tsv`` lists ``city_nouns``, ``region_nouns``, ``country_nouns``) with a definite
 determiner (``anaphoric_determiners``), that a trigger governs through a preposition of
 ``nominal_place_prepositions`` (not "on", the target, nor "over", what a fight is about), is the
