@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures.events import actor_texts, events_of, one
+from wirestream.core.contracts import EventRecord
 from wirestream.core.extraction import Extractor
 
 
@@ -306,3 +307,29 @@ def test_definite_place_noun_an_event_noun_is_of_is_the_place(extractor: Extract
 def test_indefinite_place_noun_an_event_noun_is_of_is_no_place(extractor: Extractor) -> None:
     body = "Aid workers reached Mosul on Monday. The shelling of a city killed four soldiers."
     assert one(extractor, body, "ASSAULT").location is None
+
+
+def _by_trigger(extractor: Extractor, body: str, word: str) -> EventRecord:
+    found = [e for e in events_of(extractor, body) if e.trigger.text == word]
+    assert len(found) == 1, [(e.type, e.trigger.text) for e in events_of(extractor, body)]
+    return found[0]
+
+
+def test_site_a_copula_puts_an_event_noun_at_is_its_place(extractor: Extractor) -> None:
+    body = "Two bombs killed nine people on Friday. The worst attack was at the bus station."
+    event = _by_trigger(extractor, body, "attack")
+    assert event.location is not None and event.location.span.text == "bus station"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Two bombs killed nine people on Friday. The attack was heard at the bus station.",
+        "Gunmen attacked a convoy on Friday. The attack was a shock to the people at the bus "
+        "station.",
+    ],
+)
+def test_site_outside_a_copula_of_the_event_noun_is_no_place(
+    extractor: Extractor, body: str
+) -> None:
+    assert _by_trigger(extractor, body, "attack").location is None
