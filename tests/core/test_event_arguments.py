@@ -333,3 +333,17 @@ def test_site_outside_a_copula_of_the_event_noun_is_no_place(
     extractor: Extractor, body: str
 ) -> None:
     assert _by_trigger(extractor, body, "attack").location is None
+
+
+def test_definite_place_noun_of_a_clause_in_the_triggers_phrase(extractor: Extractor) -> None:
+    body = "Aid workers reached Mosul on Monday. Gunmen attacked soldiers stationed in the city."
+    event = one(extractor, body, "ASSAULT")
+    assert event.location is not None and event.location.span.text == "the city"
+    assert event.location.name == "Mosul"
+
+
+def test_definite_place_noun_of_a_noun_in_the_triggers_phrase_is_no_place(
+    extractor: Extractor,
+) -> None:
+    body = "Aid workers reached Mosul on Monday. Gunmen attacked the mayor of the city."
+    assert one(extractor, body, "ASSAULT").location is None
