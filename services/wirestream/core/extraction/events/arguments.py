@@ -71,10 +71,14 @@ SITE_RANK = 3
 
 def site_phrases(triggers: list[Token], body: str, lex: EventLexicon) -> list[tuple[int, int, str]]:
     """``(start, end, name)`` of "in/at/near <site>" phrases the triggers themselves govern
-    ("killed at the hospital", "protested in the square"), sites from ``sites.tsv``."""
+    ("killed at the hospital", "protested in the square"), or the copula an event noun is the
+    subject of ("the worst explosion *was at* the bus station"), sites from ``sites.tsv``."""
     out: list[tuple[int, int, str]] = []
     for trig in triggers:
-        for prep in trig.children:
+        preps = list(trig.children)
+        if trig.pos_ == "NOUN" and trig.dep_ == "nsubj" and trig.head.lemma_ == "be":
+            preps += trig.head.children  # "the explosion was at the station"
+        for prep in preps:
             if prep.dep_ != "prep" or prep.lower_ not in lex.words.site_prepositions:
                 continue
             for obj in prep.children:

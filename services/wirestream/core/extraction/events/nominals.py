@@ -1,9 +1,12 @@
 """Places named by a common noun that refers back to a named place (issue 15, sixth pass).
 
-"a general was killed *in the same province*", "bombs went off *across the city*": a GPE-like
+"a general was killed *in the same province*", "bombs went off *across the city*", "the shelling
+*of the city*" (seventh pass: the city shelled is where the shelling was): a GPE-like
 noun (``words.tsv`` lists ``city_nouns``, ``region_nouns``, ``country_nouns``) with a definite
 determiner (``anaphoric_determiners``), that a trigger governs through a preposition of
-``nominal_place_prepositions`` (not "on", the target, nor "over", what a fight is about), is the
+``nominal_place_prepositions`` (not "on", the target, nor "over", what a fight is about), or
+that a clause inside the trigger's phrase governs so (seventh pass: "attacked soldiers *stationed
+in the city*"; not through a noun: "the mayor of the city"), is the
 event's place when no named place is attached (it ranks with the sites of
 :func:`~.arguments.site_phrases`). Not when a name follows the noun ("the capital Kampala": named,
 not referred back to). Its span is the text's own words ("the same province"); its name, entity,
@@ -24,11 +27,14 @@ _KIND_FEATURES = {"city": ("city", "place"), "region": ("region",), "country": (
 
 
 def nominal_places(triggers: list[Token], ctx: EventContext) -> list[PlacePhrase]:
-    """The nominal places the triggers govern (module docstring)."""
+    """The nominal places the triggers, or the verbs of their phrases, govern (module
+    docstring)."""
     out: list[PlacePhrase] = []
     words = ctx.lex.words
     for trig in triggers:
-        for prep in trig.children:
+        for prep in trig.subtree:
+            if prep.head.i != trig.i and prep.head.pos_ != "VERB":
+                continue
             if prep.dep_ != "prep" or prep.lower_ not in words.nominal_place_prepositions:
                 continue
             for obj in prep.children:

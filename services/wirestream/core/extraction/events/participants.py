@@ -141,7 +141,9 @@ def _noun_arguments(
     if draft.type not in arguments.PARTICIPATORY:
         actors += arguments.governing_agents(trig)  # "taken into custody by ICE"
     actors += [  # "police shootings"
-        a for a in arguments.modifier_actors(trig, ctx.lex) if not syntax.city_modifier(a, ctx)
+        a
+        for a in arguments.modifier_actors(trig, ctx.lex)
+        if not syntax.city_modifier(a, ctx) and not _names_local_place(a, ctx)
     ]
     if draft.type in _CONSULT_WITH:
         actors += _prepositional_objects(trig, frozenset({"with", "between"}))
@@ -160,6 +162,24 @@ def _noun_arguments(
     ):  # "the attack killed five" (not "the attacks focused attention on ...")
         recipients += _argument_heads(trig.head, ("dobj",), words)
     return actors, recipients
+
+
+def _names_local_place(modifier: Token, ctx: EventContext) -> bool:
+    """Whether a proper-noun modifier of an event noun is (or contains) the name of a place
+    smaller than a country, as the article resolves it anywhere ("the *Manchester* suicide
+    bombing", "the *Boston* Marathon bombing"): a name of the event or of where it was, not of
+    who did it (countries still act: "U.S. airstrikes")."""
+    if modifier.pos_ != "PROPN":
+        return False
+    for token in modifier.subtree:
+        if token.pos_ != "PROPN":
+            continue
+        entity = syntax.entity_at(ctx.entities, token) or ctx.entities.find(token.text)
+        if entity is None or entity.type != "LOCATION":
+            continue
+        if entity.geo is None or entity.geo.feature != "country":
+            return True
+    return False
 
 
 def _add_actors(draft: Draft, heads: list[Token], ctx: EventContext) -> None:

@@ -31,7 +31,9 @@ Not ``ccomp``: "said in Washington that ..." places the saying, not the event.""
 def _clause_prepositions(trig: Token) -> set[int]:
     """Token indices whose place phrases are said of ``trig``: its own phrase, the prepositions of
     the verb it is an argument of (a noun, or a noun in a prepositional phrase: "killed in an
-    attack in X"), of the clause a verb trigger is linked to, and the noun of "X, where ..."."""
+    attack in X"), of the clause a verb trigger is linked to, of the subject an event noun in a
+    passive's agent hit ("the building in X was shattered by an explosion"), and the noun of
+    "X, where ..."."""
     allowed = {t.i for t in trig.subtree}
     verb = trig.head
     if trig.pos_ != "VERB" and trig.dep_ == "pobj" and verb.head.pos_ == "VERB":
@@ -39,6 +41,9 @@ def _clause_prepositions(trig: Token) -> set[int]:
     linked = trig.pos_ == "VERB" and trig.dep_ in _CLAUSE_LINKS and verb.pos_ == "VERB"
     if (trig.pos_ != "VERB" and verb.pos_ == "VERB") or linked:
         allowed.update(c.i for c in verb.children if c.dep_ == "prep")
+    if trig.pos_ != "VERB" and trig.dep_ == "pobj" and trig.head.dep_ == "agent":
+        for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+            allowed.update(c.i for c in subject.children if c.dep_ == "prep")  # "X in Y was hit by"
     if trig.dep_ == "relcl" and any(c.lower_ == "where" for c in trig.children):
         allowed.add(trig.head.i)  # "in Kampala, where he was arrested"
     return allowed
@@ -108,7 +113,9 @@ def _confidence(draft: Draft) -> float:
 
 def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
     """The record of a (merged) draft; its id is derived from the article id and revision, the
-    trigger span and the type."""
+    trigger span and the type. Its location: a place a trigger governs itself before places
+    nested in other phrases, then the most specific (lowest rank), then the first in the text;
+    without a place, the dateline's for a current event whose sentence names none."""
     article_id, revision = ctx.article_id, ctx.revision
     trigger = _word_span(draft.trigger, ctx.body)
     if (
@@ -124,7 +131,8 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
     places = sorted(draft.places, key=lambda p: p.location.span.start)
     location: EventLocation | None = None
     if places:
-        location = min(places, key=lambda p: p.rank).location
+        direct = _direct_places(places, draft.triggers, ctx)
+        location = min(places, key=lambda p: (id(p) not in direct, p.rank)).location
     elif ctx.dateline is not None and not draft.background and not _names_place(seg, ctx):
         location = ctx.dateline.model_copy(update={"place_source": "dateline"})
     return EventRecord(
@@ -148,6 +156,25 @@ def to_record(draft: Draft, ctx: EventContext) -> EventRecord:
         timeframe="background" if draft.background else "current",
         confidence=_confidence(draft),
     )
+
+
+def _direct_places(places: list[PlacePhrase], triggers: list[Token], ctx: EventContext) -> set[int]:
+    """Ids of the place phrases a trigger governs itself: its own preposition's object ("a
+    news conference *in the Rose Garden* at the White House in Washington") or its modifier,
+    not a place nested in another phrase."""
+    heads = {t.i for t in triggers}
+    out: set[int] = set()
+    for phrase in places:
+        span = ctx.doc.char_span(
+            phrase.location.span.start, phrase.location.span.end, alignment_mode="expand"
+        )
+        if span is None:
+            continue
+        root = span.root
+        prep = root.head if root.dep_ == "pobj" else root
+        if prep.head.i in heads and prep.i != prep.head.i:
+            out.add(id(phrase))
+    return out
 
 
 def _word_span(token: Token, body: str) -> Span:

@@ -392,21 +392,43 @@ def _names_no_place(
 
 def _with_larger_place(head: Token, end: int, ctx: EventContext) -> int:
     """The end of "Baghdad*, Iraq*", "Palm Springs*, California*": a place named right after a
-    comma, in apposition or conjoined, that is larger than ``head``'s (a region or country
-    around a city, a country around a region) belongs to the phrase's wording."""
+    comma that is larger than ``head``'s (a region or country around a city, a country around a
+    region) belongs to the phrase's wording. The place after the comma is found by position, not
+    by its attachment (the parser often hangs it elsewhere); a place the gazetteer does not know
+    (no coordinates) counts as the smallest."""
     inner = entity_at(ctx.entities, head)
-    if inner is None or inner.geo is None or inner.type != "LOCATION":
+    if inner is None or inner.type != "LOCATION":
         return end
     doc = head.doc
-    for child in head.children:
-        if child.dep_ not in ("appos", "conj") or child.i < 2 or doc[child.i - 1].text != ",":
-            continue
-        outer = entity_at(ctx.entities, child)
-        if outer is None or outer.type != "LOCATION" or outer.geo is None:
-            continue
-        if _GEO_SIZE[outer.geo.feature] > _GEO_SIZE[inner.geo.feature]:
-            return max(end, np_bounds(child, with_of=False)[1])
-    return end
+    comma = next((t for t in doc[head.i + 1 : head.i + 8] if t.idx >= end), None)
+    if comma is None or comma.text != "," or comma.i + 1 >= len(doc):
+        return end
+    after = doc[comma.i + 1]
+    outer = entity_at(ctx.entities, after)
+    if outer is None or outer is inner or outer.type != "LOCATION":
+        return end
+    mention = next(
+        (s for s, e in ctx.entities.mentions_between(after.idx, after.idx + 1) if e is outer), None
+    )
+    if mention is None:
+        return end
+    inner_size = _GEO_SIZE[inner.geo.feature] if inner.geo is not None else -1
+    if outer.geo is None:  # "Palm Springs, California": unknown after a city, not in a list
+        if inner_size != 0 or _in_list(after, mention.end):
+            return end
+    elif _GEO_SIZE[outer.geo.feature] <= inner_size:
+        return end
+    return max(end, mention.end)
+
+
+def _in_list(first: Token, end: int) -> bool:
+    """Whether a name starting at ``first`` and ending at character ``end`` goes on a list
+    ("Lyon, Nice and Paris")."""
+    doc = first.doc
+    nxt = next((t for t in doc[first.i : first.i + 8] if t.idx >= end), None)
+    if nxt is not None and nxt.text == "," and nxt.i + 1 < len(doc):
+        nxt = doc[nxt.i + 1]
+    return nxt is not None and nxt.lower_ in ("and", "or")
 
 
 _GEO_SIZE = {"place": 0, "city": 0, "region": 1, "country": 2}
