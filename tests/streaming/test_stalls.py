@@ -10,7 +10,7 @@ import pytest
 from faust.types import TP
 
 from wirestream.streaming.faustapp import build_app
-from wirestream.streaming.fausthooks import ReadCommittedConsumer
+from wirestream.streaming.fausthooks import ReadCommittedConsumer, holds_head
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.stalls import StallWatch
 
@@ -108,3 +108,32 @@ async def test_topics_no_stream_acks_are_not_watched(monkeypatch: pytest.MonkeyP
     await c.check_stalls()
     await c.check_stalls()
     assert c.sought == []
+
+
+def test_a_record_handed_on_at_the_committed_offset_and_not_acked_holds_the_commit() -> None:
+    """faust commits the next offset to read; its own check lets a head gap of one pass (a
+    transaction's marker), which lost a skipped record at the committed offset."""
+    assert holds_head(34, [35, 36], {34, 35, 36}, gap=set())
+    assert not holds_head(34, [34, 35], {34, 35}, gap=set())  # acked: commit
+    assert not holds_head(34, [35], {35}, gap=set())  # never handed on: a marker
+    assert not holds_head(34, [35], {34, 35}, gap={"verified"})  # a verified gap
+    assert not holds_head(34, [], {34}, gap=set())  # nothing acked: nothing to commit
+
+
+async def test_the_consumer_does_not_commit_past_a_skipped_head_then_fetches_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = stalled_consumer(monkeypatch)
+    c._committed_offset[PART] = 34
+    for offset in (34, 35, 36):  # all handed on; the stream skipped 34 and processed the rest
+        await c._handed_on(SimpleNamespace(tp=PART, offset=offset))
+    c._acked[PART].extend([35, 36])
+    c._acked_index[PART].update([35, 36])
+    assert c._new_offset(PART) is None  # faust alone: 37, past 34
+    await c.check_stalls()
+    await c.check_stalls()
+    assert c.sought == [(PART, 34)]
+    await c._handed_on(SimpleNamespace(tp=PART, offset=34))  # fetched again, processed now
+    c._acked[PART].append(34)
+    c._acked_index[PART].add(34)
+    assert c._new_offset(PART) == 37
