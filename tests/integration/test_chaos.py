@@ -57,13 +57,6 @@ def test_sigkill_takeover_and_poison_lose_nothing(kafka_bootstrap: str, tmp_path
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.xfail(
-    strict=False,
-    reason="open (issue 16): when the SIGTERMed worker's graceful stop hangs past 30 s during a "
-    "rebalance and is SIGKILLed, the group waits for two dead sessions (about 2 min) before the "
-    "partitions move again, and the run may not converge within its limit; nothing is committed "
-    "past the unprocessed members (docs/CHAOS.md)",
-)
 def test_incident_workers_through_a_broker_restart_a_kill_and_a_stop(
     broker: SessionBroker, tmp_path: Path
 ) -> None:
