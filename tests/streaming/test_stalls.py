@@ -30,14 +30,19 @@ def test_progress_busy_records_or_everything_committed_is_no_stall() -> None:
     watch.stalled({PART: 20, OTHER: 9}, {PART: 5, OTHER: 3}, busy=())
     assert watch.stalled({PART: 20, OTHER: 9}, {PART: 6, OTHER: 3}, busy={OTHER}) == []
     assert watch.stalled({PART: 21, OTHER: 9}, {PART: 6, OTHER: 9}, busy=()) == []  # handed more
-    assert watch.stalled({PART: 21}, {PART: 21}, busy=()) == []  # all processed
-    assert watch.stalled({PART: 21}, {PART: 21}, busy=()) == []
+    assert watch.stalled({PART: 21}, {PART: 22}, busy=()) == []  # committed past it
+    assert watch.stalled({PART: 21}, {PART: 22}, busy=()) == []
 
 
 def test_a_partition_never_committed_stalls_too() -> None:
     watch = StallWatch()
     watch.stalled({PART: 4}, {}, busy=())
     assert watch.stalled({PART: 4}, {}, busy=()) == [PART]
+
+
+def msg(tp: TP, offset: int) -> Any:
+    """What the consumer reads of a faust message."""
+    return SimpleNamespace(tp=tp, topic=tp.topic, offset=offset, acked=False)
 
 
 def stalled_consumer(monkeypatch: pytest.MonkeyPatch) -> Any:
@@ -67,11 +72,11 @@ async def test_records_handed_on_and_dropped_are_fetched_again(
 ) -> None:
     c = stalled_consumer(monkeypatch)
     for offset in range(6, 21):  # handed on to the stream, which skipped them
-        await c._handed_on(SimpleNamespace(tp=PART, offset=offset))
+        await c._handed_on(msg(PART, offset))
     await c.check_stalls()
     assert c.sought == []
     await c.check_stalls()
-    assert c.sought == [(PART, 5)]  # faust commits the last processed offset
+    assert c.sought == [(PART, 5)]  # from the committed offset (the next to read)
     assert PART not in c._last_handed
 
 
@@ -79,7 +84,7 @@ async def test_a_record_being_processed_or_a_rebalance_holds_the_check(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     c = stalled_consumer(monkeypatch)
-    message = SimpleNamespace(tp=PART, offset=6, acked=False)
+    message = msg(PART, 6)
     await c._handed_on(message)
     c._unacked_messages = [message]  # the agent is on it
     await c.check_stalls()
@@ -90,7 +95,7 @@ async def test_a_record_being_processed_or_a_rebalance_holds_the_check(
     await c.check_stalls()
     assert c.sought == [(PART, 5)]
     c.sought.clear()
-    await c._handed_on(SimpleNamespace(tp=PART, offset=7))
+    await c._handed_on(msg(PART, 7))
     c._unacked_messages = []
     await c.check_stalls()
     c.app.rebalancing = True  # a rebalance in between: the watch starts over
@@ -104,7 +109,7 @@ async def test_a_record_being_processed_or_a_rebalance_holds_the_check(
 
 async def test_topics_no_stream_acks_are_not_watched(monkeypatch: pytest.MonkeyPatch) -> None:
     c = stalled_consumer(monkeypatch)
-    await c._handed_on(SimpleNamespace(tp=OTHER, offset=9))  # e.g. a changelog
+    await c._handed_on(msg(OTHER, 9))  # e.g. a changelog
     await c.check_stalls()
     await c.check_stalls()
     assert c.sought == []
@@ -126,14 +131,28 @@ async def test_the_consumer_does_not_commit_past_a_skipped_head_then_fetches_it_
     c = stalled_consumer(monkeypatch)
     c._committed_offset[PART] = 34
     for offset in (34, 35, 36):  # all handed on; the stream skipped 34 and processed the rest
-        await c._handed_on(SimpleNamespace(tp=PART, offset=offset))
+        await c._handed_on(msg(PART, offset))
     c._acked[PART].extend([35, 36])
     c._acked_index[PART].update([35, 36])
     assert c._new_offset(PART) is None  # faust alone: 37, past 34
     await c.check_stalls()
     await c.check_stalls()
     assert c.sought == [(PART, 34)]
-    await c._handed_on(SimpleNamespace(tp=PART, offset=34))  # fetched again, processed now
+    await c._handed_on(msg(PART, 34))  # fetched again, processed now
     c._acked[PART].append(34)
     c._acked_index[PART].add(34)
     assert c._new_offset(PART) == 37
+
+
+async def test_records_processed_whose_commit_fails_are_no_stall(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A broker outage: the records are acked, their commit fails, the committed offset stays."""
+    c = stalled_consumer(monkeypatch)
+    for offset in range(6, 21):
+        await c._handed_on(msg(PART, offset))
+    c._acked[PART].extend(range(6, 21))
+    c._acked_index[PART].update(range(6, 21))
+    for _ in range(3):
+        await c.check_stalls()
+    assert c.sought == []

@@ -40,6 +40,7 @@ from typing import Any
 import aiokafka
 import faust
 from aiokafka.consumer.group_coordinator import GroupCoordinator
+from aiokafka.errors import KafkaError
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.drivers.aiokafka import Consumer as _FaustAIOKafkaConsumer
 from faust.transport.drivers.aiokafka import Producer as _FaustAIOKafkaProducer
@@ -221,7 +222,8 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         await self._deliver(message)
         self._handed[message.tp] = message.offset
         self._last_handed[message.tp] = message.offset
-        self._handed_offsets.setdefault(message.tp, set()).add(message.offset)
+        if self.app.topics.acks_enabled_for(message.topic):  # not changelogs (never committed)
+            self._handed_offsets.setdefault(message.tp, set()).add(message.offset)
 
     async def _wait_next_records(self, timeout: float) -> Any:
         records, active = await super()._wait_next_records(timeout)
@@ -283,25 +285,33 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         if self.app.rebalancing or self.app.in_recovery or not self.flow_active:
             self._stalls.reset()
             return
-        assigned, conductor = self.assignment(), self.app.topics
-        for gone in [tp for tp in self._last_handed if tp not in assigned]:
+        assigned = self.assignment()
+        for gone in [tp for tp in self._handed_offsets if tp not in assigned]:
             self._last_handed.pop(gone, None)
             self._handed_offsets.pop(gone, None)
-        handed = {  # only partitions a stream acks (not changelogs, read by the recovery)
-            tp: offset
-            for tp, offset in self._last_handed.items()
-            if tp in assigned and conductor.acks_enabled_for(tp.topic)
-        }
+        # the newest record handed on that is neither acked nor committed: acked records whose
+        # commit fails (a broker outage) are not a stall
+        waiting = {}
+        for tp, offsets in self._handed_offsets.items():
+            done, acked = self._committed_offset.get(tp), self._acked_index.get(tp, ())
+            left = [o for o in offsets if (done is None or o >= done) and o not in acked]
+            if left:
+                waiting[tp] = max(left)
         # faust keeps a message it acked as a duplicate (offset already acked or committed) in
         # its unacked set until it is garbage: only messages not acked yet are being processed
         busy = {m.tp for m in list(self._unacked_messages) if not m.acked}
-        stalled = self._stalls.stalled(handed, self._committed_offset, busy)
-        if stalled:
+        stalled = self._stalls.stalled(waiting, self._committed_offset, busy)
+        if not stalled:
+            return
+        try:
             await self._fetch_again(
                 stalled,
                 "records handed to a stream were not processed (an event of an older "
                 "generation, or read while the flow was suspended, is skipped by faust)",
             )
+        except KafkaError as exc:  # the broker away: the next check tries again
+            self._stalls.reset()
+            logger.warning("could not fetch stalled partitions again yet: %s", exc)
 
     def _new_offset(self, tp: Any) -> int | None:
         """faust's offset to commit for ``tp``, except past a record a stream was handed at the

@@ -3,7 +3,7 @@
 faust's stream skips, without processing or acking, an event whose message was fetched under an
 older consumer generation or read while the flow is suspended (``Stream._c_aiter``: "Skipping
 message ... because app generation_id is ..."). The consumer's position is already past those
-records and the commit stays at the last processed offset, so the partition stalls: nothing is
+records and the commit stays at the first record not processed, so the partition stalls: nothing is
 lost (nothing is committed past them) but nothing moves until the next restart replays them
 (seen in the incident chaos run after a rebalance, issue 16). :class:`StallWatch` finds such a
 partition: records handed on beyond its committed offset, none of them being processed, and no
@@ -35,14 +35,15 @@ class StallWatch:
         committed: Mapping[Any, int | None],
         busy: Collection[Any],
     ) -> list[Any]:
-        """The partitions stalled since the last check: a record handed on past the committed
-        offset (faust commits the last processed offset), no record of it being processed
-        (``busy``), and the same committed and handed offsets as at the last check."""
+        """The partitions stalled since the last check: ``handed``, the newest record handed on
+        and neither acked nor committed, at or past the committed offset (faust commits the next
+        offset to read), no record of the partition being processed (``busy``), and the same
+        committed and handed offsets as at the last check."""
         now: dict[Any, tuple[int | None, int]] = {}
         stalled = []
         for tp, offset in handed.items():
             done = committed.get(tp)
-            if tp in busy or (done is not None and done >= offset):
+            if tp in busy or (done is not None and done > offset):
                 continue
             state = (done, offset)
             if self.seen.get(tp) == state:
