@@ -156,3 +156,15 @@ async def test_records_processed_whose_commit_fails_are_no_stall(
     for _ in range(3):
         await c.check_stalls()
     assert c.sought == []
+
+
+async def test_an_agent_at_work_on_another_partition_holds_every_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An agent waiting for the broker on one partition leaves the others' records queued."""
+    c = stalled_consumer(monkeypatch)
+    await c._handed_on(msg(PART, 6))
+    c._unacked_messages = [msg(OTHER, 3)]  # the agent is on a record of another partition
+    for _ in range(3):
+        await c.check_stalls()
+    assert c.sought == []

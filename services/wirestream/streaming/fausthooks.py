@@ -300,6 +300,9 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         # faust keeps a message it acked as a duplicate (offset already acked or committed) in
         # its unacked set until it is garbage: only messages not acked yet are being processed
         busy = {m.tp for m in list(self._unacked_messages) if not m.acked}
+        if busy:  # an agent is at work (e.g. waiting for the broker): what it holds is queued
+            self._stalls.reset()
+            return
         stalled = self._stalls.stalled(waiting, self._committed_offset, busy)
         if not stalled:
             return
