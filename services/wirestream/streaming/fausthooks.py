@@ -294,6 +294,8 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
         waiting = {}
         for tp, offsets in self._handed_offsets.items():
             done, acked = self._committed_offset.get(tp), self._acked_index.get(tp, ())
+            if done is None:  # a refetch would reset it: faust's livelock check asserts on that
+                continue
             left = [o for o in offsets if (done is None or o >= done) and o not in acked]
             if left:
                 waiting[tp] = max(left)
