@@ -67,7 +67,7 @@ from wirestream.extractor.topics import (
     RAW_ARTICLES,
 )
 from wirestream.extractor.transactions import PartitionWriter
-from wirestream.streaming.leave import leave_group
+from wirestream.streaming.leave import stop_consumer
 from wirestream.streaming.settings import KafkaSettings
 from wirestream.streaming.topics import MAX_REQUEST_BYTES
 from wirestream.streaming.transactional import (
@@ -552,9 +552,8 @@ class ExtractorLoop:
             await asyncio.wait_for(self.release(list(self.writers)), left_time / 2)
             if self.consumer is not None:  # leave at once, even while a rebalance is held
                 await asyncio.wait_for(
-                    leave_group(self.consumer), max(1.0, deadline - self.clock())
+                    stop_consumer(self.consumer), max(1.0, deadline - self.clock())
                 )
-                await asyncio.wait_for(self.consumer.stop(), max(1.0, deadline - self.clock()))
         except (TimeoutError, KafkaError, OSError) as exc:
             logger.warning("shutdown did not finish cleanly (%s: %s)", type(exc).__name__, exc)
         self.executor.shutdown(wait=False, cancel_futures=True)
