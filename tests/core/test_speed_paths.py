@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from wirestream.core.contracts import Article
 from wirestream.core.extraction import Extractor
-from wirestream.core.extraction.doctext import doc_text
+from wirestream.core.extraction.cleaning import clean
+from wirestream.core.extraction.doctext import doc_text, keep_text
 from wirestream.core.extraction.events import dates
 from wirestream.core.extraction.events.dates import DateMention, find_dates
 from wirestream.evaluation.bench import load_articles
@@ -82,3 +84,19 @@ def test_doc_text_is_the_doc_text_built_once(extractor: Extractor) -> None:
     assert first == doc.text == text
     assert doc_text(doc) is first
     assert doc_text(extractor.nlp("")) == ""
+
+
+def test_the_pipeline_hands_its_text_to_each_doc(extractor: Extractor) -> None:
+    """The extractor keeps the cleaned text it analysed as the doc's text (no rebuild), and it is
+    the text spaCy would rebuild, noise blanked with spaces included."""
+    article = Article(
+        id="speed-1",
+        title="Talks",
+        body="GENEVA (Reuters) - Ministers met on Tuesday.\n\nRead more: example.com\n",
+    )
+    text = clean(article).text
+    doc = keep_text(extractor.nlp(text), text)
+    assert doc_text(doc) is text
+    assert doc.text == text
+    record = extractor.extract(article).article
+    assert record.counts.tokens == len(doc)

@@ -30,6 +30,7 @@ from wirestream.core.contracts import (
 )
 from wirestream.core.extraction import fingerprint
 from wirestream.core.extraction.cleaning import CleanText, clean
+from wirestream.core.extraction.doctext import keep_text
 from wirestream.core.extraction.entities import EntityIndex, resolve_entities
 from wirestream.core.extraction.envelope import to_envelope
 from wirestream.core.extraction.events import find_events
@@ -126,7 +127,7 @@ class Extractor:
         docs = iter(self.nlp.pipe((c.text for _, c in english), batch_size=self.batch_size))
         results = []
         for article, cleaned, (lang, detected) in prepared:
-            doc = next(docs) if is_english(lang.tag) else None
+            doc = keep_text(next(docs), cleaned.text) if is_english(lang.tag) else None
             results.append(_extract_one(article, cleaned, lang, detected, doc))
         return results
 
