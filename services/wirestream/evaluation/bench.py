@@ -1,8 +1,12 @@
 """Offline benchmark: ``Extractor.extract_many`` against bare spaCy ``nlp.pipe``, same texts.
 
 Both variants load the same model and use the same batch size (8). Each runs in its own child
-process (``multiprocessing`` spawn), loaded once; the parent alternates rounds A, B, A, B, ... over
-the same articles so that drift on a shared machine (other jobs, CPU frequency) falls on both.
+process (``multiprocessing`` spawn), loaded once. A round is every article once per variant, run
+in chunks of :data:`CHUNK_ARTICLES` (three batches, about a second) that alternate between the
+variants (A B, B A, A B, ...): the speed of a shared VM drifts by a third within a minute, and
+alternating only whole rounds let one slow stretch fall on one variant. Each chunk is timed by
+the wall clock and by the child's CPU time (``time.process_time``: time taken by other jobs on
+the cores is not in it).
 Peak memory is each child's own RSS high-water mark (``VmHWM`` in /proc/self/status, else
 ``getrusage(RUSAGE_SELF).ru_maxrss``), read after its last round; the RSS right after loading the
 model and warming up is reported beside it.
@@ -28,6 +32,7 @@ Variant = Literal["extractor", "spacy"]
 VARIANTS: tuple[Variant, ...] = ("extractor", "spacy")
 LABELS = {"extractor": "Extractor.extract_many", "spacy": "spaCy nlp.pipe"}
 WARMUP_ARTICLES = 16
+CHUNK_ARTICLES = 24
 
 
 def load_articles(root: Path, limit: int | None) -> tuple[list[Article], list[Path]]:
@@ -100,14 +105,16 @@ def _runner(variant: Variant, batch_size: int) -> Callable[[Sequence[Article]], 
 
 
 def _child(variant: Variant, batch_size: int, articles: list[Article], conn: Connection) -> None:
-    """Child process: load, warm up, then time one pass per 'run' message until 'stop'."""
+    """Child process: load, warm up, then time ``articles[first:end]`` for each
+    ``("run", first, end)`` message until 'stop'."""
     run = _runner(variant, batch_size)
     run(articles[:WARMUP_ARTICLES])
     conn.send(("loaded", _status_kib("VmRSS") or 0))
-    while conn.recv() == "run":
-        start = time.perf_counter()
-        done = run(articles)
-        conn.send(("round", time.perf_counter() - start, done))
+    while (message := conn.recv()) != "stop":
+        _, first, end = message
+        wall, cpu = time.perf_counter(), time.process_time()
+        done = run(articles[first:end])
+        conn.send(("chunk", time.perf_counter() - wall, time.process_time() - cpu, done))
     conn.send(("peak", peak_rss_kib()))
     conn.close()
 
@@ -116,6 +123,9 @@ def _child(variant: Variant, batch_size: int, articles: list[Article], conn: Con
 class VariantResult:
     variant: Variant
     seconds: list[float] = field(default_factory=list)
+    """Wall-clock seconds per round."""
+    cpu_seconds: list[float] = field(default_factory=list)
+    """CPU seconds per round (the child's ``process_time``)."""
     rss_after_load_mib: float = 0.0
     peak_rss_mib: float = 0.0
 
@@ -131,6 +141,12 @@ class VariantResult:
             "articles_per_second": round(self.articles_per_second(n_articles), 2),
             "words_per_second": round(n_words * len(self.seconds) / total, 1) if total else 0.0,
             "round_articles_per_second": [round(n_articles / s, 2) for s in self.seconds],
+            "round_cpu_seconds": [round(s, 3) for s in self.cpu_seconds],
+            "cpu_ms_per_article": (
+                round(sum(self.cpu_seconds) * 1000 / (n_articles * len(self.cpu_seconds)), 2)
+                if self.cpu_seconds
+                else 0.0
+            ),
             "rss_after_load_mib": round(self.rss_after_load_mib, 1),
             "peak_rss_mib": round(self.peak_rss_mib, 1),
         }
@@ -143,7 +159,8 @@ def run_offline(
     batch_size: int = 8,
     on_round: Callable[[int, Variant, float], None] | None = None,
 ) -> dict[Variant, VariantResult]:
-    """Time both variants over ``articles``, ``rounds`` alternating rounds each."""
+    """Time both variants over ``articles``, ``rounds`` rounds each, every round in chunks of
+    :data:`CHUNK_ARTICLES` that alternate between the variants."""
     pipes: dict[Variant, Connection] = {}
     processes = []
     results = {v: VariantResult(v) for v in VARIANTS}
@@ -155,15 +172,13 @@ def run_offline(
             _, rss = _receive(conn, variant)
             results[variant].rss_after_load_mib = rss / 1024
         for round_no in range(rounds):
-            order = VARIANTS if round_no % 2 == 0 else VARIANTS[::-1]
-            for variant in order:
-                pipes[variant].send("run")
-                _, seconds, done = _receive(pipes[variant], variant)
-                if done != len(articles):
-                    raise InputError(f"{variant}: processed {done} of {len(articles)} articles")
-                results[variant].seconds.append(seconds)
+            totals = _round(pipes, articles, flip=round_no % 2 == 1)
+            for variant in VARIANTS:
+                wall, cpu = totals[variant]
+                results[variant].seconds.append(wall)
+                results[variant].cpu_seconds.append(cpu)
                 if on_round is not None:
-                    on_round(round_no, variant, seconds)
+                    on_round(round_no, variant, wall)
         for variant, conn in pipes.items():
             conn.send("stop")
             _, peak = _receive(conn, variant)
@@ -171,6 +186,24 @@ def run_offline(
     finally:
         _reap(processes)
     return results
+
+
+def _round(
+    pipes: dict[Variant, Connection], articles: list[Article], *, flip: bool
+) -> dict[Variant, tuple[float, float]]:
+    """One round: every chunk of articles through both variants, the order alternating chunk by
+    chunk; the wall and CPU seconds each variant took in all."""
+    totals = {v: (0.0, 0.0) for v in VARIANTS}
+    for chunk_no, first in enumerate(range(0, len(articles), CHUNK_ARTICLES)):
+        end = min(first + CHUNK_ARTICLES, len(articles))
+        order = VARIANTS if (chunk_no % 2 == 1) == flip else VARIANTS[::-1]
+        for variant in order:
+            pipes[variant].send(("run", first, end))
+            _, wall, cpu, done = _receive(pipes[variant], variant)
+            if done != end - first:
+                raise InputError(f"{variant}: processed {done} of {end - first} articles")
+            totals[variant] = (totals[variant][0] + wall, totals[variant][1] + cpu)
+    return totals
 
 
 def run_concurrent_spacy(
@@ -185,10 +218,10 @@ def run_concurrent_spacy(
         for _, conn in children:
             _receive(conn, "spacy")
         for _, conn in children:
-            conn.send("run")
+            conn.send(("run", 0, len(articles)))
         rates = []
         for _, conn in children:
-            _, seconds, _ = _receive(conn, "spacy")
+            _, seconds, _, _ = _receive(conn, "spacy")
             rates.append(len(articles) / seconds)
         for _, conn in children:
             conn.send("stop")
