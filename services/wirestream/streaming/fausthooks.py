@@ -296,7 +296,7 @@ class ReadCommittedConsumer(_FaustAIOKafkaConsumer):
             done, acked = self._committed_offset.get(tp), self._acked_index.get(tp, ())
             if done is None:  # a refetch would reset it: faust's livelock check asserts on that
                 continue
-            left = [o for o in offsets if (done is None or o >= done) and o not in acked]
+            left = [o for o in offsets if o >= done and o not in acked]
             if left:
                 waiting[tp] = max(left)
         # faust keeps a message it acked as a duplicate (offset already acked or committed) in
